@@ -1,0 +1,7 @@
+"""``campaign merge``."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,7 @@
+"""``campaign send``."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

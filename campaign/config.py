@@ -1,0 +1,250 @@
+"""Where a campaign lives and how it is set up, loaded once into frozen dataclasses.
+
+Precedence, highest first:
+
+* the campaign folder: ``--home DIR``, else ``CAMPAIGN_HOME``, else the current directory;
+* the database: ``CAMPAIGN_DB``, else ``[store] url`` in ``campaign.toml``, else
+  ``sqlite:///<home>/campaign.db``;
+* "today": ``CAMPAIGN_TODAY`` (YYYY-MM-DD), else the system clock (read by the CLI only);
+* the SMTP password: ``CAMPAIGN_SMTP_PASSWORD``, else the system keyring; never a file.
+
+A missing ``campaign.toml`` means all defaults (so ``campaign import`` works in a bare
+folder); a missing ``[sender]`` only matters to commands that render letters, which
+call ``Settings.require_sender``. Unknown keys and wrong types are errors naming the
+key and the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import ConfigError
+
+CONFIG_NAME = "campaign.toml"
+SECURITY_MODES = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who signs the letters."""
+
+    name: str = ""
+    street: str = ""
+    street2: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = "US"
+    phone: str = ""
+    email: str = ""
+    resume: str = ""
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """How email leaves: one connection per send run."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    timeout: int = 30
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The pace of the campaign: sends per week and the follow-up cadence."""
+
+    weekly_cap: int = 20
+    first_call_after_days: int = 7
+    postal_days: int = 3
+    calls_per_day: int = 16
+    call_every_days: int = 30
+    retry_after_days: int = 2
+    max_unanswered: int = 4
+    contact_every_days: int = 42
+
+
+@dataclass(frozen=True)
+class Interview:
+    """Follow-up after a meeting: thank-you email, handwritten note, status call."""
+
+    thank_you_email_days: int = 0
+    note_days: int = 1
+    status_call_days: int = 7
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where the state lives, when not the default SQLite file."""
+
+    url: str = ""
+
+
+SECTIONS: dict[str, type] = {
+    "sender": Sender,
+    "smtp": Smtp,
+    "schedule": Schedule,
+    "interview": Interview,
+    "store": StoreSettings,
+}
+
+# Values that must be at least this; anything lower is a typo, not a choice.
+MINIMUMS = {
+    ("schedule", "weekly_cap"): 1,
+    ("schedule", "calls_per_day"): 1,
+    ("schedule", "call_every_days"): 1,
+    ("schedule", "retry_after_days"): 1,
+    ("schedule", "max_unanswered"): 1,
+    ("schedule", "contact_every_days"): 1,
+    ("smtp", "port"): 1,
+    ("smtp", "timeout"): 1,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about the campaign it runs in."""
+
+    home: Path
+    db_url: str
+    sender: Sender | None = None
+    smtp: Smtp | None = None
+    schedule: Schedule = field(default_factory=Schedule)
+    interview: Interview = field(default_factory=Interview)
+    config_path: Path | None = None
+
+    @property
+    def output_dir(self) -> Path:
+        """The one folder every generated file goes under."""
+        return self.home / "output"
+
+    @property
+    def templates_dir(self) -> Path:
+        """The user's own templates, which win over the package's."""
+        return self.home / "templates"
+
+    @property
+    def country(self) -> str:
+        """ISO country whose public holidays calls avoid."""
+        return self.sender.country if self.sender else "US"
+
+    def require_sender(self) -> Sender:
+        """The sender profile, or a ConfigError that says how to add one."""
+        where = self.config_path or (self.home / CONFIG_NAME)
+        if self.sender is None:
+            raise ConfigError(
+                f"{where}: no [sender] section; add one with your name, address, phone "
+                f"and email (`campaign init` writes a commented example)"
+            )
+        for key in ("name", "street", "city"):
+            if not getattr(self.sender, key).strip():
+                raise ConfigError(f"{where}: [sender] {key} is empty; letters need it")
+        return self.sender
+
+
+def resolve_home(home: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
+    """The campaign folder: ``--home``, else ``CAMPAIGN_HOME``, else the current directory."""
+    chosen = home or env.get("CAMPAIGN_HOME") or os.getcwd()
+    return Path(chosen).expanduser().resolve()
+
+
+def resolve_today(env: Mapping[str, str], clock_today: date) -> date:
+    """``CAMPAIGN_TODAY`` when set (YYYY-MM-DD), else the clock's date."""
+    raw = env.get("CAMPAIGN_TODAY", "").strip()
+    if not raw:
+        return clock_today
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"CAMPAIGN_TODAY={raw!r} is not a date; use YYYY-MM-DD") from None
+
+
+def load_settings(home: Path, env: Mapping[str, str]) -> Settings:
+    """Read ``campaign.toml`` (if any) under ``home`` and apply the precedence above."""
+    path = home / CONFIG_NAME
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: can't be read: {exc}") from None
+    elif path.exists():
+        raise ConfigError(f"{path}: is not a file")
+    sections = _parse_sections(data, path)
+    store = sections.get("store") or StoreSettings()
+    db_url = env.get("CAMPAIGN_DB", "").strip() or store.url or f"sqlite:///{home / 'campaign.db'}"
+    return Settings(
+        home=home,
+        db_url=db_url,
+        sender=sections.get("sender"),
+        smtp=sections.get("smtp"),
+        schedule=sections.get("schedule") or Schedule(),
+        interview=sections.get("interview") or Interview(),
+        config_path=path if path.is_file() else None,
+    )
+
+
+def _parse_sections(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Turn the TOML tables into dataclasses, rejecting unknown keys by name."""
+    parsed: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in SECTIONS:
+            known = ", ".join(f"[{s}]" for s in SECTIONS)
+            raise ConfigError(f"{path}: unknown section [{name}] (known: {known})")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {name} must be a [{name}] table")
+        parsed[name] = _build(SECTIONS[name], name, table, path)
+    smtp = parsed.get("smtp")
+    if smtp is not None and not smtp.host:
+        # An [smtp] table without a host is the commented template: treat it as absent.
+        parsed.pop("smtp")
+    return parsed
+
+
+def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if section == "smtp" and key == "password":
+            raise ConfigError(
+                f"{path}: [smtp] password is never read from a file; set "
+                f"CAMPAIGN_SMTP_PASSWORD or store it in the system keyring"
+            )
+        if key not in fields:
+            known = ", ".join(fields)
+            raise ConfigError(f"{path}: unknown key [{section}] {key} (known: {known})")
+        want = type(fields[key].default)
+        if want is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(f"{path}: [{section}] {key} must be a whole number, got {value!r}")
+        if want is str:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)  # postal_code = 62701 is a reasonable thing to type
+            elif not isinstance(value, str):
+                raise ConfigError(f"{path}: [{section}] {key} must be text, got {value!r}")
+            value = value.strip()
+        minimum = MINIMUMS.get((section, key))
+        if minimum is not None and value < minimum:
+            raise ConfigError(f"{path}: [{section}] {key} must be at least {minimum}, got {value}")
+        values[key] = value
+    if section == "smtp" and values.get("security", "starttls") not in SECURITY_MODES:
+        raise ConfigError(
+            f"{path}: [smtp] security must be one of {', '.join(SECURITY_MODES)}, "
+            f"got {values['security']!r}"
+        )
+    if section == "sender" and "country" in values:
+        values["country"] = values["country"].upper() or "US"
+    if section == "schedule":
+        for key in ("first_call_after_days", "postal_days"):
+            if values.get(key, 0) < 0:
+                raise ConfigError(f"{path}: [schedule] {key} can't be negative")
+    return cls(**values)

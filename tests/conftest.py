@@ -1,0 +1,57 @@
+"""Every test runs in its own campaign folder, on a fixed day, with no SMTP password."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from campaign.cli import cli
+
+TODAY = date(2026, 11, 16)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def campaign_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """CAMPAIGN_HOME=tmp_path/home, CAMPAIGN_TODAY fixed, no DB or password from outside."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("CAMPAIGN_HOME", str(home))
+    monkeypatch.setenv("CAMPAIGN_TODAY", TODAY.isoformat())
+    for name in ("CAMPAIGN_DB", "CAMPAIGN_SMTP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield home
+
+
+@pytest.fixture
+def run(campaign_home: Path):
+    """Run the real CLI in-process: ``run("import", "x.csv", env={...})`` -> Result."""
+    runner = CliRunner()
+
+    def _run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
+def sender_config(campaign_home: Path) -> Path:
+    """A campaign.toml with a complete sender and no SMTP (every letter is printed)."""
+    path = campaign_home / "campaign.toml"
+    path.write_text(
+        '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
+        'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
+        'email = "pat@example.com"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def env_without(*names: str) -> dict[str, str]:
+    """The current environment less ``names`` (for subprocess tests)."""
+    return {k: v for k, v in os.environ.items() if k not in names}
