@@ -1,0 +1,59 @@
+"""Prospects straight into a real store, for tests of later stages (import has its own tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from campaign.models import Prospect
+from campaign.store import Store, open_store
+from campaign.store.prospects import to_prospect
+from campaign.store.schema import prospects
+
+TODAY = date(2026, 11, 16)
+
+
+def store_at(home: Path) -> Store:
+    """The default SQLite store of the campaign folder ``home`` (created if needed)."""
+    return open_store(f"sqlite:///{home / 'campaign.db'}")
+
+
+def add_prospect(store: Store, **fields: Any) -> Prospect:
+    """Insert one prospect; sensible fictional defaults for every field not given."""
+    with store.write() as conn:
+        n = int(conn.exec_driver_sql("SELECT COUNT(*) FROM prospects").scalar() or 0) + 1
+        values: dict[str, Any] = {
+            "company": f"Company {n} Inc.",
+            "contact": f"Ms. Alex Person{n}",
+            "honorific": "Ms.",
+            "first_name": "Alex",
+            "last_name": f"Person{n}",
+            "title": "VP Operations",
+            "email": f"alex{n}@company{n}.example",
+            "phone": f"+1 217 555 {n:04d}",
+            "street": f"{n} Main Street",
+            "city": "Springfield",
+            "region": "IL",
+            "postal_code": "62701",
+            "country": "US",
+            "priority": None,
+            "seq": n,
+            "source_file": "factory",
+            "source_row": n,
+            "created_on": TODAY,
+            "updated_on": TODAY,
+            "extra": {},
+        }
+        values.update(fields)
+        values.setdefault("identity", values["email"] or f"{values['company']}|{values['contact']}")
+        if not values["identity"]:
+            values["identity"] = f"{values['company']}|{values['contact']}".lower()
+        new_id = conn.execute(prospects.insert().values(**values)).inserted_primary_key[0]
+        row = conn.execute(prospects.select().where(prospects.c.id == new_id)).one()
+    return to_prospect(row)
+
+
+def add_prospects(store: Store, count: int, **fields: Any) -> list[Prospect]:
+    """Insert ``count`` prospects with the same overrides (emails stay distinct)."""
+    return [add_prospect(store, **fields) for _ in range(count)]
