@@ -22,7 +22,7 @@ class CampaignFailure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # per instance: 1 or 3
 
 
 class CampaignGroup(click.Group):

@@ -62,7 +62,13 @@ prospects = Table(
     Column("seq", Integer, nullable=False, default=0),
     Column("status", String(20), nullable=False, default="active"),
     Column("gatekeeper", Text, nullable=False, default=""),
-    Column("referred_by", Integer, ForeignKey("contacts.id"), nullable=True),
+    # prospects <-> contacts refer to each other: this side is added after both exist.
+    Column(
+        "referred_by",
+        Integer,
+        ForeignKey("contacts.id", use_alter=True, name="fk_prospects_referred_by"),
+        nullable=True,
+    ),
     Column("created_on", Date, nullable=True),
     Column("updated_on", Date, nullable=True),
 )

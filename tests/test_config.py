@@ -1,0 +1,109 @@
+"""campaign.toml into frozen dataclasses: precedence, unknown keys, wrong types."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from campaign.config import Schedule, load_settings, resolve_home, resolve_today
+from campaign.errors import ConfigError
+
+
+def write(home: Path, text: str) -> Path:
+    path = home / "campaign.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, {})
+    assert settings.sender is None
+    assert settings.smtp is None
+    assert settings.schedule == Schedule()
+    assert settings.db_url == f"sqlite:///{tmp_path / 'campaign.db'}"
+
+
+def test_shipped_skeleton_loads(tmp_path: Path) -> None:
+    skeleton = Path(__file__).parent.parent / "campaign" / "data" / "campaign.toml"
+    write(tmp_path, skeleton.read_text(encoding="utf-8"))
+    settings = load_settings(tmp_path, {})
+    assert settings.require_sender().name == "Your Name"
+    assert settings.smtp is None  # commented out: every letter is printed
+    assert settings.schedule.weekly_cap == 20
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    write(tmp_path, "[schedule]\nweekly_cap = 12\n")
+    settings = load_settings(tmp_path, {})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.schedule.weekly_cap = 30  # type: ignore[misc]
+
+
+def test_unknown_key_is_named_with_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[schedule]\nweekly_cpa = 12\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings(tmp_path, {})
+    assert str(err.value).startswith(f"{path}: unknown key [schedule] weekly_cpa")
+
+
+def test_unknown_section_is_named(tmp_path: Path) -> None:
+    write(tmp_path, "[sendr]\nname = 'x'\n")
+    with pytest.raises(ConfigError, match=r"unknown section \[sendr\]"):
+        load_settings(tmp_path, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[schedule]\nweekly_cap = "twenty"\n', "weekly_cap must be a whole number, got 'twenty'"),
+        ("[schedule]\nweekly_cap = true\n", "weekly_cap must be a whole number"),
+        ("[schedule]\nweekly_cap = 0\n", "weekly_cap must be at least 1"),
+        ("[sender]\nname = [1]\n", "[sender] name must be text"),
+        ('[smtp]\nhost = "h"\nsecurity = "tls"\n', "security must be one of starttls, ssl, none"),
+        ('[smtp]\nhost = "h"\npassword = "hunter2"\n', "never read from a file"),
+        ("[schedule\n", "not valid TOML"),
+    ],
+)
+def test_bad_values_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_settings(tmp_path, {})
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+    assert "hunter2" not in str(err.value)
+
+
+def test_numeric_postal_code_becomes_text(tmp_path: Path) -> None:
+    write(tmp_path, '[sender]\nname = "P"\nstreet = "s"\ncity = "c"\npostal_code = 62701\n')
+    assert load_settings(tmp_path, {}).require_sender().postal_code == "62701"
+
+
+def test_missing_sender_says_how_to_fix(tmp_path: Path) -> None:
+    write(tmp_path, "[schedule]\nweekly_cap = 5\n")
+    with pytest.raises(ConfigError, match=r"no \[sender\] section.*campaign init"):
+        load_settings(tmp_path, {}).require_sender()
+
+
+def test_database_precedence(tmp_path: Path) -> None:
+    write(tmp_path, '[store]\nurl = "sqlite:///from-file.db"\n')
+    assert load_settings(tmp_path, {}).db_url == "sqlite:///from-file.db"
+    env = {"CAMPAIGN_DB": "sqlite:///from-env.db"}
+    assert load_settings(tmp_path, env).db_url == "sqlite:///from-env.db"
+
+
+def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_home(None, {}) == tmp_path.resolve()
+    assert resolve_home(None, {"CAMPAIGN_HOME": "/srv/c"}) == Path("/srv/c")
+    assert resolve_home("/opt/x", {"CAMPAIGN_HOME": "/srv/c"}) == Path("/opt/x")
+
+
+def test_today_from_environment() -> None:
+    clock = date(2030, 1, 1)
+    assert resolve_today({}, clock) == clock
+    assert resolve_today({"CAMPAIGN_TODAY": "2026-11-26"}, clock) == date(2026, 11, 26)
+    with pytest.raises(ConfigError, match=r"CAMPAIGN_TODAY='26/11/2026' is not a date"):
+        resolve_today({"CAMPAIGN_TODAY": "26/11/2026"}, clock)

@@ -1,0 +1,104 @@
+"""The store: migrations from a blank database, SQLite settings, error wrapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from campaign.errors import StoreError
+from campaign.store import open_store
+from campaign.store.migrations import MIGRATIONS, applied_versions, latest_version
+from campaign.store.schema import metadata, sends
+from tests.factories import TODAY, add_prospect, store_at
+
+
+def test_blank_database_migrates_to_the_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'blank.db'}"
+    store = open_store(url)
+    inspector = inspect(create_engine(url))
+    for table in metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert columns == set(table.columns.keys()), table.name
+    with store.read() as conn:
+        assert applied_versions(conn) == {v for v, _, _ in MIGRATIONS}
+    assert latest_version() == MIGRATIONS[-1][0]
+
+
+def test_migrations_run_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    open_store(url).close()
+    store = open_store(url)  # a second open applies nothing and loses nothing
+    with store.read() as conn:
+        rows = conn.exec_driver_sql("SELECT COUNT(*) FROM schema_migrations").scalar()
+    assert rows == len(MIGRATIONS)
+
+
+def test_sqlite_is_durable_and_checks_foreign_keys(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    with store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    with pytest.raises(StoreError, match="FOREIGN KEY constraint failed"), store.write() as conn:
+        conn.execute(
+            sends.insert().values(
+                prospect_id=999,
+                letter="marketing",
+                channel="post",
+                state="sent",
+                week="2026-W47",
+                claimed_on=TODAY,
+            )
+        )
+
+
+def test_the_same_letter_can_never_be_recorded_twice(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    prospect = add_prospect(store)
+    row = {
+        "prospect_id": prospect.id,
+        "letter": "marketing",
+        "channel": "post",
+        "state": "sent",
+        "week": "2026-W47",
+        "claimed_on": TODAY,
+    }
+    with store.write() as conn:
+        conn.execute(sends.insert().values(**row))
+    with pytest.raises(StoreError, match="UNIQUE constraint failed"), store.write() as conn:
+        conn.execute(sends.insert().values(**row))
+    assert len(store.list_sends()) == 1  # the failed write was rolled back
+
+
+def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    add_prospect(store, email="a@x.example")
+    with pytest.raises(StoreError), store.write() as conn:
+        conn.exec_driver_sql("UPDATE prospects SET company = 'changed'")
+        conn.exec_driver_sql("INSERT INTO no_such_table VALUES (1)")
+    assert store.list_prospects()[0].company != "changed"
+
+
+def test_unopenable_database_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        open_store(f"sqlite:///{tmp_path / 'missing-folder' / 'campaign.db'}")
+    assert "does the campaign folder exist?" in str(err.value)
+    with pytest.raises(StoreError, match="is not a SQLAlchemy URL"):
+        open_store("not a url")
+
+
+def test_password_in_url_is_never_shown(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        open_store("nosuchdialect://user:s3cret@localhost/db")
+    assert "s3cret" not in str(err.value)
+
+
+def test_read_transactions_see_committed_writes_only(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    other = store_at(tmp_path)
+    add_prospect(store)
+    assert len(other.list_prospects()) == 1
+    assert other.count_prospects() == {"active": 1}
