@@ -18,7 +18,7 @@ from campaign.store.base import StoreBase
 from campaign.store.schema import tasks
 
 CALL = "call"  # a prospecting follow-up call to a hiring authority
-CALL_KINDS = (CALL,)
+CALL_KINDS = (CALL, "status_call")  # interview status calls share the daily cap
 
 
 def insert_task(
