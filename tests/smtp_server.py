@@ -1,0 +1,160 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 that misbehaves on request.
+
+``rules`` map a recipient address to what the server does with a message for it:
+``"accept"`` (the default), ``"451"`` (defer at the end of DATA), ``"550"`` (refuse at
+RCPT), ``"554"`` (refuse at the end of DATA), ``"drop"`` (read the whole message,
+then close the connection without a reply) or ``"hang"`` (read it, then never reply).
+``pause_at=("MAIL"|"DATA", n)`` makes the n-th message (1-based) stop at that
+command until ``release()``: ``paused`` is set when it is reached, so a test can
+``kill -9`` the client there. Only messages answered 250 are in ``received``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+@dataclass
+class Received:
+    """One message the server accepted (answered 250)."""
+
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+    @property
+    def message_id(self) -> str:
+        """The message's Message-ID header."""
+        return str(message_from_bytes(self.data).get("Message-ID", ""))
+
+    @property
+    def subject(self) -> str:
+        """The message's Subject header."""
+        return str(message_from_bytes(self.data).get("Subject", ""))
+
+
+@dataclass
+class Handler:
+    """What the server does, and what it got."""
+
+    rules: dict[str, str] = field(default_factory=dict)
+    pause_at: tuple[str, int] | None = None
+    hang_seconds: float = 30.0
+    received: list[Received] = field(default_factory=list)
+    mail_count: int = 0
+    data_count: int = 0
+    paused: threading.Event = field(default_factory=threading.Event)
+    _release: asyncio.Event | None = None
+
+    async def _maybe_pause(self, command: str, count: int) -> None:
+        if self.pause_at == (command, count):
+            self._release = asyncio.Event()
+            self.paused.set()
+            await self._release.wait()
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        self.mail_count += 1
+        await self._maybe_pause("MAIL", self.mail_count)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.rules.get(address) == "550":
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.data_count += 1
+        await self._maybe_pause("DATA", self.data_count)
+        rule = next((self.rules[r] for r in envelope.rcpt_tos if r in self.rules), "accept")
+        if rule == "451":
+            return "451 4.7.1 Greylisted, please try again later"
+        if rule == "554":
+            return "554 5.7.1 Message rejected as spam"
+        if rule == "drop":
+            server.transport.abort()
+            return "421 closing"  # never reaches the client: the connection is gone
+        if rule == "hang":
+            await asyncio.sleep(self.hang_seconds)
+            return "451 too late"
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+        )
+        return "250 2.0.0 Ok: queued"
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (aiosmtpd's Controller can't take port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 in a thread: ``with SmtpServer() as s: s.port``."""
+
+    def __init__(
+        self,
+        handler: Handler | None = None,
+        *,
+        password: str | None = None,
+        user: str = "pat@example.com",
+    ) -> None:
+        self.handler = handler or Handler()
+        kwargs: dict[str, Any] = {}
+        if password is not None:
+
+            def authenticate(
+                server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+            ) -> AuthResult:
+                ok = (
+                    isinstance(auth_data, LoginPassword)
+                    and auth_data.login.decode() == user
+                    and auth_data.password.decode() == password
+                )
+                return AuthResult(success=ok)
+
+            kwargs = {"authenticator": authenticate, "auth_require_tls": False}
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
+
+    @property
+    def received(self) -> list[Received]:
+        """Messages accepted so far."""
+        return self.handler.received
+
+    def release(self) -> None:
+        """Let a paused message carry on."""
+        release = self.handler._release
+        if release is not None:
+            self.controller.loop.call_soon_threadsafe(release.set)
+
+    def start(self) -> SmtpServer:
+        """Start listening."""
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening; paused or hanging sessions are cancelled."""
+        self.release()
+        self.controller.stop()
+
+    def __enter__(self) -> SmtpServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
