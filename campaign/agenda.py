@@ -1,0 +1,180 @@
+"""Everything due, of every kind: calls, emails to send, notes to write, letters to post."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from campaign.clock import week_start
+from campaign.errors import InputError
+from campaign.interview import CONTACT_CALL, NOTE, STATUS_CALL, THANK_YOU_EMAIL
+
+if TYPE_CHECKING:
+    from campaign.store import Store
+    from campaign.store.meetings import AgendaRow
+
+POST_LETTER = "post_letter"
+
+# What to do, in the job seeker's words, for each kind of task.
+ACTIONS = {
+    "call": "Follow-up call",
+    STATUS_CALL: "Status call",
+    THANK_YOU_EMAIL: "Send thank-you email",
+    NOTE: "Write note by hand",
+    CONTACT_CALL: "Catch-up call",
+    POST_LETTER: "Post printed letter",
+}
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing to do on a day, and for whom."""
+
+    due: date
+    kind: str
+    what: str
+    who: str
+    company: str = ""
+    phone: str = ""
+    email: str = ""
+    task_id: int | None = None
+    prospect_id: int | None = None
+    contact_id: int | None = None
+    meeting_id: int | None = None
+    reason: str = ""
+    subject: str = ""
+    draft: str = ""
+    uid: str = ""
+    sequence: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The item as a JSON object (dates as ISO strings by the caller's encoder)."""
+        return {
+            "task_id": self.task_id,
+            "kind": self.kind,
+            "due": self.due,
+            "what": self.what,
+            "who": self.who,
+            "company": self.company,
+            "phone": self.phone,
+            "email": self.email,
+            "prospect_id": self.prospect_id,
+            "contact_id": self.contact_id,
+            "meeting_id": self.meeting_id,
+            "reason": self.reason,
+            "subject": self.subject,
+            "draft": self.draft,
+        }
+
+
+def due_until(spec: str, today: date) -> date | None:
+    """``today`` / ``week`` / ``all`` / ``YYYY-MM-DD`` -> the last due date shown (None: all)."""
+    if spec == "today":
+        return today
+    if spec == "week":
+        return week_start(today) + timedelta(days=6)
+    if spec == "all":
+        return None
+    try:
+        return date.fromisoformat(spec)
+    except ValueError:
+        raise InputError(f"--due {spec!r}: use today, week, all or a date YYYY-MM-DD") from None
+
+
+def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
+    """Every open task due by ``spec`` (overdue included) and today's letters to post."""
+    until = due_until(spec, today)
+    items = [_from_row(store, row) for row in store.open_agenda(until)]
+    if until is None or until >= today:
+        for send, prospect in store.letters_to_post(today, until or today):
+            items.append(
+                AgendaItem(
+                    due=send.sent_on or today,
+                    kind=POST_LETTER,
+                    what=f"{ACTIONS[POST_LETTER]} ({send.letter})",
+                    who=prospect.contact,
+                    company=prospect.company,
+                    prospect_id=prospect.id,
+                    reason=f"in {send.pack}" if send.pack else "printed in the send run",
+                    uid=f"post-{send.id}@campaign",
+                )
+            )
+    return sorted(items, key=lambda i: (i.due, i.task_id is None, i.task_id or 0))
+
+
+def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
+    task, prospect, contact = row.task, row.prospect, row.contact
+    detail = task.detail
+    who = (
+        detail.get("person")
+        or (contact.name if contact else "")
+        or (prospect.contact if prospect else "")
+    )
+    company = prospect.company if prospect else (contact.company if contact else "")
+    phone = (contact.phone if contact else "") or (prospect.phone if prospect else "")
+    email = (contact.email if contact else "") or (prospect.email if prospect else "")
+    if task.kind in (THANK_YOU_EMAIL, NOTE) and contact is not None:
+        # A thank-you goes to the person met, never to the hiring authority by mistake.
+        phone, email = contact.phone, contact.email
+    if task.kind == STATUS_CALL and prospect is not None:
+        who, phone = prospect.contact, prospect.phone
+    reason = task.reason
+    if task.kind == CONTACT_CALL and contact is not None:
+        reason = _with_referrals(store, contact.id, reason)
+    what = ACTIONS.get(task.kind, task.kind.replace("_", " ").capitalize())
+    if task.kind in ("call", STATUS_CALL) and task.attempt > 1:
+        what = f"{what} (attempt {task.attempt})"
+    return AgendaItem(
+        due=task.due,
+        kind=task.kind,
+        what=what,
+        who=who,
+        company=company,
+        phone=phone,
+        email=email,
+        task_id=task.id,
+        prospect_id=task.prospect_id,
+        contact_id=task.contact_id,
+        meeting_id=task.meeting_id,
+        reason=reason,
+        subject=str(detail.get("subject", "")),
+        draft=str(detail.get("draft", "")),
+        uid=task.uid,
+        sequence=task.sequence,
+    )
+
+
+def _with_referrals(store: Store, contact_id: int, reason: str) -> str:
+    """A catch-up call tells the contact what became of every referral they gave."""
+    given, people = store.referrals(contact_id)
+    news = [f"{p.company} ({p.status})" for p in given]
+    news += [f"{c.name} (contact)" for c in people]
+    return f"{reason}; referrals: {', '.join(news)}" if news else reason
+
+
+def to_ics(items: Sequence[AgendaItem], today: date) -> bytes:
+    """An iCalendar file: one all-day event per item, with a stable UID and SEQUENCE."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//campaign//agenda//EN")
+    cal.add("version", "2.0")
+    # DTSTAMP from "today", not the clock: the same agenda gives the same file.
+    stamp = datetime.combine(today, time(0, 0))
+    for item in items:
+        event = Event()
+        event.add("uid", item.uid or f"agenda-{item.kind}-{item.task_id}@campaign")
+        event.add("sequence", item.sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        who = f"{item.who} ({item.company})" if item.company else item.who
+        event.add("summary", f"{item.what}: {who}")
+        lines = [item.reason, item.phone, item.email]
+        if item.draft:
+            lines += ["", item.subject, item.draft] if item.subject else ["", item.draft]
+        event.add("description", "\n".join(line for line in lines if line is not None).strip())
+        cal.add_component(event)
+    return bytes(cal.to_ical())

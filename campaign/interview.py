@@ -1,0 +1,498 @@
+"""After a meeting: a distinct thank-you to everyone met, then calls until a decision.
+
+``plan_meeting`` turns what the job seeker recorded into the people met, their
+drafts (one thank-you email and one handwritten note each, from Jinja2 templates
+that treat every recorded value as plain text) and the tasks that follow; the store
+writes it all in one transaction. Networking contacts and marking tasks done live
+here too, since they share the same task list and cadence rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign.clock import BusinessCalendar
+from campaign.config import Settings
+from campaign.errors import InputError, TemplateError
+from campaign.followup import place_call
+from campaign.models import CLOSED, DECLINED, HIRED, INTERVIEW, Contact, Prospect, Task
+
+if TYPE_CHECKING:
+    from campaign.store import Store
+    from campaign.store.meetings import SavedMeeting
+
+THANK_YOU_EMAIL = "thank_you_email"
+NOTE = "note"
+STATUS_CALL = "status_call"
+CONTACT_CALL = "contact_call"
+EMAIL_TEMPLATE = "thank_you_email.txt"
+NOTE_TEMPLATE = "thank_you_note.txt"
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"}
+# Words that say a problem came up: the follow-up then proposes another meeting.
+PROBLEM_WORDS = re.compile(
+    r"\b(problem|challenge|issue|struggl|difficult|pain|bottleneck|backlog|"
+    r"shortfall|behind|losing|churn|delay)",
+    re.IGNORECASE,
+)
+# How an interview-stage decision closes the company's follow-up.
+DECISIONS = {"offer": HIRED, "declined": DECLINED, "closed": CLOSED}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone met at a meeting, with what the job seeker noted about them."""
+
+    name: str
+    honorific: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    interest: str = ""
+    discussed: str = ""
+    gift: str = ""
+
+    @property
+    def display(self) -> str:
+        """``Ms. Ana Ruiz, VP Sales``."""
+        named = " ".join(p for p in (self.honorific, self.name) if p)
+        return f"{named}, {self.title}" if self.title else named
+
+    @property
+    def salutation(self) -> str:
+        """``Ms. Ruiz`` when an honorific was given, else the full name."""
+        if self.honorific and self.last_name:
+            return f"{self.honorific} {self.last_name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """What the job seeker typed about a meeting (the raw ``Name: value`` options)."""
+
+    prospect_id: int
+    held_on: date
+    people: Sequence[str] = ()
+    interests: Sequence[str] = ()
+    discussed: Sequence[str] = ()
+    gifts: Sequence[str] = ()
+    emails: Sequence[str] = ()
+    phones: Sequence[str] = ()
+    note: str = ""
+    next_steps: str = ""
+    decision_by: date | None = None
+    standing: str = ""
+    objection: str = ""
+    answer: str = ""
+    fit: str = ""
+    referred_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A thank-you to one person: its subject (emails only) and text."""
+
+    kind: str
+    person: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    """A task to write: ``person`` indexes MeetingPlan.people (None: the whole meeting)."""
+
+    kind: str
+    due: date
+    reason: str
+    person: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_call(self) -> bool:
+        """Calls are placed under the daily call cap when written."""
+        return self.kind == STATUS_CALL
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """Everything recording a meeting will write."""
+
+    prospect_id: int
+    company: str
+    held_on: date
+    people: tuple[Person, ...]
+    tasks: tuple[PlannedTask, ...]
+    note: str = ""
+    next_steps: str = ""
+    decision_by: date | None = None
+    standing: str = ""
+    objection: str = ""
+    referred_by: int | None = None
+    second_meeting: bool = False
+
+
+def parse_person(text: str) -> Person:
+    """``"Ms. Ana Ruiz, VP Sales"`` -> Person(name="Ana Ruiz", honorific="Ms.", title=...)."""
+    flat = _one_line(text)
+    named, _, title = flat.partition(",")
+    words = named.split()
+    honorific = ""
+    if len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+        honorific, words = words[0], words[1:]
+    if not words:
+        raise InputError(f'--with {text!r}: give a name, e.g. --with "Ms. Ana Ruiz, VP Sales"')
+    return Person(
+        name=" ".join(words),
+        honorific=honorific,
+        first_name=words[0] if len(words) > 1 else "",
+        last_name=words[-1],
+        title=title.strip(),
+    )
+
+
+def _one_line(text: str) -> str:
+    # Recorded values land in subjects and card headers: no line breaks, no runs of spaces.
+    return " ".join(text.split())
+
+
+def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict[int, str]:
+    """Match ``"Name: value"`` options to people; a bare value is fine when one person was met."""
+    found: dict[int, str] = {}
+    for raw in values:
+        key, sep, rest = raw.partition(":")
+        index = _match(people, key) if sep else None
+        if index is None:
+            if len(people) != 1:
+                met = ", ".join(p.name for p in people) or "nobody (add --with)"
+                raise InputError(
+                    f"{option} {raw!r}: start it with the name of someone met, e.g. {option} "
+                    f'"{people[0].name if people else "Ana Ruiz"}: ..." (met: {met})'
+                )
+            index, rest = 0, raw
+        value = _one_line(rest)
+        if not value:
+            raise InputError(f"{option} {raw!r}: nothing after the name")
+        found[index] = f"{found[index]}; {value}" if index in found else value
+    return found
+
+
+def _match(people: Sequence[Person], key: str) -> int | None:
+    wanted = " ".join(key.split()).lower()
+    if not wanted:
+        return None
+    for pick in (
+        lambda p: p.name.lower() == wanted or f"{p.honorific} {p.name}".lower() == wanted,
+        lambda p: p.last_name.lower() == wanted,
+        lambda p: p.first_name.lower() == wanted,
+    ):
+        hits = [i for i, p in enumerate(people) if pick(p)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def build_people(request: MeetingRequest) -> tuple[Person, ...]:
+    """The people met, with every ``Name: value`` option attached to its person."""
+    people = [parse_person(text) for text in request.people]
+    names = [p.name.lower() for p in people]
+    for p in people:
+        if names.count(p.name.lower()) > 1:
+            raise InputError(f"--with {p.name!r} is given twice")
+    for option, values, attr in (
+        ("--interest", request.interests, "interest"),
+        ("--discussed", request.discussed, "discussed"),
+        ("--gift", request.gifts, "gift"),
+        ("--email", request.emails, "email"),
+        ("--phone", request.phones, "phone"),
+    ):
+        for index, value in assign(people, values, option).items():
+            people[index] = replace(people[index], **{attr: value})
+    return tuple(people)
+
+
+def plan_meeting(
+    request: MeetingRequest,
+    prospect: Prospect,
+    settings: Settings,
+    calendar: BusinessCalendar,
+    today: date,
+) -> MeetingPlan:
+    """The people, drafts and tasks a meeting brings; refuses drafts that read the same."""
+    if request.held_on > today:
+        raise InputError(
+            f"--on {request.held_on.isoformat()} is after today ({today.isoformat()}); "
+            f"record a meeting once it has happened"
+        )
+    if request.decision_by is not None and request.decision_by < request.held_on:
+        raise InputError(
+            f"--decision-by {request.decision_by.isoformat()} is before the meeting "
+            f"({request.held_on.isoformat()})"
+        )
+    people = build_people(request)
+    drafts = render_drafts(request, prospect, people, settings)
+    timing = settings.interview
+    planned: list[PlannedTask] = []
+    for index, person in enumerate(people):
+        email, note = drafts[index]
+        planned.append(
+            PlannedTask(
+                THANK_YOU_EMAIL,
+                request.held_on + timedelta(days=timing.thank_you_email_days),
+                f"thank-you email after the meeting of {_day(request.held_on)}",
+                index,
+                {
+                    "person": person.display,
+                    "to": person.email,
+                    "subject": email.subject,
+                    "draft": email.text,
+                },
+            )
+        )
+        planned.append(
+            PlannedTask(
+                NOTE,
+                calendar.add_business_days(request.held_on, timing.note_days),
+                f"handwritten note after the meeting of {_day(request.held_on)}",
+                index,
+                {"person": person.display, "draft": note.text},
+            )
+        )
+    if request.decision_by is not None:
+        call_on = calendar.after(request.decision_by)
+        reason = f"decision was due {_day(request.decision_by)}"
+    else:
+        call_on = request.held_on + timedelta(days=timing.status_call_days)
+        reason = f"status: no decision since the meeting of {_day(request.held_on)}"
+    planned.append(PlannedTask(STATUS_CALL, call_on, reason))
+    return MeetingPlan(
+        prospect_id=prospect.id,
+        company=prospect.company,
+        held_on=request.held_on,
+        people=people,
+        tasks=tuple(planned),
+        note=request.note,
+        next_steps=request.next_steps,
+        decision_by=request.decision_by,
+        standing=request.standing,
+        objection=request.objection,
+        referred_by=request.referred_by,
+        second_meeting=any(raised_problem(request, p) for p in people),
+    )
+
+
+def raised_problem(request: MeetingRequest, person: Person) -> bool:
+    """Whether the notes say a problem came up with this person (or in the whole meeting)."""
+    return bool(PROBLEM_WORDS.search(request.note) or PROBLEM_WORDS.search(person.discussed))
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def render_drafts(
+    request: MeetingRequest,
+    prospect: Prospect,
+    people: Sequence[Person],
+    settings: Settings,
+) -> list[tuple[Draft, Draft]]:
+    """One (email, note) pair per person; two that differ only by name are refused."""
+    env = template_env(settings.templates_dir)
+    email_t = _load(env, EMAIL_TEMPLATE)
+    note_t = _load(env, NOTE_TEMPLATE)
+    sender = settings.sender
+    base = {
+        "company": prospect.company,
+        "meeting_day": _day(request.held_on),
+        "next_steps": _one_line(request.next_steps),
+        "objection": _one_line(request.objection),
+        "answer": _one_line(request.answer),
+        "fit": _one_line(request.fit),
+        "sender_name": sender.name if sender else "",
+        "sender_phone": sender.phone if sender else "",
+        "sender_email": sender.email if sender else "",
+    }
+    drafts = []
+    for person in people:
+        context = {**base, **_person_context(person), "propose_meeting": False}
+        context["propose_meeting"] = raised_problem(request, person)
+        subject, email_text = _split_subject(_render(email_t, EMAIL_TEMPLATE, context))
+        note_text = _render(note_t, NOTE_TEMPLATE, context).strip() + "\n"
+        drafts.append(
+            (
+                Draft(THANK_YOU_EMAIL, person.name, subject, email_text),
+                Draft(NOTE, person.name, "", note_text),
+            )
+        )
+    _refuse_lookalikes(request, people, base, email_t, note_t)
+    return drafts
+
+
+def _person_context(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "honorific": person.honorific,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "title": person.title,
+        "salutation": person.salutation,
+        "interest": person.interest,
+        "discussed": person.discussed,
+        "gift": person.gift,
+        "email": person.email,
+    }
+
+
+def _refuse_lookalikes(
+    request: MeetingRequest,
+    people: Sequence[Person],
+    base: Mapping[str, Any],
+    email_t: Any,
+    note_t: Any,
+) -> None:
+    """Two notes that would read the same once the names are taken out are refused."""
+    seen: dict[str, Person] = {}
+    for person in people:
+        anonymous = replace(
+            person, name="N", honorific="", first_name="N", last_name="N", title="", email=""
+        )
+        context = {**base, **_person_context(anonymous)}
+        context["propose_meeting"] = raised_problem(request, person)
+        body = _render(note_t, NOTE_TEMPLATE, context) + _render(email_t, EMAIL_TEMPLATE, context)
+        twin = seen.get(body)
+        if twin is not None:
+            raise InputError(
+                f"the thank-yous to {twin.name} and {person.name} would read the same; tell "
+                f"them apart with --interest, --discussed or --gift, e.g. "
+                f'--interest "{person.name}: ..." or --discussed "{person.name}: ..."'
+            )
+        seen[body] = person
+
+
+def template_env(user_dir: Path) -> Any:
+    """A strict Jinja2 environment: the user's templates/ first, then the package's."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(user_dir)), FileSystemLoader(PACKAGE_TEMPLATES)]),
+        undefined=StrictUndefined,
+        autoescape=False,  # plain text: values are inserted as they are, never evaluated
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _load(env: Any, name: str) -> Any:
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        return env.get_template(name)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+    except JinjaError as exc:
+        raise TemplateError(f"{name}: {exc}") from None
+
+
+def _render(template: Any, name: str, context: Mapping[str, Any]) -> str:
+    from jinja2 import TemplateError as JinjaError
+
+    try:
+        return str(template.render(**context))
+    except JinjaError as exc:
+        where = template.filename or name
+        raise TemplateError(f"{where}: {exc}") from None
+
+
+def _split_subject(text: str) -> tuple[str, str]:
+    first, _, rest = text.lstrip().partition("\n")
+    if first.lower().startswith("subject:"):
+        return _one_line(first[len("subject:") :]), rest.strip() + "\n"
+    return "Thank you", text.strip() + "\n"
+
+
+def placer(settings: Settings, calendar: BusinessCalendar) -> Any:
+    """Place a call on the first business day on or after a date with room under the cap."""
+    per_day = settings.schedule.calls_per_day
+
+    def _place(earliest: date, load: Mapping[date, int]) -> date:
+        return place_call(calendar, earliest, load, per_day)
+
+    return _place
+
+
+def record_meeting(
+    store: Store, settings: Settings, today: date, request: MeetingRequest
+) -> tuple[MeetingPlan, SavedMeeting]:
+    """Plan a meeting's follow-up and write it; nothing is written when anything is wrong."""
+    prospect = store.get_prospect(request.prospect_id)
+    if request.referred_by is not None:
+        store.get_contact(request.referred_by)
+    calendar = BusinessCalendar(settings.country)
+    plan = plan_meeting(request, prospect, settings, calendar, today)
+    saved = store.save_meeting(plan, today, placer(settings, calendar))
+    return plan, saved
+
+
+def add_contact(
+    store: Store, settings: Settings, today: date, name: str, **fields: Any
+) -> tuple[Contact, Task]:
+    """A networking contact, with a catch-up call every ``contact_every_days``."""
+    flat = _one_line(name)
+    if not flat:
+        raise InputError("contact add: give the contact's name")
+    values: dict[str, Any] = {
+        "name": flat,
+        **{k: _one_line(v) for k, v in fields.items() if isinstance(v, str)},
+    }
+    values["referred_by"] = fields.get("referred_by")
+    calendar = BusinessCalendar(settings.country)
+    first = today + timedelta(days=settings.schedule.contact_every_days)
+    reason = "catch-up: news of the search and of any referral"
+    return store.add_contact(values, today, first, placer(settings, calendar), reason)
+
+
+def finish_task(
+    store: Store, settings: Settings, today: date, task_id: int, note: str = ""
+) -> tuple[Task, Task | None]:
+    """Mark a task done; a status or catch-up call brings the next one at its cadence."""
+    task = store.get_task(task_id)
+    if task.state != "open":
+        when = f" on {task.closed_on.isoformat()}" if task.closed_on else ""
+        raise InputError(f"task {task_id} is already {task.state}{when}; nothing changed")
+    if task.kind == "call":
+        raise InputError(
+            f"task {task_id} is a follow-up call: record what came of it with "
+            f"`campaign log {task.prospect_id} --outcome ...`"
+        )
+    follow: tuple[str, date, str] | None = None
+    if task.kind == CONTACT_CALL:
+        days = settings.schedule.contact_every_days
+        follow = (CONTACT_CALL, today + timedelta(days=days), task.reason)
+    elif (
+        task.kind == STATUS_CALL
+        and task.prospect_id is not None
+        and store.get_prospect(task.prospect_id).status == INTERVIEW
+    ):
+        days = settings.schedule.call_every_days
+        follow = (STATUS_CALL, today + timedelta(days=days), "status: still no decision")
+    calendar = BusinessCalendar(settings.country)
+    nxt = store.finish_task(task_id, today, _one_line(note), follow, placer(settings, calendar))
+    return store.get_task(task_id), nxt
+
+
+def close_company(store: Store, prospect_id: int, outcome: str, today: date) -> int:
+    """An offer (or a no) closes every open task for the company; returns how many."""
+    if outcome not in DECISIONS:
+        raise InputError(f"{outcome!r} is not a decision (one of {', '.join(DECISIONS)})")
+    store.get_prospect(prospect_id)
+    return store.close_company(prospect_id, DECISIONS[outcome], outcome, today)
