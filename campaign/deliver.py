@@ -232,9 +232,10 @@ def _reply(code: int, reply: bytes | str) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    return str(exc) or type(exc).__name__
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, TimeoutError) or text.endswith("timed out"):
+        return "timed out (no reply within [smtp] timeout)"
+    return text
 
 
 def _quietly_close(client: Any) -> None:

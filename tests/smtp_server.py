@@ -126,7 +126,7 @@ class SmtpServer:
                     and auth_data.login.decode() == user
                     and auth_data.password.decode() == password
                 )
-                return AuthResult(success=ok)
+                return AuthResult(success=ok, handled=False)
 
             kwargs = {"authenticator": authenticate, "auth_require_tls": False}
         self.port = free_port()
