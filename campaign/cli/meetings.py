@@ -239,12 +239,13 @@ def done(app: App, task_id: int, note: str) -> None:
     Example:
       campaign done 7 --note "emailed from my phone"
     """
+    from campaign.agenda import ACTIONS
     from campaign.interview import finish_task
 
     task, nxt = finish_task(app.store, app.settings, app.today, task_id, note)
     click.echo(f"Task {task.id} done.")
     if nxt is not None:
-        click.echo(f"Next {nxt.kind.replace('_', ' ')}: task {nxt.id} due {nxt.due}.")
+        click.echo(f"Next {ACTIONS[nxt.kind].lower()}: task {nxt.id} due {nxt.due}.")
 
 
 @click.command()

@@ -1,0 +1,152 @@
+"""``campaign agenda``: every due task of every kind, today first, as a table, JSON or iCalendar."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from icalendar import Calendar
+
+from campaign.interview import close_company
+from campaign.models import POST, SENT
+from campaign.store.schema import sends
+from campaign.store.tasks import insert_task
+from tests.factories import TODAY, add_prospect, store_at
+
+PANEL = (
+    "--on",
+    "2026-11-16",
+    "--with",
+    "Ms. Ana Ruiz, VP Sales",
+    "--with",
+    "Bo Chen, CFO",
+    "--with",
+    "Dr. Cy Diaz",
+    "--interest",
+    "Ana Ruiz: quilting",
+    "--interest",
+    "Chen: sailing",
+    "--gift",
+    "Cy: the book Factory Physics",
+)
+
+
+def _agenda(run, *args: str, env: dict[str, str] | None = None) -> list[dict]:
+    result = run("agenda", *args, "--format", "json", env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_panel_interview_from_meeting_to_offer(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    assert run("meeting", str(acme.id), *PANEL).exit_code == 0
+
+    today = _agenda(run)
+    assert [(i["kind"], i["who"], i["due"]) for i in today] == [
+        ("thank_you_email", "Ms. Ana Ruiz, VP Sales", "2026-11-16"),
+        ("thank_you_email", "Bo Chen, CFO", "2026-11-16"),
+        ("thank_you_email", "Dr. Cy Diaz", "2026-11-16"),
+    ]
+    assert len({i["draft"] for i in today}) == 3
+    tuesday = {"CAMPAIGN_TODAY": "2026-11-17"}
+    notes = [i for i in _agenda(run, env=tuesday) if i["kind"] == "note"]
+    assert [(i["who"], i["due"]) for i in notes] == [
+        ("Ms. Ana Ruiz, VP Sales", "2026-11-17"),
+        ("Bo Chen, CFO", "2026-11-17"),
+        ("Dr. Cy Diaz", "2026-11-17"),
+    ]
+    assert len({i["draft"] for i in notes}) == 3
+    assert "Factory Physics" in notes[2]["draft"]
+
+    # Done tasks leave the agenda; what is not done stays, overdue, at the top.
+    for item in today + notes[:2]:
+        assert run("done", str(item["task_id"])).exit_code == 0
+    assert [i["who"] for i in _agenda(run, env=tuesday)] == ["Dr. Cy Diaz"]
+
+    # No decision a week later: a status call to the hiring authority.
+    week_on = _agenda(run, env={"CAMPAIGN_TODAY": "2026-11-23"})
+    assert [(i["kind"], i["who"], i["phone"], i["due"]) for i in week_on] == [
+        ("note", "Dr. Cy Diaz", "", "2026-11-17"),
+        ("status_call", acme.contact, acme.phone, "2026-11-23"),
+    ]
+
+    # An offer closes everything for that company.
+    close_company(store, acme.id, "offer", date(2026, 11, 23))
+    assert _agenda(run, "--due", "all") == []
+
+
+def test_agenda_table_says_nothing_due(run) -> None:
+    result = run("agenda")
+    assert result.exit_code == 0
+    assert "Nothing due." in result.output
+
+
+def test_agenda_lists_every_kind_in_due_order(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    old, new, printed = (add_prospect(store) for _ in range(3))
+    with store.write() as conn:
+        insert_task(
+            conn,
+            kind="call",
+            due=date(2026, 11, 12),
+            today=TODAY,
+            prospect_id=old.id,
+            reason="marketing letter emailed 5 Nov",
+        )
+        insert_task(conn, kind="call", due=date(2026, 11, 18), today=TODAY, prospect_id=new.id)
+        conn.execute(
+            sends.insert().values(
+                prospect_id=printed.id,
+                letter="marketing",
+                channel=POST,
+                state=SENT,
+                week="2026-W47",
+                claimed_on=TODAY,
+                sent_on=TODAY,
+                pack="output/run-1/letters.pdf",
+            )
+        )
+    items = _agenda(run)
+    assert [(i["kind"], i["prospect_id"], i["due"]) for i in items] == [
+        ("call", old.id, "2026-11-12"),
+        ("post_letter", printed.id, "2026-11-16"),
+    ]
+    assert items[1]["what"] == "Post printed letter (marketing)"
+    assert items[1]["reason"] == "in output/run-1/letters.pdf"
+    week = _agenda(run, "--due", "week")
+    assert [i["prospect_id"] for i in week] == [old.id, printed.id, new.id]
+    done = run("done", "1")
+    assert (done.exit_code, done.output) == (
+        1,
+        f"Error: task 1 is a follow-up call: record what came of it with "
+        f"`campaign log {old.id} --outcome ...`\n",
+    )
+    table = run("agenda").output
+    assert "Follow-up call" in table and "Post printed letter" in table
+
+
+def test_agenda_ics_has_one_event_per_task_with_stable_uids(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme, Inc; <b>")
+    run("meeting", str(acme.id), *PANEL)
+    first = run("agenda", "--due", "all", "--format", "ics").output
+    second = run("agenda", "--due", "all", "--format", "ics").output
+    assert first == second
+    events = Calendar.from_ical(first).walk("VEVENT")
+    assert len(events) == 7
+    assert str(events[0]["summary"]) == (
+        "Send thank-you email: Ms. Ana Ruiz, VP Sales (Acme, Inc; <b>)"
+    )
+    assert events[0].decoded("dtstart") == date(2026, 11, 16)
+    assert "Dear Ms. Ruiz," in str(events[0]["description"])
+    assert len({str(e["uid"]) for e in events}) == 7
+
+
+def test_agenda_bad_due_is_refused(run) -> None:
+    result = run("agenda", "--due", "tomorrow")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: --due 'tomorrow': use today, week, all or a date YYYY-MM-DD\n",
+    )

@@ -1,0 +1,172 @@
+"""``campaign meeting``, ``contact``, ``done`` and ``notes`` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from campaign.models import INTERVIEW
+from tests.factories import add_prospect, store_at
+
+PANEL = (
+    "--on",
+    "2026-11-16",
+    "--with",
+    "Ms. Ana Ruiz, VP Sales",
+    "--with",
+    "Bo Chen, CFO",
+    "--with",
+    "Dr. Cy Diaz",
+    "--interest",
+    "Ana Ruiz: quilting",
+    "--interest",
+    "Chen: sailing",
+    "--discussed",
+    "Cy Diaz: the warehouse backlog",
+    "--email",
+    "Ana: ana@acme.example",
+)
+
+
+def test_meeting_schedules_a_distinct_thank_you_for_each_person(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    result = run("meeting", str(acme.id), *PANEL)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Recorded meeting 1 with Acme on 2026-11-16.",
+        "  task 1: Send thank-you email due 2026-11-16 for Ms. Ana Ruiz, VP Sales",
+        "  task 2: Write note by hand due 2026-11-17 for Ms. Ana Ruiz, VP Sales",
+        "  task 3: Send thank-you email due 2026-11-16 for Bo Chen, CFO",
+        "  task 4: Write note by hand due 2026-11-17 for Bo Chen, CFO",
+        "  task 5: Send thank-you email due 2026-11-16 for Dr. Cy Diaz",
+        "  task 6: Write note by hand due 2026-11-17 for Dr. Cy Diaz",
+        "  task 7: Status call due 2026-11-23",
+        "A problem came up: the notes propose a second meeting.",
+        "Next: `campaign agenda` shows the drafts; `campaign done ID` after each.",
+    ]
+    assert store.get_prospect(acme.id).status == INTERVIEW
+
+
+def test_identical_thank_yous_are_refused_and_nothing_is_recorded(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ana", "--with", "Bo")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the thank-yous to Ana and Bo would read the same; tell them apart with "
+        '--interest, --discussed or --gift, e.g. --interest "Bo: ..." or --discussed "Bo: ..."\n'
+    )
+    assert store.list_meetings() == [] and store.list_contacts() == []
+    assert json.loads(run("agenda", "--due", "all", "--format", "json").output) == []
+
+
+def test_meeting_input_errors_say_what_and_exit_1(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    cases = {
+        ("99", "--on", "2026-11-16", "--with", "Bo"): (
+            "Error: no prospect with id 99 (see `campaign prospects`)\n"
+        ),
+        (str(acme.id), "--on", "2026-12-01", "--with", "Bo"): (
+            "Error: --on 2026-12-01 is after today (2026-11-16); record a meeting once it "
+            "has happened\n"
+        ),
+        (str(acme.id), "--on", "2026-11-16", "--with", "Bo", "--with", "Ana", "--gift", "a book"): (
+            "Error: --gift 'a book': start it with the name of someone met, e.g. --gift "
+            '"Bo: ..." (met: Bo, Ana)\n'
+        ),
+        (str(acme.id), "--on", "2026-11-16", "--with", "Bo", "--referred-by", "5"): (
+            "Error: no contact with id 5 (see `campaign contact list`)\n"
+        ),
+        (str(acme.id), "--on", "2026-11-16", "--with", "Bo", "--decision-by", "2026-11-01"): (
+            "Error: --decision-by 2026-11-01 is before the meeting (2026-11-16)\n"
+        ),
+    }
+    for args, message in cases.items():
+        result = run("meeting", *args)
+        assert (result.exit_code, result.output) == (1, message), args
+    assert store.list_meetings() == []
+    assert run("meeting", str(acme.id), "--on", "16/11/2026").exit_code == 2
+
+
+def test_meeting_print_writes_note_cards_with_hostile_text_as_typed(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="<b>Acme</b> & {{ co }}")
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-13",
+        "--with",
+        "Zoë Ångström, Head of R&D",
+        "--interest",
+        "{{ 7*7 }} <i>haiku</i> Ελλάδα Москва",
+        "--print",
+    )
+    assert result.exit_code == 0, result.output
+    pdf = campaign_home / "output" / "notes" / "note-cards-2026-11-16.pdf"
+    assert f"Note cards: {pdf}" in result.output
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())  # lines wrap on the card
+    assert "Dear Zoë Ångström," in text
+    assert "about {{ 7*7 }} <i>haiku</i> Ελλάδα Москва." in text
+    assert "<b>Acme</b> & {{ co }}" in text
+    # A second print never overwrites the first.
+    again = run("notes")
+    assert again.output == (
+        f"Wrote 1 note card(s) to {campaign_home / 'output/notes/note-cards-2026-11-16-2.pdf'}\n"
+    )
+
+
+def test_done_removes_tasks_and_refuses_twice(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert run("done", "1", "--note", "sent from my phone").output == "Task 1 done.\n"
+    again = run("done", "1")
+    assert (again.exit_code, again.output) == (
+        1,
+        "Error: task 1 is already done on 2026-11-16; nothing changed\n",
+    )
+    missing = run("done", "42")
+    assert (missing.exit_code, missing.output) == (
+        1,
+        "Error: no task with id 42 (see `campaign agenda`)\n",
+    )
+    assert run("done", "3").output == ("Task 3 done.\nNext status call: task 4 due 2026-12-16.\n")
+
+
+def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    added = run("contact", "add", "Dana Lee", "--company", "Lee & Co", "--phone", "+1 555 0199")
+    assert added.output == "Added contact 1: Dana Lee; first catch-up call 2026-12-28.\n"
+    friend = run("contact", "add", "Eli Park", "--referred-by", "1")
+    assert friend.exit_code == 0
+    assert run("contact", "refer", "1", str(acme.id)).output == (
+        f"Prospect {acme.id} is recorded as referred by contact 1.\n"
+    )
+    bad = run("contact", "add", "Fay", "--referred-by", "9")
+    assert (bad.exit_code, bad.output) == (
+        1,
+        "Error: no contact with id 9 (see `campaign contact list`)\n",
+    )
+    listed = json.loads(run("contact", "list", "--format", "json").output)
+    assert [(c["id"], c["name"], c["kind"], c["referred_by"]) for c in listed] == [
+        (1, "Dana Lee", "network", None),
+        (2, "Eli Park", "network", 1),
+    ]
+    run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    agenda = json.loads(run("agenda", "--due", "2026-12-31", "--format", "json").output)
+    catch_up = next(i for i in agenda if i["contact_id"] == 1)
+    assert catch_up["due"] == "2026-12-28"
+    assert catch_up["reason"] == (
+        "catch-up: news of the search and of any referral; "
+        "referrals: Acme (interview), Eli Park (contact)"
+    )
+    done = run("done", str(catch_up["task_id"]), env={"CAMPAIGN_TODAY": "2026-12-28"})
+    assert done.output == "Task 1 done.\nNext catch-up call: task 6 due 2027-02-08.\n"
