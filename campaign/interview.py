@@ -462,10 +462,20 @@ def add_contact(
 
 
 def finish_task(
-    store: Store, settings: Settings, today: date, task_id: int, note: str = ""
+    store: Store,
+    settings: Settings,
+    today: date,
+    task_id: int,
+    note: str = "",
+    decision: str | None = None,
 ) -> tuple[Task, Task | None]:
-    """Mark a task done; a status or catch-up call brings the next one at its cadence."""
+    """Mark a task done; a status or catch-up call brings the next one at its cadence.
+
+    A ``decision`` (offer, declined) heard on the call closes the company instead.
+    """
     task = store.get_task(task_id)
+    if decision is not None and task.prospect_id is None:
+        raise InputError(f"task {task_id} is not about a company; a decision needs one")
     if task.state != "open":
         when = f" on {task.closed_on.isoformat()}" if task.closed_on else ""
         raise InputError(f"task {task_id} is already {task.state}{when}; nothing changed")
@@ -485,8 +495,14 @@ def finish_task(
     ):
         days = settings.schedule.call_every_days
         follow = (STATUS_CALL, today + timedelta(days=days), "status: still no decision")
+    if decision is not None:
+        follow = None
+        if decision not in DECISIONS:
+            raise InputError(f"{decision!r} is not a decision (one of {', '.join(DECISIONS)})")
     calendar = BusinessCalendar(settings.country)
     nxt = store.finish_task(task_id, today, _one_line(note), follow, placer(settings, calendar))
+    if decision is not None and task.prospect_id is not None:
+        close_company(store, task.prospect_id, decision, today)
     return store.get_task(task_id), nxt
 
 

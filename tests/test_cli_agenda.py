@@ -72,9 +72,31 @@ def test_panel_interview_from_meeting_to_offer(run, campaign_home: Path) -> None
         ("status_call", acme.contact, acme.phone, "2026-11-23"),
     ]
 
-    # An offer closes everything for that company.
-    close_company(store, acme.id, "offer", date(2026, 11, 23))
+    # An offer heard on the status call closes everything for that company.
+    call_id = str(week_on[1]["task_id"])
+    closed = run("done", call_id, "--decision", "offer", env={"CAMPAIGN_TODAY": "2026-11-23"})
+    assert closed.output == (
+        f"Task {call_id} done.\nDecision offer: every open task for prospect {acme.id} closed.\n"
+    )
     assert _agenda(run, "--due", "all") == []
+    assert store.get_prospect(acme.id).status == "hired"
+
+
+def test_an_offer_spares_other_companies(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme, other = add_prospect(store, company="Acme"), add_prospect(store, company="Other")
+    run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    run("meeting", str(other.id), "--on", "2026-11-16", "--with", "Di Fox")
+    assert close_company(store, acme.id, "offer", TODAY) == 3
+    assert {i["company"] for i in _agenda(run, "--due", "all")} == {"Other"}
+
+
+def test_agenda_drafts_prints_each_draft(run, campaign_home: Path) -> None:
+    acme = add_prospect(store_at(campaign_home), company="Acme")
+    run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ms. Ana Ruiz", "--gift", "a map")
+    out = run("agenda", "--drafts").output
+    assert "--- task 1: Send thank-you email to Ms. Ana Ruiz ---" in out
+    assert "Subject: Thank you for our meeting on 16 Nov 2026\n\nDear Ms. Ruiz," in out
 
 
 def test_agenda_table_says_nothing_due(run) -> None:

@@ -168,5 +168,10 @@ def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
         "catch-up: news of the search and of any referral; "
         "referrals: Acme (interview), Eli Park (contact)"
     )
+    no_company = run("done", "1", "--decision", "offer")
+    assert (no_company.exit_code, no_company.output) == (
+        1,
+        "Error: task 1 is not about a company; a decision needs one\n",
+    )
     done = run("done", str(catch_up["task_id"]), env={"CAMPAIGN_TODAY": "2026-12-28"})
     assert done.output == "Task 1 done.\nNext catch-up call: task 6 due 2027-02-08.\n"

@@ -198,15 +198,16 @@ def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
 @click.command()
 @click.option("--due", default="today", help="today (with overdue), week, all or YYYY-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table")
+@click.option("--drafts", is_flag=True, help="Also print each email and note drafted.")
 @pass_app
-def agenda(app: App, due: str, fmt: str) -> None:
+def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
     """Everything to do: calls, emails to send, notes to write, letters to post.
 
     Overdue and today's tasks come first. Mark each one done with `campaign done ID`.
 
     \b
     Example:
-      campaign agenda --due week
+      campaign agenda --due week --drafts
       campaign agenda --format ics > agenda.ics
     """
     from campaign.agenda import agenda as build
@@ -226,24 +227,40 @@ def agenda(app: App, due: str, fmt: str) -> None:
             ],
             caption=None if items else "Nothing due.",
         )
+        for item in items if drafts else []:
+            if item.draft:
+                click.echo(f"\n--- task {item.task_id}: {item.what} to {item.who} ---")
+                if item.subject:
+                    click.echo(f"Subject: {item.subject}\n")
+                click.echo(item.draft, nl=False)
 
 
 @click.command()
 @click.argument("task_id", type=int)
 @click.option("--note", default="", help="What you did or heard.")
+@click.option(
+    "--decision",
+    type=click.Choice(["offer", "declined"]),
+    help="The company decided: closes every open task for it and its interviewers.",
+)
 @pass_app
-def done(app: App, task_id: int, note: str) -> None:
+def done(app: App, task_id: int, note: str, decision: str | None) -> None:
     """Mark a task done: it leaves the agenda (calls to prospects use `campaign log`).
+
+    A status call that brings an offer (or a no) closes the loop with --decision.
 
     \b
     Example:
       campaign done 7 --note "emailed from my phone"
+      campaign done 12 --decision offer --note "offer letter on Friday"
     """
     from campaign.agenda import ACTIONS
     from campaign.interview import finish_task
 
-    task, nxt = finish_task(app.store, app.settings, app.today, task_id, note)
+    task, nxt = finish_task(app.store, app.settings, app.today, task_id, note, decision)
     click.echo(f"Task {task.id} done.")
+    if decision is not None:
+        click.echo(f"Decision {decision}: every open task for prospect {task.prospect_id} closed.")
     if nxt is not None:
         click.echo(f"Next {ACTIONS[nxt.kind].lower()}: task {nxt.id} due {nxt.due}.")
 
