@@ -2,6 +2,140 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from campaign.cli.app import App, pass_app
+from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table
+
+SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rejects file
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--sheet", help="The XLSX sheet to read (default: the first).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar='"COLUMN=field"',
+    help='Read a column the aliases miss as a field, e.g. --map "Boss=contact" (repeatable).',
+)
+@pass_app
+def import_(app: App, file: str, sheet: str | None, mapping: tuple[str, ...]) -> None:
+    """Import a CSV or XLSX list of employers and their hiring authorities.
+
+    Columns are matched by name (Company, Hiring Manager, Email, Address, City, State,
+    Zip, Phone, Priority, ...); other columns become merge fields ({{ extra.industry }}).
+    Rows that can't be imported are listed and written to output/rejects-*.csv.
+    Importing the same file again changes nothing; an edited file updates what changed.
+
+    \b
+    Example:
+      campaign import lists/prospects.csv
+      campaign import leads.xlsx --sheet "Q3" --map "Boss=contact" --map "Sector=notes"
+    """
+    from campaign.cli.output import progress
+    from campaign.intake import import_file, resolve_source
+
+    path = resolve_source(file, app.home, Path.cwd())
+    report = import_file(
+        app.store,
+        path,
+        today=app.today,
+        output_dir=app.settings.output_dir,
+        source_name=_shown(path, app.home),
+        sheet=sheet,
+        mapping=mapping,
+        region=app.settings.country,
+        track=lambda rows: progress(rows, "Importing"),
+    )
+    for reject in report.rejects[:SHOWN_ROWS]:
+        click.echo(f"row {reject.row}: rejected: {reject.reason}", err=True)
+    if len(report.rejects) > SHOWN_ROWS:
+        click.echo(f"... and {len(report.rejects) - SHOWN_ROWS} more rejected rows", err=True)
+    for warning in report.warnings[:SHOWN_ROWS]:
+        click.echo(f"row {warning.row}: warning: {warning.message}", err=True)
+    for prospect_id, who, fields in report.updated[:SHOWN_ROWS]:
+        click.echo(f"updated #{prospect_id} {who}: {', '.join(fields)}")
+    if len(report.updated) > SHOWN_ROWS:
+        click.echo(f"... and {len(report.updated) - SHOWN_ROWS} more updated prospects")
+    click.echo(report.summary)
+    click.echo("Next: `campaign prospects --batch top20` shows this week's wave.")
+
+
+def _shown(path: Path, home: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+COLUMNS = (
+    "id", "priority", "company", "contact", "title", "email", "phone", "street", "street2",
+    "city", "region", "postal_code", "country", "status", "notes", "honorific",
+    "first_name", "middle_name", "last_name", "suffix", "source_file", "source_row",
+)  # fmt: skip
+
+
+@click.command("prospects")
+@click.option(
+    "--batch",
+    type=click.Choice(["top20", "all"]),
+    help="Only the prospects a run would take: top20 (this week's wave) or all not yet sent.",
+)
+@click.option("--letter", default="marketing", show_default=True, help="The letter of the batch.")
+@click.option("--format", "fmt", type=FORMAT_TABLE_CSV_JSON, default="table", show_default=True)
+@pass_app
+def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
+    """List prospects in wave order: priority 1 first, then file order.
+
+    \b
+    Example:
+      campaign prospects --batch top20
+      campaign prospects --format csv > prospects.csv
+    """
+    caption = None
+    if batch is None:
+        chosen = app.store.list_prospects()
+    else:
+        from campaign.batches import select_batch
+
+        picked = select_batch(app.store, batch, letter, app.today, app.settings.schedule.weekly_cap)
+        chosen = picked.prospects
+        caption = (
+            f"{batch} for {letter!r}: {len(chosen)} of {picked.waiting} waiting; "
+            f"week {picked.week} cap {picked.cap_used}/{picked.cap} used"
+            + (f", next wave {picked.next_wave}" if batch == "top20" else "")
+        )
+    rows = [_row(p) for p in chosen]
+    if fmt == "json":
+        echo_json(rows)
+    elif fmt == "csv":
+        extras = sorted({k for p in chosen for k in p.extra})
+        echo_csv([*COLUMNS, *extras], [{**r, **r["extra"]} for r in rows])
+    elif not rows and batch is None:
+        click.echo("No prospects yet: `campaign import lists/YOUR-LIST.csv` adds them.")
+    else:
+        shown = (
+            "id",
+            "priority",
+            "company",
+            "contact",
+            "title",
+            "email",
+            "phone",
+            "city",
+            "status",
+        )
+        echo_table(shown, ([r[c] for c in shown] for r in rows), caption=caption)
+
+
+def _row(prospect: Any) -> dict[str, Any]:
+    return dataclasses.asdict(prospect)
+
+
+COMMANDS = [import_, prospects_]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, func, nulls_last, select
@@ -17,6 +19,27 @@ _PROSPECT_FIELDS = {f.name for f in dataclasses.fields(Prospect)}
 
 # Wave order: priority 1 first, prospects without a priority after, then file order.
 WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), prospects.c.id.asc())
+
+
+# What an import may set; seq, status and the dates are the store's own business.
+IMPORTED_FIELDS = (
+    "company", "contact", "honorific", "first_name", "middle_name", "last_name", "suffix",
+    "title", "email", "phone", "street", "street2", "city", "region", "postal_code",
+    "country", "priority", "notes", "extra",
+)  # fmt: skip
+
+
+@dataclass
+class UpsertResult:
+    """What an import changed: new ids, (id, who, changed fields) updated, unchanged count."""
+
+    new: list[int] = field(default_factory=list)
+    updated: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _name_key(company: str, contact: str) -> str:
+    return f"{' '.join(company.split()).casefold()}|{' '.join(contact.split()).casefold()}"
 
 
 def to_prospect(row: Row[Any]) -> Prospect:
@@ -49,6 +72,86 @@ class ProspectQueries(StoreBase):
         """How many prospects there are in each status."""
         query = select(prospects.c.status, func.count()).group_by(prospects.c.status)
         with self.read() as conn:
-            counts = {status: n for status, n in conn.execute(query)}
+            counts: dict[str, int] = dict(conn.execute(query).tuples().all())
         counts.setdefault(ACTIVE, 0)
         return counts
+
+    def upsert_prospects(
+        self, records: Sequence[Mapping[str, Any]], source_file: str, today: date
+    ) -> UpsertResult:
+        """Add new prospects and update known ones, in ONE write transaction.
+
+        A record is a known prospect when its email (lower-cased) matches one, else when
+        its company and contact match one, case and spacing aside. Only the fields a
+        record carries are compared and set (a list without a priority column leaves
+        priorities alone); ``extra`` merges key by key. A prospect whose fields are all
+        equal is not touched at all, not even ``updated_on``. New prospects get ``seq``
+        after the current largest, in record order, so waves follow file order.
+        """
+        result = UpsertResult()
+        with self.write() as conn:
+            existing = {r.id: r for r in conn.execute(select(prospects))}
+            by_email = {r.email.lower(): r.id for r in existing.values() if r.email}
+            by_name = {_name_key(r.company, r.contact): r.id for r in existing.values()}
+            by_identity = {r.identity: r.id for r in existing.values()}
+            seq = max((r.seq for r in existing.values()), default=0)
+            inserts: list[dict[str, Any]] = []
+            for record in records:
+                email = str(record.get("email") or "").lower()
+                found = (by_email.get(email) if email else None) or by_name.get(
+                    _name_key(record["company"], record["contact"])
+                )
+                if found is None:
+                    found = by_identity.get(record["identity"])
+                if found is None:
+                    seq += 1
+                    row = {k: record[k] for k in IMPORTED_FIELDS if k in record}
+                    inserts.append(
+                        {
+                            **row,
+                            "identity": record["identity"],
+                            "extra": dict(record.get("extra") or {}),
+                            "source_file": source_file,
+                            "source_row": int(record.get("source_row") or 0),
+                            "seq": seq,
+                            "created_on": today,
+                            "updated_on": today,
+                        }
+                    )
+                    continue
+                old = existing[found]
+                changes = _changes(old, record)
+                if not changes:
+                    result.unchanged += 1
+                    continue
+                changes.update(
+                    identity=record["identity"],
+                    source_file=source_file,
+                    source_row=int(record.get("source_row") or 0),
+                    updated_on=today,
+                )
+                conn.execute(prospects.update().where(prospects.c.id == found).values(**changes))
+                fields = [k for k in IMPORTED_FIELDS if k in changes]
+                result.updated.append((found, f"{old.company} ({old.contact})", fields))
+            if inserts:
+                conn.execute(prospects.insert(), inserts)
+                ids = select(prospects.c.id).where(prospects.c.seq > seq - len(inserts))
+                result.new = [i for (i,) in conn.execute(ids.order_by(prospects.c.seq))]
+        return result
+
+
+def _changes(old: Row[Any], record: Mapping[str, Any]) -> dict[str, Any]:
+    """The imported fields whose value in ``record`` differs from the stored row."""
+    changes: dict[str, Any] = {}
+    for name in IMPORTED_FIELDS:
+        if name not in record:
+            continue
+        new = record[name]
+        current = getattr(old, name)
+        if name == "extra":
+            new = {**(current or {}), **(new or {})}
+            if new != (current or {}):
+                changes[name] = new
+        elif new != current:
+            changes[name] = new
+    return changes

@@ -1,0 +1,651 @@
+"""Reading a prospect list (CSV or XLSX) into checked records, and importing them.
+
+The pipeline: ``read_table`` (bytes -> header + text cells, encoding and delimiter
+found), ``match_columns`` (headers -> fields, by alias or ``--map``), ``check_row``
+(cells -> a record or a reason to reject it), then ``import_file`` ties them to the
+store (one transaction) and writes the rejects CSV under ``output/``.
+
+CSV goes through the standard ``csv`` module rather than pandas: every cell stays the
+exact text of the file (no "nan", leading zeros kept), a ragged row is rejected on its
+own instead of failing the file, and the CLI is spared pandas' start-up cost. XLSX goes
+through pandas (``dtype=str``) with openpyxl. Heavy libraries are imported inside the
+functions that use them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign.errors import InputError
+
+if TYPE_CHECKING:
+    from campaign.store import Store
+
+# Fields a column can fill, and the header spellings that mean each (compared after
+# ``header_key``: lower case, letters and digits only).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "company": (
+        "company", "companyname", "employer", "employername", "organization",
+        "organisation", "organizationname", "org", "firm", "business", "account",
+    ),
+    "contact": (
+        "hiringmanager", "hiringauthority", "hiringmanagername", "contact", "contactname",
+        "name", "fullname", "decisionmaker", "person",
+    ),
+    "honorific": ("honorific", "prefix", "nameprefix", "courtesytitle", "salutationtitle"),
+    "first_name": ("firstname", "first", "givenname", "forename", "contactfirstname"),
+    "middle_name": ("middlename", "middle", "middleinitial"),
+    "last_name": ("lastname", "last", "surname", "familyname", "contactlastname"),
+    "suffix": ("suffix", "namesuffix"),
+    "title": ("title", "jobtitle", "position", "role", "contacttitle"),
+    "email": ("email", "emailaddress", "mail", "contactemail", "workemail"),
+    "phone": (
+        "phone", "telephone", "tel", "phonenumber", "telephonenumber", "workphone",
+        "officephone", "directphone", "directline", "mobile", "cell",
+    ),
+    "street": (
+        "address", "street", "address1", "addressline1", "streetaddress", "street1",
+        "mailingaddress", "addr", "addr1",
+    ),
+    "street2": ("address2", "addressline2", "street2", "suite", "unit", "addr2"),
+    "city": ("city", "town", "locality"),
+    "region": ("state", "province", "region", "stateprovince", "st", "county"),
+    "postal_code": ("zip", "zipcode", "postalcode", "postcode", "postal", "zip4"),
+    "country": ("country", "countrycode", "nation"),
+    "priority": ("priority", "rank", "tier", "ranking"),
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
+}  # fmt: skip
+FIELDS = tuple(ALIASES)
+NAME_PARTS = ("honorific", "first_name", "middle_name", "last_name", "suffix")
+ADDRESS = ("street", "city", "postal_code", "region")
+
+# Words for priority, as people write them in a spreadsheet (1 = best).
+PRIORITY_WORDS = {"high": 1, "medium": 2, "med": 2, "normal": 2, "low": 3}
+
+# Not a person: a letter must reach someone with the power to hire, not a department.
+NOT_A_PERSON = {
+    "hr", "humanresources", "humanresourcesdepartment", "hrdepartment", "hrmanager",
+    "recruiting", "recruitment", "recruiter", "recruiters", "talentacquisition",
+    "personnel", "hiringmanager", "hiringteam", "tosomeone", "towhomitmayconcern",
+    "careers", "jobs", "staffing",
+}  # fmt: skip
+
+# A line break or control character inside a field could smuggle a header into an
+# email or break a printed letter: such rows are rejected, never cleaned silently.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_SIMPLE_NAME = re.compile(r"^([^\W\d_][\w'’-]*) ([^\W\d_][\w'’-]*)$")
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def identity_track(items: Sequence[Any]) -> Iterable[Any]:
+    """The default progress tracker: the items, as they are."""
+    return items
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and rows as text, with how it was read."""
+
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252", "utf-16" or "xlsx"
+    delimiter: str = ","
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which column index fills each field; the rest become extra merge fields."""
+
+    fields: dict[str, int]
+    extra: dict[str, int]
+
+
+@dataclass
+class Reject:
+    """A row that was not imported, and why."""
+
+    row: int
+    reason: str
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A row imported with a caveat the user should know about."""
+
+    row: int
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, the rows it skipped and why, and where they went."""
+
+    path: Path
+    encoding: str
+    source: str = ""  # the file as the user knows it (relative to the campaign folder)
+    new: int = 0
+    updated: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    rejects_file: Path | None = None
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary the CLI prints."""
+        line = (
+            f"{self.source or self.path}: {self.new} new, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged, {len(self.rejects)} rejected (encoding {self.encoding})"
+        )
+        if self.rejects_file is not None:
+            shown = self.rejects_file.relative_to(self.rejects_file.parent.parent)
+            line += f"; rejected rows are in {shown}"
+        return line
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def resolve_source(name: str, home: Path, cwd: Path) -> Path:
+    """The file the user means: relative to the current directory, else to the campaign."""
+    path = Path(name).expanduser()
+    if path.is_absolute():
+        return path
+    for base in (cwd, home):
+        if (base / path).exists():
+            return base / path
+    return cwd / path
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file as text; an InputError naming the file if it can't be."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: is not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: can't be read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(f"{path}: is empty")
+    if data.startswith(b"PK\x03\x04") or path.suffix.lower() in XLSX_SUFFIXES:
+        table = _read_xlsx(path, sheet)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path}: is an old Excel .xls file; save it as .xlsx or CSV")
+    else:
+        if sheet is not None:
+            raise InputError(f"{path}: --sheet applies to XLSX files only")
+        table = _read_csv(path, data)
+    if not any(h.strip() for h in table.header):
+        raise InputError(f"{path}: has no header row")
+    return table
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: is not valid UTF-16 text") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: is not a CSV or XLSX file (binary data)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # What Excel on Windows writes for "CSV (Comma delimited)".
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: is neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
+            "save it as CSV UTF-8"
+        ) from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line most, outside quotes."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    counts = {d: unquoted.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, data: bytes) -> Table:
+    text, encoding = _decode(path, data)
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if header is None:
+                if any(c.strip() for c in cells):
+                    header = cells
+                continue
+            rows.append((number, cells))
+    except csv.Error as exc:
+        raise InputError(f"{path}: row {reader.line_num}: not valid CSV: {exc}") from None
+    return Table(path, header or [], rows, encoding, delimiter)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    import pandas as pd
+
+    try:
+        frame = pd.read_excel(
+            path,
+            sheet_name=sheet if sheet is not None else 0,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="openpyxl",
+        )
+    except ValueError as exc:
+        if sheet is not None and "not found" in str(exc):
+            sheets = _sheet_names(path)
+            raise InputError(
+                f"{path}: no sheet named {sheet!r} (sheets: {', '.join(sheets)})"
+            ) from None
+        raise InputError(f"{path}: can't be read as XLSX: {exc}") from None
+    except Exception as exc:  # openpyxl/zipfile raise many types on a damaged file
+        raise InputError(f"{path}: can't be read as XLSX: {exc or type(exc).__name__}") from None
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    for index, values in enumerate(frame.itertuples(index=False, name=None)):
+        cells = [_xlsx_cell(v) for v in values]
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = cells
+            continue
+        rows.append((index + 1, cells))
+    return Table(path, header or [], rows, "xlsx")
+
+
+def _xlsx_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Excel stores whole numbers as floats: 1 arrives as "1.0" (a zip code or priority).
+    if text.endswith(".0") and text[:-2].isdigit():
+        return text[:-2]
+    return text
+
+
+def _sheet_names(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+# --- columns ---------------------------------------------------------------------------
+
+
+def header_key(text: str) -> str:
+    """A header as compared: case, spacing and punctuation aside."""
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def extra_key(text: str) -> str:
+    """An unknown column's name as a merge field: a snake_case identifier."""
+    key = _NOT_ALNUM.sub("_", text.casefold()).strip("_")
+    if not key:
+        return "column"
+    return f"column_{key}" if key[0].isdigit() else key
+
+
+def parse_mapping(items: Iterable[str]) -> dict[str, str]:
+    """``--map "Their Column=field"`` options as {header key: field}."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        column, sep, target = item.partition("=")
+        target = target.strip().lower().replace(" ", "_").replace("-", "_")
+        if not sep or not column.strip() or not target:
+            raise InputError(f'--map {item!r}: write it as "Their Column=field"')
+        if target not in FIELDS:
+            raise InputError(
+                f"--map {item!r}: unknown field {target!r}; use one of: {', '.join(FIELDS)}"
+            )
+        mapping[header_key(column)] = target
+    return mapping
+
+
+_ALIAS_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+
+
+def match_columns(path: Path, header: Sequence[str], mapping: Mapping[str, str]) -> Columns:
+    """Which column fills which field; InputError naming the file if a required one is missing."""
+    keys = [header_key(h) for h in header]
+    for wanted in mapping:
+        if wanted not in keys:
+            raise InputError(
+                f"{path}: --map names a column the file does not have ({wanted!r}; "
+                f"columns: {', '.join(h for h in header if h.strip())})"
+            )
+    fields: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        target: str | None = mapping.get(key) or _ALIAS_FIELD.get(key)
+        if target is not None and target not in fields:
+            fields[target] = index
+        elif key or header[index].strip():
+            name = extra_key(header[index])
+            while name in extra or name in FIELDS:
+                name += "_2"
+            extra[name] = index
+    missing = []
+    if "company" not in fields:
+        missing.append("company (Company, Employer, Organization)")
+    if "contact" not in fields and "last_name" not in fields:
+        missing.append("hiring-authority name (Hiring Manager, Contact, Name, or First/Last Name)")
+    has_address = "street" in fields and "city" in fields
+    if "email" not in fields and not has_address:
+        missing.append("email or postal address (Email, or Address + City + Zip/State)")
+    if missing:
+        raise InputError(
+            f"{path}: no column for {'; '.join(missing)}; "
+            f"found: {', '.join(h for h in header if h.strip()) or 'none'} "
+            f'(use --map "Their Column=field")'
+        )
+    return Columns(fields, extra)
+
+
+# --- rows ------------------------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    """Spaces collapsed and trimmed."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def name_key(company: str, contact: str) -> str:
+    """Company and contact as identity compares them: case and spacing aside."""
+    return f"{clean(company).casefold()}|{clean(contact).casefold()}"
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    from nameparser.config import CONSTANTS as C
+
+    words: set[str] = set()
+    for name in (
+        "titles", "suffix_acronyms", "suffix_not_acronyms", "prefixes", "conjunctions",
+        "bound_first_names", "first_name_titles", "non_first_name_prefixes",
+    ):  # fmt: skip
+        words.update(str(w).lower() for w in getattr(C, name, ()))
+    return frozenset(words)
+
+
+def parse_name(text: str) -> dict[str, str]:
+    """Honorific, first, middle, last and suffix of a person's name (nameparser)."""
+    simple = _SIMPLE_NAME.match(text)
+    # "First Last" with neither word a title, suffix or particle is what most rows hold;
+    # nameparser gives the same answer ~100x slower, so it handles everything else.
+    if simple and not {w.lower() for w in simple.groups()} & _name_words():
+        return {
+            "honorific": "",
+            "first_name": simple.group(1),
+            "middle_name": "",
+            "last_name": simple.group(2),
+            "suffix": "",
+        }
+    from nameparser import HumanName
+
+    parsed = HumanName(text)
+    return {
+        "honorific": parsed.title,
+        "first_name": parsed.first,
+        "middle_name": parsed.middle,
+        "last_name": parsed.last,
+        "suffix": parsed.suffix,
+    }
+
+
+def check_email(text: str) -> tuple[str, str]:
+    """(normalised email, "") if valid, else ("", why not); syntax only, no network."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        # test_environment admits fictional *.test addresses (samples, rehearsals);
+        # no deliverability check means no DNS lookups.
+        valid = validate_email(text, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        return "", str(exc)
+    return valid.normalized, ""
+
+
+def format_phone(text: str, region: str) -> str:
+    """A phone number as people write it in ``region``; the original if it won't parse."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(number):
+        return text
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(number) == region
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, fmt)
+
+
+def parse_priority(text: str) -> int | None:
+    """A priority cell as a whole number >= 1 (blank: None); ValueError if it isn't one."""
+    if not text:
+        return None
+    word = PRIORITY_WORDS.get(text.lower())
+    if word is not None:
+        return word
+    number = float(text)  # ValueError for words; "1.0" from Excel is 1
+    if not number.is_integer() or number < 1:
+        raise ValueError(text)
+    return int(number)
+
+
+@dataclass
+class Checked:
+    """A row that passed: the record for the store, or why it was rejected."""
+
+    record: dict[str, Any] | None
+    reason: str = ""
+    warning: str = ""
+
+
+def check_row(
+    cells: Sequence[str], header: Sequence[str], columns: Columns, region: str
+) -> Checked:
+    """Turn one row's cells into a prospect record, or say why it can't be imported."""
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+        return Checked(None, f"{len(cells)} cells but the header has {len(header)} columns")
+    for index, text in enumerate(cells):
+        if _CONTROL.search(text):
+            where = header[index] if index < len(header) else f"column {index + 1}"
+            return Checked(None, f"line break or control character in {where!r}")
+
+    def cell(name: str) -> str:
+        index = columns.fields.get(name)
+        return clean(cells[index]) if index is not None and index < len(cells) else ""
+
+    values: dict[str, Any] = {name: cell(name) for name in columns.fields}
+    company = values.get("company", "")
+    if not company:
+        return Checked(None, "no company")
+
+    contact = values.get("contact", "")
+    if not contact:
+        contact = clean(" ".join(values.get(p, "") for p in NAME_PARTS))
+    if not contact:
+        return Checked(None, "no hiring-authority name")
+    if header_key(contact) in NOT_A_PERSON:
+        return Checked(None, f"hiring authority {contact!r} is not a person: name who can hire you")
+    parts = parse_name(contact)
+    for part in NAME_PARTS:
+        if values.get(part):
+            parts[part] = values[part]
+    values.update(parts)
+    values["contact"] = contact
+
+    warning = ""
+    has_address = bool(
+        values.get("street") and values.get("city")
+        and (values.get("postal_code") or values.get("region"))
+    )  # fmt: skip
+    raw_email = values.get("email", "")
+    if raw_email:
+        email, why = check_email(raw_email)
+        if not email and not has_address:
+            return Checked(None, f"invalid email {raw_email!r} ({why}) and no postal address")
+        if not email:
+            warning = f"invalid email {raw_email!r} ({why}); imported for a printed letter"
+        values["email"] = email
+    if not values.get("email") and not has_address:
+        lacking = [n.replace("_", " ") for n in ("street", "city") if not values.get(n)]
+        if not values.get("postal_code") and not values.get("region"):
+            lacking.append("zip or state")
+        return Checked(
+            None,
+            f"no way to reach them: no email, and the postal address lacks {', '.join(lacking)}",
+        )
+
+    if "priority" in values:
+        try:
+            values["priority"] = parse_priority(values["priority"])
+        except ValueError:
+            name = header[columns.fields["priority"]]
+            return Checked(
+                None,
+                f"{name!r} is {values['priority']!r}, not a whole number >= 1 "
+                "(1 = best) or high/medium/low",
+            )
+    if values.get("phone"):
+        country = values.get("country", "")
+        values["phone"] = format_phone(
+            values["phone"], country.upper() if len(country) == 2 else region
+        )
+    values["extra"] = {
+        name: clean(cells[index]) if index < len(cells) else ""
+        for name, index in columns.extra.items()
+    }
+    values["identity"] = (
+        values["email"].lower() if values.get("email") else name_key(company, contact)
+    )
+    return Checked(values, warning=warning)
+
+
+# --- the import ------------------------------------------------------------------------
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    today: date,
+    output_dir: Path,
+    source_name: str | None = None,
+    sheet: str | None = None,
+    mapping: Iterable[str] = (),
+    region: str = "US",
+    track: Callable[[Sequence[Any]], Iterable[Any]] = identity_track,
+) -> ImportReport:
+    """Import the prospect list at ``path``: new prospects added, known ones updated.
+
+    Rows that can't be imported are reported and written, whole plus a ``reason``
+    column, to a new rejects CSV under ``output_dir``; the rest go into the store in one
+    transaction. A file that can't be read or lacks a required column raises
+    InputError before anything changes.
+    """
+    wanted = parse_mapping(mapping)
+    table = read_table(path, sheet)
+    columns = match_columns(path, table.header, wanted)
+    report = ImportReport(path=path, encoding=table.encoding, source=source_name or str(path))
+
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}  # identity key -> first row that used it in this file
+    for number, cells in track(table.rows):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line or an empty spreadsheet row: nothing to report
+        checked = check_row(cells, table.header, columns, region)
+        if checked.record is None:
+            report.rejects.append(Reject(number, checked.reason, list(cells)))
+            continue
+        record = checked.record
+        keys = [name_key(record["company"], record["contact"])]
+        if record.get("email"):
+            keys.insert(0, record["email"].lower())
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None:
+            report.rejects.append(Reject(number, f"the same prospect as row {first}", list(cells)))
+            continue
+        for key in keys:
+            seen[key] = number
+        if checked.warning:
+            report.warnings.append(Warning_(number, checked.warning))
+        record["source_row"] = number
+        records.append(record)
+
+    if report.rejects:
+        report.rejects_file = write_rejects(output_dir, path, today, table.header, report.rejects)
+    try:
+        result = store.upsert_prospects(records, report.source, today)
+    except BaseException:
+        if report.rejects_file is not None:
+            report.rejects_file.unlink(missing_ok=True)
+        raise
+    report.new = len(result.new)
+    report.updated = result.updated
+    report.unchanged = result.unchanged
+    return report
+
+
+def write_rejects(
+    output_dir: Path, source: Path, today: date, header: Sequence[str], rejects: Sequence[Reject]
+) -> Path:
+    """Write the rejected rows, unchanged plus a reason, to a new CSV; never overwrite."""
+    reason = "reason"
+    while reason in header:
+        reason = f"import_{reason}"
+    width = max([len(header), *(len(r.cells) for r in rejects)])
+    stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-") or "list"
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for n in range(1, 10_000):
+            name = f"rejects-{stem}-{today.isoformat()}{'' if n == 1 else f'-{n}'}.csv"
+            target = output_dir / name
+            try:
+                # "x": exclusive creation, so an earlier rejects file is never overwritten.
+                handle = target.open("x", encoding="utf-8-sig", newline="")
+            except FileExistsError:
+                continue
+            with handle:
+                writer = csv.writer(handle)
+                writer.writerow([*header, *[""] * (width - len(header)), reason])
+                for reject in rejects:
+                    cells = reject.cells + [""] * (width - len(reject.cells))
+                    writer.writerow([*cells, f"row {reject.row}: {reject.reason}"])
+            return target
+    except OSError as exc:
+        raise InputError(f"{output_dir}: can't write the rejects file: {exc}") from None
+    raise InputError(f"{output_dir}: too many rejects files for {source.name} today")
