@@ -2,6 +2,178 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import click
 
-COMMANDS: list[click.Command] = []
+from campaign.cli.app import App, pass_app
+
+if TYPE_CHECKING:
+    from campaign.deliver import Mailer
+    from campaign.sending import Item, SendSummary
+
+
+def _connector(app: App) -> Mailer:
+    from campaign.deliver import open_smtp, smtp_password
+    from campaign.errors import InputError
+
+    smtp = app.settings.smtp
+    if smtp is None:
+        raise InputError("no [smtp] section in campaign.toml: emails can't be sent")
+    prompt = None
+    if sys.stdin.isatty():
+
+        def prompt(text: str) -> str:
+            return str(click.prompt(text, hide_input=True))
+
+    return open_smtp(smtp, smtp_password(smtp, app.env, prompt))
+
+
+@click.command()
+@click.option(
+    "--batch", default="top20", show_default=True, help="top20 (this week's wave) or all."
+)
+@click.option("--letter", default="marketing", show_default=True, help="The letter to send.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would go to whom; send and record nothing."
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N letters this run.")
+@click.option("--no-cap", is_flag=True, help="Ignore the weekly cap (needed by --batch all).")
+@click.option("--test-to", metavar="ADDRESS", help="Email one sample to ADDRESS; record nothing.")
+@click.option("--resend", type=int, metavar="ID", help="Send a failed or in-doubt send again.")
+@click.option(
+    "--settle", type=int, metavar="ID", help="Settle a send in doubt (with --sent/--not-sent)."
+)
+@click.option("--sent/--not-sent", "arrived", default=None, help="With --settle: did it arrive?")
+@click.option(
+    "--unlock", is_flag=True, help="Remove a lock left by a run that died on another host."
+)
+@pass_app
+def send(
+    app: App,
+    batch: str,
+    letter: str,
+    dry_run: bool,
+    limit: int | None,
+    no_cap: bool,
+    test_to: str | None,
+    resend: int | None,
+    settle: int | None,
+    arrived: bool | None,
+    unlock: bool,
+) -> None:
+    """Deliver this week's letters: email where there is an address and [smtp], print the rest.
+
+    Every letter is rendered first; each send is recorded before and after it goes out,
+    schedules its first follow-up call, and is never sent twice. Exit 3 when some
+    deliveries were deferred, refused or are in doubt (the summary says what to do).
+
+    \b
+    Examples:
+      campaign send --dry-run              # who would get what, nothing recorded
+      campaign send --test-to me@example.com
+      campaign send                        # this week's wave, highest priority first
+      campaign send --batch all --no-cap   # the one-time mailing to the whole list
+      campaign send --settle 12 --sent     # a send in doubt was in your Sent folder
+    """
+    from campaign import sending
+
+    request = sending.SendRequest(batch, letter, limit, no_cap, resend)
+    if unlock or settle is not None:
+        _admin(app, settle, arrived, unlock)
+    elif dry_run:
+        _echo_summary(sending.plan_run(app.store, app.settings, app.today, request))
+    elif test_to:
+        prospect, reply = sending.send_test(
+            app.store, app.settings, app.today, request, test_to, lambda: _connector(app)
+        )
+        click.echo(f"Sent a sample ({letter} letter to {prospect.company}) to {test_to}: {reply}")
+    else:
+        from campaign.cli.output import progress
+        from campaign.errors import PartialDelivery
+
+        lock = sending.RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - shown as local time
+        summary = sending.send_run(
+            app.store, app.settings, app.today, request,
+            connect=lambda: _connector(app), lock=lock, track=progress,
+        )  # fmt: skip
+        _echo_summary(summary)
+        if summary.partial:
+            raise PartialDelivery("some deliveries did not go through; see the summary above")
+
+
+def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> None:
+    from campaign import sending
+    from campaign.errors import InputError
+
+    if unlock:
+        holder = app.store.break_lock()
+        click.echo(
+            f"Removed the lock of pid {holder.pid} on {holder.host}." if holder else "No lock held."
+        )
+        return
+    if arrived is None or settle is None:
+        raise InputError("--settle ID needs --sent (it arrived) or --not-sent (send it again)")
+    row, up = sending.settle(app.store, app.settings, settle, sent=arrived)
+    if arrived:
+        due = f"; first call due {up.due:%a %d %b %Y}" if up and up.due else ""
+        click.echo(f"Send {settle} recorded as sent on {row.sent_on}{due}.")
+    else:
+        click.echo(f"Send {settle} recorded as not sent: the next `campaign send` delivers it.")
+
+
+def _echo_summary(summary: SendSummary) -> None:
+    from campaign.sending import describe
+
+    def block(title: str, items: list[Item], detail: bool = False) -> None:
+        if not items:
+            return
+        click.echo(f"{title}:")
+        for item, line in zip(items, describe(items), strict=True):
+            click.echo(f"  {line}" + (f": {item.detail}" if detail and item.detail else ""))
+
+    verb = "Would send" if summary.dry_run else "Sent"
+    click.echo(
+        f"{verb} {len(summary.emailed)} by email, "
+        f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} "
+        f"({summary.week}: {summary.cap_used} of {summary.cap} used"
+        f"{' before this run' if summary.dry_run else ''})."
+    )
+    block("By email", summary.emailed)
+    block("Printed" if not summary.dry_run else "To print", summary.printed)
+    if summary.pack is not None:
+        click.echo(f"Print pack: {summary.pack} (letters.pdf, envelopes.pdf, manifest.csv)")
+    block("Deferred by the server (the next `campaign send` retries them)", summary.deferred, True)
+    block(
+        "Failed (not retried; fix the address, then `campaign send --resend ID`)",
+        summary.failed,
+        True,
+    )
+    in_doubt = summary.unknown + summary.recovered
+    block(
+        "In doubt (check your Sent folder, then `campaign send --settle ID --sent` if it "
+        "went, or `campaign send --resend ID` if not)",
+        in_doubt,
+        True,
+    )
+    if summary.unreachable:
+        click.echo("Not sent (no email with [smtp] and no postal address):")
+        for prospect in summary.unreachable:
+            click.echo(f"  {prospect.company} - {prospect.contact} (prospect {prospect.id})")
+    calls = summary.calls
+    if calls:
+        first = min(c.due for c in calls if c.due)
+        last = max(c.due for c in calls if c.due)
+        click.echo(
+            f"Next calls: {len(calls)} first follow-up calls due {first:%a %d %b} to "
+            f"{last:%a %d %b %Y}; see `campaign calls --due all`."
+        )
+    if summary.waiting and summary.next_wave and not summary.dry_run:
+        click.echo(
+            f"{summary.waiting} still waiting for this letter; next wave {summary.next_wave}."
+        )
+
+
+COMMANDS: list[click.Command] = [send]

@@ -1,0 +1,486 @@
+"""The weekly send run: plan, render everything, claim, deliver, record, summarise.
+
+One run, in order:
+
+1. take the run lock (a second run at once is refused; a killed run's lock is taken over);
+2. rows a killed run left TRANSMITTING become UNKNOWN (in doubt, never resent by themselves);
+3. plan: DEFERRED and leftover CLAIMED rows first, then the batch, within the weekly cap;
+4. render and check every letter (a template error stops the run before anything is recorded);
+5. connect and log in (a wrong password stops the run before anything is recorded);
+6. claim every delivery in one committed transaction;
+7. printed letters: the print pack is written, and they are SENT the day it is made;
+8. emails, one at a time: TRANSMITTING (committed) -> the server -> SENT with its
+   follow-up call | DEFERRED | FAILED | UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign.batches import select_batch
+from campaign.clock import iso_week, next_week_start
+from campaign.config import Settings
+from campaign.errors import DeliveryError, InputError
+from campaign.models import (
+    ACTIVE,
+    CLAIMED,
+    DEFERRED,
+    EMAIL,
+    FAILED,
+    POST,
+    SENT,
+    UNKNOWN,
+    Prospect,
+    Send,
+)
+from campaign.store.sends import Claim, FollowUp
+
+if TYPE_CHECKING:
+    from campaign.deliver import Mailer
+    from campaign.store import Store
+
+Track = Callable[[Sequence[Any], str], Iterable[Any]]
+INTERRUPTED = "the run was stopped while this message was being transmitted"
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """What the user asked of this run."""
+
+    batch: str = "top20"
+    letter: str = "marketing"
+    limit: int | None = None
+    no_cap: bool = False
+    resend: int | None = None
+
+
+@dataclass(frozen=True)
+class RunLock:
+    """Who this run is, for the lock: pid and host, when it started, how to test a pid."""
+
+    pid: int
+    host: str
+    now: datetime
+    alive: Callable[[int], bool]
+
+    @classmethod
+    def for_this_process(cls, now: datetime) -> RunLock:
+        """This process on this host."""
+        return cls(os.getpid(), socket.gethostname(), now, pid_alive)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+@dataclass(frozen=True)
+class Item:
+    """One delivery of the run (or of the plan, in a dry run)."""
+
+    prospect: Prospect
+    letter: str
+    channel: str
+    send_id: int | None = None
+    detail: str = ""
+    due: date | None = None  # the first follow-up call it scheduled
+    retry: bool = False
+
+
+@dataclass
+class SendSummary:
+    """What a run did (or, dry, would do), in terms a person can act on."""
+
+    today: date
+    week: str
+    cap: int
+    cap_used: int = 0
+    dry_run: bool = False
+    emailed: list[Item] = field(default_factory=list)
+    printed: list[Item] = field(default_factory=list)
+    pack: Path | None = None
+    deferred: list[Item] = field(default_factory=list)
+    failed: list[Item] = field(default_factory=list)
+    unknown: list[Item] = field(default_factory=list)
+    recovered: list[Item] = field(default_factory=list)  # in doubt after a killed run
+    unreachable: list[Prospect] = field(default_factory=list)
+    waiting: int = 0  # prospects still not sent this letter after the run
+    next_wave: date | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Some delivery of this run did not go through (exit 3)."""
+        return bool(self.deferred or self.failed or self.unknown or self.recovered)
+
+    @property
+    def calls(self) -> list[Item]:
+        """Sends of this run that scheduled a first follow-up call."""
+        return [i for i in self.emailed + self.printed if i.due is not None]
+
+
+@dataclass
+class _Planned:
+    item: Item
+    rendered: Any = None
+    message: EmailMessage | None = None
+
+
+# -- planning ------------------------------------------------------------------------
+
+
+def _channel(prospect: Prospect, settings: Settings) -> str | None:
+    if prospect.email and settings.smtp is not None:
+        return EMAIL
+    if prospect.has_postal_address:
+        return POST
+    return None
+
+
+def _plan(
+    store: Store, settings: Settings, today: date, request: SendRequest, summary: SendSummary
+) -> list[Item]:
+    week = summary.week
+    cap = settings.schedule.weekly_cap
+    room: int | None = None if request.no_cap else max(cap - store.cap_used(week), 0)
+    if request.resend is not None:
+        return _plan_resend(store, settings, request.resend, week, room)
+    limit = request.limit
+    items: list[Item] = []
+    for send in store.pending_retries():
+        if limit is not None and len(items) >= limit:
+            break
+        prospect = store.get_prospect(send.prospect_id)
+        if prospect.status != ACTIVE:
+            continue
+        if send.week != week:  # an attempt in a new week takes a slot there
+            if room is not None and room <= 0:
+                continue
+            room = None if room is None else room - 1
+        items.append(
+            Item(
+                prospect,
+                send.letter,
+                _channel(prospect, settings) or send.channel,
+                send.id,
+                retry=True,
+            )
+        )
+    if request.batch == "all" and not request.no_cap:
+        batch = select_batch(store, "all", request.letter, today, cap)
+        raise InputError(
+            f"--batch all sends every prospect not yet sent the {request.letter} letter "
+            f"({len(batch.prospects)} now), ignoring the weekly cap of {cap}; "
+            f"add --no-cap to send them all"
+        )
+    left = None if limit is None else max(limit - len(items), 0)
+    if room is not None:
+        left = room if left is None else min(left, room)
+    batch = select_batch(store, request.batch, request.letter, today, cap, limit=left)
+    summary.waiting = batch.waiting
+    summary.next_wave = batch.next_wave
+    for prospect in batch.prospects:
+        reach = _channel(prospect, settings)
+        if reach is None:
+            summary.unreachable.append(prospect)
+            continue
+        items.append(Item(prospect, request.letter, reach))
+    return items
+
+
+def _plan_resend(
+    store: Store, settings: Settings, send_id: int, week: str, room: int | None
+) -> list[Item]:
+    send = store.get_send(send_id)
+    if send.state not in (UNKNOWN, FAILED, DEFERRED, CLAIMED):
+        raise InputError(
+            f"send {send_id} is {send.state}; only a failed, deferred or in-doubt send "
+            f"can be resent"
+        )
+    takes_slot = send.week != week or send.state == FAILED
+    if takes_slot and room is not None and room <= 0:
+        raise InputError(
+            f"this week's cap ({week}) is used up; resend send {send_id} next week, or add --no-cap"
+        )
+    prospect = store.get_prospect(send.prospect_id)
+    channel = _channel(prospect, settings) or send.channel
+    return [Item(prospect, send.letter, channel, send.id, retry=True)]
+
+
+def _render(
+    settings: Settings, today: date, items: Sequence[Item], test_to: str | None = None
+) -> list[_Planned]:
+    """Render and check every letter before anything is recorded or sent."""
+    if not items:
+        return []
+    from campaign.documents.email import email_message
+    from campaign.merge import check_resume, load_letter, render_batch
+
+    sender = settings.require_sender()
+    planned: dict[int, _Planned] = {}
+    for name in dict.fromkeys(i.letter for i in items):
+        group = [i for i in items if i.letter == name]
+        letter = load_letter(settings, name)
+        resume = check_resume(settings, name)
+        attachments = (resume,) if resume is not None else ()
+        rendered = render_batch(letter, [i.prospect for i in group], settings, today)
+        for item, done in zip(group, rendered, strict=True):
+            message = None
+            if item.channel == EMAIL:
+                message = email_message(done, sender, today, attachments=attachments)
+                if test_to is not None:
+                    _readdress(message, test_to)
+            planned[id(item)] = _Planned(item, done, message)
+    return [planned[id(i)] for i in items]
+
+
+def _readdress(message: EmailMessage, address: str) -> None:
+    from email.utils import make_msgid
+
+    for header in ("To", "Cc", "Bcc", "Message-ID"):
+        del message[header]
+    message["To"] = address
+    message["Message-ID"] = make_msgid(domain="campaign.test")  # not the real letter's id
+    subject = message.get("Subject", "")
+    del message["Subject"]
+    message["Subject"] = f"[test] {subject}"
+
+
+# -- the run ---------------------------------------------------------------------------
+
+
+def plan_run(store: Store, settings: Settings, today: date, request: SendRequest) -> SendSummary:
+    """A dry run: what a run would send to whom, every letter rendered; records nothing."""
+    summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap, dry_run=True)
+    items = _plan(store, settings, today, request, summary)
+    _render(settings, today, items)
+    summary.cap_used = store.cap_used(summary.week)
+    summary.recovered = [
+        Item(store.get_prospect(s.prospect_id), s.letter, s.channel, s.id, INTERRUPTED)
+        for s in store.list_sends(["transmitting"])
+    ]
+    for item in items:
+        (summary.emailed if item.channel == EMAIL else summary.printed).append(item)
+    return summary
+
+
+def send_run(
+    store: Store,
+    settings: Settings,
+    today: date,
+    request: SendRequest,
+    *,
+    connect: Callable[[], Mailer],
+    lock: RunLock,
+    track: Track | None = None,
+) -> SendSummary:
+    """The weekly send run (see the module docstring); ``connect`` opens the one SMTP connection."""
+    settings.require_sender()
+    store.acquire_lock(pid=lock.pid, host=lock.host, now=lock.now, alive=lock.alive)
+    try:
+        return _run(store, settings, today, request, connect, track)
+    finally:
+        store.release_lock(pid=lock.pid, host=lock.host)
+
+
+def _run(
+    store: Store,
+    settings: Settings,
+    today: date,
+    request: SendRequest,
+    connect: Callable[[], Mailer],
+    track: Track | None,
+) -> SendSummary:
+    from campaign.clock import BusinessCalendar
+
+    summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap)
+    for send in store.recover_interrupted(INTERRUPTED):
+        prospect = store.get_prospect(send.prospect_id)
+        summary.recovered.append(Item(prospect, send.letter, send.channel, send.id, INTERRUPTED))
+    items = _plan(store, settings, today, request, summary)
+    planned = _render(settings, today, items)
+    calendar = BusinessCalendar(settings.country)
+    emails = [p for p in planned if p.item.channel == EMAIL]
+    posts = [p for p in planned if p.item.channel == POST]
+    mailer = connect() if emails else None
+    try:
+        claims = [Claim(i.prospect.id, i.letter, i.channel, i.send_id) for i in items]
+        cap = None if request.no_cap else settings.schedule.weekly_cap
+        rows = store.claim(claims, week=summary.week, today=today, run_id=uuid.uuid4().hex, cap=cap)
+        for plan, row in zip(planned, rows, strict=True):
+            plan.item = _with(plan.item, send_id=row.id)
+        if posts:
+            _print(store, settings, today, posts, calendar, summary)
+        if mailer is not None:
+            _email(store, settings, today, emails, mailer, calendar, summary, track)
+    finally:
+        if mailer is not None:
+            mailer.close()
+    summary.cap_used = store.cap_used(summary.week)
+    if request.resend is None:
+        summary.waiting = max(summary.waiting - len(summary.emailed) - len(summary.printed), 0)
+    summary.next_wave = next_week_start(today)
+    return summary
+
+
+def _with(item: Item, **changes: Any) -> Item:
+    from dataclasses import replace
+
+    return replace(item, **changes)
+
+
+def _print(
+    store: Store,
+    settings: Settings,
+    today: date,
+    posts: list[_Planned],
+    calendar: Any,
+    summary: SendSummary,
+) -> None:
+    from campaign.documents.files import new_run_folder
+    from campaign.documents.printpack import write_print_pack
+
+    folder = new_run_folder(settings.output_dir, f"print-pack-{summary.week}", today)
+    pack = write_print_pack([p.rendered for p in posts], settings, folder)
+    where = Path(pack.letters_pdf).parent
+    ups = store.mark_printed(
+        [p.item.send_id for p in posts if p.item.send_id is not None],
+        sent_on=today,
+        pack=_relative(where, settings.home),
+        schedule=settings.schedule,
+        calendar=calendar,
+    )
+    summary.pack = where
+    for plan, up in zip(posts, ups, strict=True):
+        summary.printed.append(_with(plan.item, due=up.due))
+
+
+def _email(
+    store: Store,
+    settings: Settings,
+    today: date,
+    emails: list[_Planned],
+    mailer: Mailer,
+    calendar: Any,
+    summary: SendSummary,
+    track: Track | None,
+) -> None:
+    connected = True
+    sequence: Iterable[_Planned] = track(emails, "Sending") if track else emails
+    for plan in sequence:
+        item = plan.item
+        assert item.send_id is not None and plan.message is not None
+        if not connected:
+            reason = "not attempted: the connection to the server was lost"
+            store.mark_deferred(item.send_id, reason)
+            summary.deferred.append(_with(item, detail=reason))
+            continue
+        message_id = str(plan.message.get("Message-ID", ""))
+        store.mark_transmitting(item.send_id, message_id)
+        delivery = mailer.send(plan.message)
+        connected = delivery.connected
+        if delivery.state == SENT:
+            up: FollowUp = store.mark_sent(
+                item.send_id,
+                sent_on=today,
+                schedule=settings.schedule,
+                calendar=calendar,
+                message_id=message_id,
+            )
+            summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
+        elif delivery.state == DEFERRED:
+            store.mark_deferred(item.send_id, delivery.detail)
+            summary.deferred.append(_with(item, detail=delivery.detail))
+        elif delivery.state == FAILED:
+            store.mark_failed(item.send_id, delivery.detail)
+            summary.failed.append(_with(item, detail=delivery.detail))
+        else:
+            store.mark_unknown(item.send_id, delivery.detail)
+            summary.unknown.append(_with(item, detail=delivery.detail))
+
+
+def _relative(path: Path, home: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(home.resolve()))
+    except ValueError:
+        return str(path)
+
+
+# -- the other things `campaign send` does ---------------------------------------------
+
+
+def send_test(
+    store: Store,
+    settings: Settings,
+    today: date,
+    request: SendRequest,
+    address: str,
+    connect: Callable[[], Mailer],
+) -> tuple[Prospect, str]:
+    """Send one rendered sample of the next letter to ``address``; records nothing."""
+    if settings.smtp is None:
+        raise InputError("--test-to needs an [smtp] section in campaign.toml")
+    batch = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap, 1)
+    if not batch.prospects:
+        raise InputError(f"no prospect is waiting for the {request.letter} letter to sample")
+    prospect = batch.prospects[0]
+    item = Item(prospect, request.letter, EMAIL)
+    (plan,) = _render(settings, today, [item], test_to=address)
+    assert plan.message is not None
+    mailer = connect()
+    try:
+        delivery = mailer.send(plan.message)
+    finally:
+        mailer.close()
+    if delivery.state != SENT:
+        raise DeliveryError(f"the test message to {address} was not accepted: {delivery.detail}")
+    return prospect, delivery.detail
+
+
+def settle(
+    store: Store, settings: Settings, send_id: int, *, sent: bool
+) -> tuple[Send, FollowUp | None]:
+    """Settle a send in doubt: it arrived (SENT, with its call) or not (the next run sends it)."""
+    from campaign.clock import BusinessCalendar
+
+    send = store.get_send(send_id)
+    if send.state != UNKNOWN:
+        raise InputError(f"send {send_id} is {send.state}, not in doubt; nothing to settle")
+    if sent:
+        up = store.settle_sent(
+            send_id, schedule=settings.schedule, calendar=BusinessCalendar(settings.country)
+        )
+        return store.get_send(send_id), up
+    store.settle_not_sent(send_id, "settled as not sent: the next run sends it")
+    return store.get_send(send_id), None
+
+
+def in_doubt(store: Store) -> list[Send]:
+    """Sends whose fate is unknown (for `campaign status`)."""
+    return store.list_sends([UNKNOWN])
+
+
+def waiting_retries(store: Store) -> list[Send]:
+    """Sends the next run retries first."""
+    return store.list_sends([CLAIMED, DEFERRED])
+
+
+def describe(items: Iterable[Item]) -> Iterator[str]:
+    """One line per item: id, company, contact, address."""
+    for item in items:
+        where = item.prospect.email if item.channel == EMAIL else item.prospect.city
+        ref = f"#{item.send_id} " if item.send_id is not None else ""
+        yield f"{ref}{item.prospect.company} - {item.prospect.contact} <{where}>"

@@ -1,0 +1,323 @@
+"""The send run against a real store and a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from campaign.config import Settings, load_settings
+from campaign.deliver import open_smtp
+from campaign.errors import DeliveryError, InputError, RunInProgress
+from campaign.models import CAP_STATES, CLAIMED, DEFERRED, FAILED, SENT, UNKNOWN
+from campaign.sending import RunLock, SendRequest, SendSummary, plan_run, send_run, settle
+from campaign.store import Store
+from campaign.store.sends import Claim
+from tests.factories import TODAY, add_prospect, add_prospects, store_at
+from tests.smtp_server import SmtpServer, free_port
+
+SENDER = (
+    '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
+    'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
+    'email = "pat@example.com"\n'
+)
+LETTER = (
+    "Subject: Operations help for {{ company }}\n\n{{ salutation }}\n\n"
+    "I will call you on {{ call_date }}.\n\nSincerely,\n"
+)
+NOW = datetime(2026, 11, 16, 9, 0)  # noqa: DTZ001 - the lock records naive local time
+LOCK = RunLock(pid=1, host="test", now=NOW, alive=lambda pid: False)
+
+
+def write_config(home: Path, port: int | None, extra: str = "") -> Settings:
+    smtp = ""
+    if port is not None:
+        smtp = (
+            f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+            'user = ""\ntimeout = 2\n'
+        )
+    (home / "campaign.toml").write_text(SENDER + smtp + extra, encoding="utf-8")
+    (home / "templates").mkdir(exist_ok=True)
+    (home / "templates" / "marketing.txt").write_text(LETTER, encoding="utf-8")
+    return load_settings(home, {})
+
+
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    with SmtpServer() as running:
+        yield running
+
+
+def run(store: Store, config: Settings, today: date = TODAY, **request: object) -> SendSummary:
+    return send_run(
+        store,
+        config,
+        today,
+        SendRequest(**request),  # type: ignore[arg-type]
+        connect=lambda: open_smtp(config.smtp, None),  # type: ignore[arg-type]
+        lock=LOCK,
+    )
+
+
+def states(store: Store) -> list[str]:
+    return [s.state for s in store.list_sends()]
+
+
+def test_emails_where_there_is_an_address_and_prints_the_rest(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port)
+    store = store_at(campaign_home)
+    emailed = add_prospects(store, 3)
+    printed = add_prospects(store, 2, email="")
+    summary = run(store, config)
+    assert [i.prospect.id for i in summary.emailed] == [p.id for p in emailed]
+    assert [i.prospect.id for i in summary.printed] == [p.id for p in printed]
+    assert not summary.partial
+    assert sorted(r.recipients[0] for r in server.received) == sorted(p.email for p in emailed)
+    assert states(store) == [SENT] * 5
+    assert summary.pack is not None and summary.pack.is_relative_to(config.output_dir)
+    assert {s.pack for s in store.list_sends() if s.channel == "post"} == {
+        str(summary.pack.relative_to(campaign_home))
+    }
+    assert len(summary.calls) == 5
+    # Every accepted message is recorded with the Message-ID the server saw.
+    ids = {s.message_id for s in store.list_sends() if s.channel == "email"}
+    assert ids == {r.message_id for r in server.received}
+
+
+def test_without_smtp_everything_is_printed(campaign_home: Path) -> None:
+    config = write_config(campaign_home, None)
+    store = store_at(campaign_home)
+    add_prospects(store, 2)
+    summary = send_run(
+        store, config, TODAY, SendRequest(), connect=lambda: pytest.fail("no connection"), lock=LOCK
+    )
+    assert (len(summary.emailed), len(summary.printed)) == (0, 2)
+
+
+def test_the_cap_is_counted_across_runs_and_weeks(campaign_home: Path, server: SmtpServer) -> None:
+    config = write_config(campaign_home, server.port, "[schedule]\nweekly_cap = 4\n")
+    store = store_at(campaign_home)
+    add_prospects(store, 10)
+    assert len(run(store, config, limit=3).emailed) == 3
+    assert len(run(store, config, TODAY + timedelta(days=2)).emailed) == 1  # one slot left
+    assert len(run(store, config, TODAY + timedelta(days=3)).emailed) == 0
+    assert len(run(store, config, TODAY + timedelta(days=7)).emailed) == 4  # next ISO week
+    assert len(server.received) == 8
+    assert Counter(s.week for s in store.list_sends()) == {"2026-W47": 4, "2026-W48": 4}
+
+
+def test_batch_all_needs_no_cap_and_says_how_many(campaign_home: Path, server: SmtpServer) -> None:
+    config = write_config(campaign_home, server.port, "[schedule]\nweekly_cap = 2\n")
+    store = store_at(campaign_home)
+    add_prospects(store, 5)
+    with pytest.raises(InputError) as info:
+        run(store, config, batch="all")
+    assert str(info.value) == (
+        "--batch all sends every prospect not yet sent the marketing letter (5 now), "
+        "ignoring the weekly cap of 2; add --no-cap to send them all"
+    )
+    assert store.list_sends() == []
+    assert len(run(store, config, batch="all", no_cap=True).emailed) == 5
+
+
+def test_deferred_is_retried_first_and_counts_once_failed_is_never_retried(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port, "[schedule]\nweekly_cap = 3\n")
+    store = store_at(campaign_home)
+    a, b, c, d = add_prospects(store, 4)
+    server.handler.rules = {a.email: "451", b.email: "550"}
+    first = run(store, config)
+    assert [i.prospect.id for i in first.deferred] == [a.id]
+    assert first.deferred[0].detail == "451 4.7.1 Greylisted, please try again later"
+    assert [i.prospect.id for i in first.failed] == [b.id]
+    assert [i.prospect.id for i in first.emailed] == [c.id]
+    assert first.partial
+    assert store.cap_used("2026-W47") == 2  # the failure gave its slot back
+    server.handler.rules = {}
+    second = run(store, config, TODAY + timedelta(days=1))
+    # The deferred letter goes first; the free slot goes to the next prospect.
+    assert [i.prospect.id for i in second.emailed] == [a.id, d.id]
+    assert not second.partial
+    third = run(store, config, TODAY + timedelta(days=8))
+    assert third.emailed == [] and third.failed == []  # b is never retried by itself
+    assert Counter(r.recipients[0] for r in server.received) == {a.email: 1, c.email: 1, d.email: 1}
+    assert store.get_send(first.failed[0].send_id or 0).state == FAILED
+
+
+def test_a_deferred_letter_retried_next_week_takes_a_slot_there_first(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port, "[schedule]\nweekly_cap = 2\n")
+    store = store_at(campaign_home)
+    a, _b, c, _d = add_prospects(store, 4)
+    server.handler.rules = {a.email: "451"}
+    run(store, config)
+    server.handler.rules = {}
+    summary = run(store, config, TODAY + timedelta(days=7))
+    assert [i.prospect.id for i in summary.emailed] == [a.id, c.id]
+    assert store.cap_used("2026-W47") == 1 and store.cap_used("2026-W48") == 2
+
+
+def test_a_drop_after_data_is_in_doubt_and_the_rest_wait(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port)
+    store = store_at(campaign_home)
+    a, b, c = add_prospects(store, 3)
+    server.handler.rules = {b.email: "drop"}
+    summary = run(store, config)
+    assert [i.prospect.id for i in summary.emailed] == [a.id]
+    assert [i.prospect.id for i in summary.unknown] == [b.id]
+    assert [i.prospect.id for i in summary.deferred] == [c.id]
+    assert states(store) == [SENT, UNKNOWN, DEFERRED]
+    server.handler.rules = {}
+    again = run(store, config)
+    assert [i.prospect.id for i in again.emailed] == [c.id]  # the one in doubt is left alone
+    assert [r.recipients[0] for r in server.received] == [a.email, c.email]
+    resent = run(store, config, resend=summary.unknown[0].send_id)
+    assert [i.prospect.id for i in resent.emailed] == [b.id]
+    assert states(store) == [SENT, SENT, SENT]
+    assert Counter(r.recipients[0] for r in server.received) == {a.email: 1, b.email: 1, c.email: 1}
+
+
+def test_settling_in_doubt(campaign_home: Path, server: SmtpServer) -> None:
+    config = write_config(campaign_home, server.port)
+    store = store_at(campaign_home)
+    a, _b = add_prospects(store, 2)
+    server.handler.rules = {a.email: "hang"}
+    server.handler.hang_seconds = 4
+    summary = run(store, config)
+    assert [i.prospect.id for i in summary.unknown] == [a.id]
+    row, up = settle(store, config, summary.unknown[0].send_id or 0, sent=True)
+    assert row.state == SENT and up is not None and up.due == date(2026, 11, 23)
+    with pytest.raises(InputError, match=f"send {row.id} is sent, not in doubt"):
+        settle(store, config, row.id, sent=False)
+
+
+def test_a_wrong_password_or_dead_server_records_nothing(campaign_home: Path) -> None:
+    config = write_config(campaign_home, free_port())
+    store = store_at(campaign_home)
+    add_prospects(store, 2)
+    with pytest.raises(DeliveryError, match="can't connect"):
+        run(store, config)
+    assert store.list_sends() == []
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM locks").scalar() == 0
+
+
+def test_a_second_run_at_once_is_refused(campaign_home: Path, server: SmtpServer) -> None:
+    config = write_config(campaign_home, server.port)
+    store = store_at(campaign_home)
+    add_prospects(store, 1)
+    store.acquire_lock(pid=99, host="test", now=NOW, alive=lambda pid: True)
+    busy = RunLock(pid=2, host="test", now=NOW, alive=lambda pid: True)
+    with pytest.raises(RunInProgress, match=r"pid 99 on host test since 2026-11-16 09:00:00"):
+        send_run(store, config, TODAY, SendRequest(), connect=lambda: pytest.fail(), lock=busy)
+    assert store.list_sends() == [] and server.received == []
+
+
+def test_claims_left_by_a_killed_run_are_delivered_first(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port, "[schedule]\nweekly_cap = 3\n")
+    store = store_at(campaign_home)
+    a, _b, c, d = add_prospects(store, 4)
+    rows = store.claim(
+        [Claim(p.id, "marketing", "email") for p in (c, d)],
+        week="2026-W47", today=TODAY, run_id="killed", cap=3,
+    )  # fmt: skip
+    store.mark_transmitting(rows[0].id)  # killed while c's message was on the wire
+    summary = run(store, config)
+    assert [i.prospect.id for i in summary.recovered] == [c.id]
+    assert [i.prospect.id for i in summary.emailed] == [d.id, a.id]  # 3 = c (in doubt) + d + a
+    assert [r.recipients[0] for r in server.received] == [d.email, a.email]
+
+
+def test_a_dry_run_records_nothing_and_opens_no_connection(campaign_home: Path) -> None:
+    config = write_config(campaign_home, free_port())
+    store = store_at(campaign_home)
+    add_prospects(store, 2)
+    add_prospect(store, email="")
+    summary = plan_run(store, config, TODAY, SendRequest())
+    assert (len(summary.emailed), len(summary.printed)) == (2, 1)
+    assert store.list_sends() == [] and not config.output_dir.exists()
+
+
+def test_unknown_letter_stops_before_anything_is_recorded(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port)
+    store = store_at(campaign_home)
+    add_prospects(store, 2)
+    with pytest.raises(Exception) as info:
+        run(store, config, letter="no-such-letter")
+    assert "no-such-letter" in str(info.value)
+    assert store.list_sends() == [] and server.received == []
+
+
+# -- property: no ISO week ever exceeds the cap ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[SmtpServer]:
+    with SmtpServer() as running:
+        yield running
+
+
+RULES = st.sampled_from(["accept", "accept", "accept", "451", "550", "drop"])
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    cap=st.integers(1, 4),
+    rules=st.lists(RULES, min_size=6, max_size=6),
+    runs=st.lists(
+        st.tuples(st.integers(0, 20), st.one_of(st.none(), st.integers(1, 3)), st.booleans()),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_no_iso_week_ever_exceeds_the_cap(
+    shared_server: SmtpServer, cap: int, rules: list[str], runs: list[tuple[int, int | None, bool]]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        config = write_config(home, shared_server.port, f"[schedule]\nweekly_cap = {cap}\n")
+        store = store_at(home)
+        prospects = add_prospects(store, 6)
+        shared_server.handler.rules = {p.email: r for p, r in zip(prospects, rules, strict=True)}
+        shared_server.handler.received.clear()
+        day = TODAY
+        for offset, limit, resend_unknown in runs:
+            day += timedelta(days=offset)
+            summary = run(store, config, day, limit=limit)
+            unknown = [s for s in store.list_sends() if s.state == UNKNOWN]
+            if resend_unknown and unknown:
+                # InputError: this week's cap is used up, so the resend must wait.
+                with contextlib.suppress(InputError):
+                    run(store, config, day, resend=unknown[0].id)
+            assert summary.cap_used <= cap
+        sends = store.list_sends()
+        per_week = Counter(s.week for s in sends if s.state in CAP_STATES)
+        assert all(n <= cap for n in per_week.values()), per_week
+        # Nobody got the same letter twice, and the server and the store agree.
+        got = Counter(r.recipients[0] for r in shared_server.received)
+        assert all(n == 1 for n in got.values()), got
+        by_email = {p.id: p.email for p in prospects}
+        assert set(got) == {by_email[s.prospect_id] for s in sends if s.state == SENT}
+        assert not [s for s in sends if s.state == CLAIMED]
+        store.close()
