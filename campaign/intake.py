@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -307,8 +308,10 @@ def header_key(text: str) -> str:
 
 
 def extra_key(text: str) -> str:
-    """An unknown column's name as a merge field: a snake_case identifier."""
-    key = _NOT_ALNUM.sub("_", text.casefold()).strip("_")
+    """An unknown column's name as a merge field: an ASCII snake_case identifier."""
+    # Accents folded ("Région" -> "region") so templates can be typed on any keyboard.
+    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    key = _NOT_ALNUM.sub("_", folded).strip("_")
     if not key:
         return "column"
     return f"column_{key}" if key[0].isdigit() else key
@@ -431,7 +434,9 @@ def check_email(text: str) -> tuple[str, str]:
         valid = validate_email(text, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
         return "", str(exc)
-    return valid.normalized, ""
+    # Lower-cased whole: mailboxes are case-blind in practice, and a re-typed capital
+    # must not count as a change or a new prospect.
+    return valid.normalized.lower(), ""
 
 
 def format_phone(text: str, region: str) -> str:
