@@ -2,6 +2,78 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
-COMMANDS: list[click.Command] = []
+from campaign.cli.app import App, pass_app
+
+if TYPE_CHECKING:
+    from campaign.merge import MergeResult
+
+
+@click.command()
+@click.option(
+    "--batch", default="top20", show_default=True, help="top20 (this week's wave) or all."
+)
+@click.option(
+    "--letter", default="marketing", show_default=True, help="The letter: templates/NAME.txt."
+)
+@click.option(
+    "--to",
+    "formats",
+    default="docx,pdf,email",
+    show_default=True,
+    help="Formats to write, comma-separated.",
+)
+@pass_app
+def merge(app: App, batch: str, letter: str, formats: str) -> None:
+    """Write the batch's letters into output/ for review; records no send.
+
+    Every letter is rendered and checked first; nothing is written if one fails.
+    Each run gets its own folder, output/merge-DATE-N/, holding docx/ and pdf/ (every
+    letter), email/ (an .eml for each prospect with an email address) and print-pack/
+    (the letters a send run would print, their #10 envelopes, labels and a manifest).
+
+    \b
+    Example:
+      campaign merge --batch top20 --letter marketing --to docx,pdf
+    """
+    from campaign.cli.output import progress
+    from campaign.merge import merge_batch, parse_formats
+
+    chosen = parse_formats(formats)
+    result = merge_batch(app.store, app.settings, app.today, batch, letter, chosen, progress)
+    _report(result, app.home)
+
+
+def _report(result: MergeResult, home: Path) -> None:
+    where = result.folder.relative_to(home)
+    if not result.rendered:
+        click.echo(
+            f"No prospect is waiting for the {result.letter} letter in batch {result.batch}; "
+            f"nothing to merge (`campaign status` shows the week's cap)."
+        )
+        return
+    click.echo(f"Merged {len(result.rendered)} {result.letter} letters into {where}/")
+    for label, files in (("Word", result.docx), ("PDF", result.pdf), ("email", result.eml)):
+        if files:
+            click.echo(f"  {len(files):>4} {label:<6} {files[0].parent.relative_to(home)}/")
+    if result.no_email:
+        ids = ", ".join(str(p.id) for p in result.no_email[:10])
+        more = " ..." if len(result.no_email) > 10 else ""
+        click.echo(f"       no email address (printed only): prospects {ids}{more}")
+    if result.pack is not None:
+        pack = result.pack
+        click.echo(
+            f"  print pack {pack.letters_pdf.parent.relative_to(home)}/: "
+            f"{pack.pages} pages of letters, envelopes, labels, manifest.csv"
+        )
+    click.echo(
+        f"Next: read them over; edit templates/{result.letter}.txt and merge again if needed, "
+        f"then `campaign send --batch {result.batch} --letter {result.letter}`."
+    )
+
+
+COMMANDS = [merge]

@@ -1,0 +1,136 @@
+"""A letter as a PDF (reportlab): block format, one-inch margins, an embedded serif font.
+
+Every value is escaped before it meets reportlab's Paragraph markup, so data is printed
+as written; emphasis comes only from the template's own ``*`` and ``**``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from campaign.documents.fonts import register_fonts
+
+if TYPE_CHECKING:
+    from campaign.merge import Paragraph, Rendered
+
+FONT_SIZE = 11
+LEADING = 15
+INCH = 72.0
+
+
+def markup(paragraph: Paragraph) -> str:
+    """A paragraph's runs as reportlab markup, every character of the text escaped."""
+    parts = []
+    for run in paragraph:
+        text = escape(run.text)
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _lines(lines: Sequence[str]) -> str:
+    return "<br/>".join(escape(line) for line in lines)
+
+
+@cache
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    family = register_fonts()
+    body = ParagraphStyle(
+        "body", fontName=family, fontSize=FONT_SIZE, leading=LEADING, spaceAfter=LEADING * 0.75
+    )
+    return {
+        "body": body,
+        "block": ParagraphStyle("block", parent=body, spaceAfter=0),
+        "name": ParagraphStyle(
+            "name", parent=body, fontName=f"{family}-Bold", fontSize=13, leading=17, spaceAfter=2
+        ),
+    }
+
+
+def letter_flowables(rendered: Rendered) -> list[Any]:
+    """The flowables of one letter, from the letterhead to the typed signature."""
+    from reportlab.platypus import KeepTogether, Spacer
+    from reportlab.platypus import Paragraph as P
+
+    styles = _styles()
+    head, *rest = rendered.sender_lines or ("",)
+    story: list[Any] = [P(escape(head), styles["name"]), P(_lines(rest), styles["block"])]
+    story += [Spacer(1, LEADING * 2), P(escape(rendered.date_line), styles["block"])]
+    story += [Spacer(1, LEADING * 2), P(_lines(rendered.recipient_lines), styles["block"])]
+    story.append(Spacer(1, LEADING))
+    *body, closing = rendered.paragraphs
+    story += [P(markup(p), styles["body"]) for p in body]
+    # The closing and the signature space never part across a page break.
+    story.append(
+        KeepTogether(
+            [
+                P(markup(closing), styles["block"]),
+                Spacer(1, LEADING * 3.2),
+                P(_lines(rendered.signature), styles["block"]),
+            ]
+        )
+    )
+    return story
+
+
+def _document(target: Any, title: str, author: str) -> Any:
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
+        target,
+        pagesize=LETTER,
+        leftMargin=INCH,
+        rightMargin=INCH,
+        topMargin=0.9 * INCH,
+        bottomMargin=INCH,
+        title=title,
+        author=author,
+        invariant=True,  # the same letter gives the same bytes: easy to compare and to cache
+    )
+
+
+def write_letter_pdf(rendered: Rendered, path: Path) -> Path:
+    """Write one letter as its own PDF; returns the path."""
+    author = rendered.sender_lines[0] if rendered.sender_lines else ""
+    doc = _document(str(path), f"Letter to {rendered.prospect.company}", author)
+    doc.build(letter_flowables(rendered))
+    return path
+
+
+def letters_pdf(rendered: Sequence[Rendered], target: Any) -> list[int]:
+    """All letters in one PDF, each from a new page; returns each letter's page count."""
+    from reportlab.platypus import Flowable, PageBreak
+
+    starts: list[int] = []
+
+    class Mark(Flowable):
+        """Records the page a letter starts on, as it is laid out."""
+
+        def wrap(self, *args: Any) -> tuple[int, int]:
+            return (0, 0)
+
+        def draw(self) -> None:
+            starts.append(self.canv.getPageNumber())
+
+    story: list[Any] = []
+    for index, one in enumerate(rendered):
+        if index:
+            story.append(PageBreak())
+        story.append(Mark())
+        story += letter_flowables(one)
+    author = rendered[0].sender_lines[0] if rendered and rendered[0].sender_lines else ""
+    doc = _document(target, "Letters", author)
+    doc.build(story)
+    total = doc.page
+    ends = [*starts[1:], total + 1]
+    return [end - start for start, end in zip(starts, ends, strict=True)]

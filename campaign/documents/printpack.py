@@ -1,0 +1,201 @@
+"""The print pack: what goes to the post office for one run.
+
+* ``letters.pdf``: every printed letter in order, each from a new page; a ``cover``
+  letter is followed by the pages of the sender's resume (``[sender] resume``, a PDF);
+* ``envelopes.pdf``: one #10 envelope (9.5 x 4.125 in) per letter, in the same order:
+  return address top left, the recipient's block where a window-less envelope wants it;
+* ``labels.pdf``: the same addresses on Avery 5160-style sheets (30 per Letter page), for
+  those who prefer labels to printing on envelopes;
+* ``manifest.csv``: who gets which letter, on which pages, with which envelope and label.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign.config import Settings
+from campaign.documents.fonts import register_fonts
+from campaign.errors import InputError
+
+if TYPE_CHECKING:
+    from campaign.merge import Rendered
+
+INCH = 72.0
+ENVELOPE = (9.5 * INCH, 4.125 * INCH)  # a #10 envelope, landscape
+# Avery 5160: 3 x 10 labels of 2 5/8 x 1 in on Letter paper.
+LABEL_SIZE = (2.625 * INCH, 1.0 * INCH)
+LABEL_COLUMNS, LABEL_ROWS = 3, 10
+LABEL_LEFT, LABEL_TOP, LABEL_PITCH_X = 0.1875 * INCH, 0.5 * INCH, 2.75 * INCH
+MANIFEST_COLUMNS = (
+    "number",
+    "prospect_id",
+    "company",
+    "contact",
+    "letter",
+    "first_page",
+    "pages",
+    "envelope_page",
+    "label_sheet",
+    "label_position",
+    "address",
+)
+
+
+@dataclass(frozen=True)
+class PrintPack:
+    """The files of one print pack and how many pages the letters take."""
+
+    letters_pdf: Path
+    envelopes_pdf: Path
+    manifest_csv: Path
+    labels_pdf: Path | None
+    pages: int
+
+
+def _resume_pages(settings: Settings) -> list[Any]:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    from campaign.merge import check_resume
+
+    path = check_resume(settings, "cover")
+    if path is None:
+        return []
+    try:
+        return list(PdfReader(str(path)).pages)
+    except (PyPdfError, OSError, ValueError) as exc:
+        raise InputError(f"[sender] resume {path}: not a readable PDF: {exc}") from None
+
+
+def write_print_pack(
+    rendered: Sequence[Rendered], settings: Settings, folder: Path, labels: bool = True
+) -> PrintPack:
+    """Write letters, envelopes, labels (unless ``labels=False``) and manifest into ``folder``."""
+    from pypdf import PdfReader, PdfWriter
+
+    from campaign.documents.pdf import letters_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = BytesIO()
+    counts = letters_pdf(rendered, buffer) if rendered else []
+    letters_path = folder / "letters.pdf"
+    resume = _resume_pages(settings) if any(r.letter == "cover" for r in rendered) else []
+    writer = PdfWriter()
+    firsts: list[int] = []
+    if rendered:
+        pages = PdfReader(BytesIO(buffer.getvalue())).pages
+        at = 0
+        for one, count in zip(rendered, counts, strict=True):
+            firsts.append(len(writer.pages) + 1)
+            for page in pages[at : at + count]:
+                writer.add_page(page)
+            at += count
+            if one.letter == "cover":
+                for page in resume:
+                    writer.add_page(page)
+    writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
+    with letters_path.open("wb") as out:
+        writer.write(out)
+    total = len(writer.pages)
+    envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf")
+    labels_path = write_labels(rendered, folder / "labels.pdf") if labels and rendered else None
+    manifest = folder / "manifest.csv"
+    with manifest.open("w", newline="", encoding="utf-8") as out:
+        table = csv.writer(out)
+        table.writerow(MANIFEST_COLUMNS)
+        for index, one in enumerate(rendered):
+            sheet, position = divmod(index, LABEL_COLUMNS * LABEL_ROWS)
+            first = firsts[index]
+            last = firsts[index + 1] if index + 1 < len(firsts) else total + 1
+            p = one.prospect
+            table.writerow(
+                [
+                    index + 1,
+                    p.id,
+                    p.company,
+                    p.contact,
+                    one.letter,
+                    first,
+                    last - first,
+                    index + 1,
+                    sheet + 1 if labels_path else "",
+                    position + 1 if labels_path else "",
+                    " / ".join(one.recipient_lines),
+                ]
+            )
+    return PrintPack(letters_path, envelopes_path, manifest, labels_path, total)
+
+
+def _text_block(canvas: Any, x: float, y: float, lines: Sequence[str], size: float) -> None:
+    from campaign.documents.fonts import FAMILY
+
+    text = canvas.beginText(x, y)
+    text.setFont(FAMILY, size, leading=size * 1.25)
+    for line in lines:
+        text.textLine(line)
+    canvas.drawText(text)
+
+
+def _fit(lines: Sequence[str], width: float, size: float) -> list[str]:
+    """Shorten any line too long for the space (a 300-character company name)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from campaign.documents.fonts import FAMILY
+
+    fitted = []
+    for line in lines:
+        while line and stringWidth(line, FAMILY, size) > width:
+            line = line[:-2] + "…"
+        fitted.append(line)
+    return fitted
+
+
+def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
+    """One #10 envelope page per letter, in the letters' order."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    width, height = ENVELOPE
+    canvas = Canvas(str(path), pagesize=ENVELOPE, invariant=True)
+    canvas.setTitle("Envelopes")
+    for one in rendered:
+        sender = [line for line in one.sender_lines[:-1] if line] or list(one.sender_lines)
+        # The return address: top left, a quarter inch in, the contact line left off.
+        _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, _fit(sender, 3.6 * INCH, 9), 9)
+        # USPS reads the address block in the middle of the envelope, left-aligned
+        # a little left of centre, clear of the bottom 5/8 in barcode zone.
+        recipient = _fit(one.recipient_lines, width - 4.2 * INCH, 11)
+        top = height / 2 + len(recipient) * 11 * 1.25 / 2
+        _text_block(canvas, 3.9 * INCH, max(top, 0.9 * INCH + len(recipient) * 14), recipient, 11)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
+    """Avery 5160-style address labels, 30 a sheet, in the letters' order."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    canvas = Canvas(str(path), pagesize=LETTER, invariant=True)
+    canvas.setTitle("Address labels")
+    per_sheet = LABEL_COLUMNS * LABEL_ROWS
+    label_w, label_h = LABEL_SIZE
+    for index, one in enumerate(rendered):
+        if index and index % per_sheet == 0:
+            canvas.showPage()
+        row, column = divmod(index % per_sheet, LABEL_COLUMNS)
+        x = LABEL_LEFT + column * LABEL_PITCH_X + 0.15 * INCH
+        top = LETTER[1] - LABEL_TOP - row * label_h
+        lines = _fit(one.recipient_lines[:5], label_w - 0.3 * INCH, 8)
+        block = len(lines) * 8 * 1.2
+        _text_block(canvas, x, top - (label_h - block) / 2 - 7, lines, 8)
+    canvas.showPage()
+    canvas.save()
+    return path
