@@ -127,6 +127,18 @@ class SendSummary:
         return bool(self.deferred or self.failed or self.unknown or self.recovered)
 
     @property
+    def problems(self) -> str:
+        """What went wrong, counted, for the exit-3 message ('' when nothing did)."""
+        parts = [
+            f"{len(self.deferred)} deferred (the next run retries them)" if self.deferred else "",
+            f"{len(self.failed)} failed" if self.failed else "",
+            f"{len(self.unknown) + len(self.recovered)} in doubt"
+            if self.unknown or self.recovered
+            else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+    @property
     def calls(self) -> list[Item]:
         """Sends of this run that scheduled a first follow-up call."""
         return [i for i in self.emailed + self.printed if i.due is not None]
@@ -330,8 +342,8 @@ def _run(
         if mailer is not None:
             mailer.close()
     summary.cap_used = store.cap_used(summary.week)
-    if request.resend is None:
-        summary.waiting = max(summary.waiting - len(summary.emailed) - len(summary.printed), 0)
+    left = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap)
+    summary.waiting = left.waiting
     summary.next_wave = next_week_start(today)
     return summary
 

@@ -101,7 +101,7 @@ def send(
         )  # fmt: skip
         _echo_summary(summary)
         if summary.partial:
-            raise PartialDelivery("some deliveries did not go through; see the summary above")
+            raise PartialDelivery(f"not all went through: {summary.problems}; see above")
 
 
 def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> None:
@@ -166,9 +166,12 @@ def _echo_summary(summary: SendSummary) -> None:
     if calls:
         first = min(c.due for c in calls if c.due)
         last = max(c.due for c in calls if c.due)
+        when = (
+            f"{first:%a %d %b %Y}" if first == last else f"{first:%a %d %b} to {last:%a %d %b %Y}"
+        )
         click.echo(
-            f"Next calls: {len(calls)} first follow-up calls due {first:%a %d %b} to "
-            f"{last:%a %d %b %Y}; see `campaign calls --due all`."
+            f"Next calls: {len(calls)} first follow-up "
+            f"{'call' if len(calls) == 1 else 'calls'} due {when}; see `campaign calls --due all`."
         )
     if summary.waiting and summary.next_wave and not summary.dry_run:
         click.echo(

@@ -1,0 +1,232 @@
+"""``campaign send`` through the real CLI, against a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN
+from campaign.store import Store
+from tests.factories import add_prospect, add_prospects, store_at
+from tests.smtp_server import Handler, SmtpServer, free_port
+from tests.test_sending import LETTER
+
+
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    with SmtpServer() as running:
+        yield running
+
+
+@pytest.fixture
+def store(campaign_home: Path) -> Iterator[Store]:
+    opened = store_at(campaign_home)
+    yield opened
+    opened.close()
+
+
+def configure(sender_config: Path, port: int | None, extra: str = "") -> None:
+    text = sender_config.read_text(encoding="utf-8")
+    if port is not None:
+        text += f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout = 2\n'
+    sender_config.write_text(text + extra, encoding="utf-8")
+    templates = sender_config.parent / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "marketing.txt").write_text(LETTER, encoding="utf-8")
+
+
+def states(store: Store) -> list[str]:
+    return [s.state for s in store.list_sends()]
+
+
+def test_a_weekly_run_emails_prints_and_says_what_is_next(
+    run, sender_config: Path, server: SmtpServer, store: Store, campaign_home: Path
+) -> None:
+    configure(sender_config, server.port)
+    add_prospects(store, 2)
+    add_prospect(store, email="", company="Paper Co")
+    result = run("send")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    pack = next(campaign_home.glob("output/print-pack-2026-W47-2026-11-16-*"))
+    assert lines == [
+        "Sent 2 by email, printed 1 (2026-W47: 3 of 20 used).",
+        "By email:",
+        "  #1 Company 1 Inc. - Ms. Alex Person1 <alex1@company1.example>",
+        "  #2 Company 2 Inc. - Ms. Alex Person2 <alex2@company2.example>",
+        "Printed:",
+        "  #3 Paper Co - Ms. Alex Person3 <Springfield>",
+        f"Print pack: {pack} (letters.pdf, envelopes.pdf, manifest.csv)",
+        "Next calls: 3 first follow-up calls due Mon 23 Nov to Fri 27 Nov 2026; "
+        "see `campaign calls --due all`.",
+    ]
+    assert len(server.received) == 2
+    assert states(store) == [SENT] * 3
+    again = run("send")
+    assert again.exit_code == 0
+    assert again.stdout.startswith("Sent 0 by email, printed 0 (2026-W47: 3 of 20 used).")
+    assert len(server.received) == 2
+
+
+def test_deferred_failed_and_in_doubt_exit_3_with_what_to_do(
+    run, sender_config: Path, server: SmtpServer, store: Store
+) -> None:
+    configure(sender_config, server.port)
+    a, b, c, d = add_prospects(store, 4)
+    server.handler.rules = {a.email: "451", b.email: "550", c.email: "drop"}
+    result = run("send")
+    assert result.exit_code == 3
+    assert "Deferred by the server (the next `campaign send` retries them):\n" in result.stdout
+    assert (
+        f"  #1 Company 1 Inc. - Ms. Alex Person1 <{a.email}>: "
+        "451 4.7.1 Greylisted, please try again later\n"
+    ) in result.stdout
+    assert (
+        f"  #2 Company 2 Inc. - Ms. Alex Person2 <{b.email}>: "
+        f"550 5.1.1 <{b.email}>: Recipient address rejected: User unknown\n"
+    ) in result.stdout
+    assert "`campaign send --settle ID --sent`" in result.stdout
+    assert result.stderr == (
+        "Error: not all went through: 2 deferred (the next run retries them), 1 failed, "
+        "1 in doubt; see above\n"
+    )
+    assert states(store) == [DEFERRED, FAILED, UNKNOWN, DEFERRED]
+    server.handler.rules = {}
+    retry = run("send")
+    assert retry.exit_code == 0
+    assert states(store) == [SENT, FAILED, UNKNOWN, SENT]
+    settled = run("send", "--settle", "3", "--sent")
+    assert settled.exit_code == 0
+    assert (
+        settled.stdout == "Send 3 recorded as sent on 2026-11-16; first call due Mon 23 Nov 2026.\n"
+    )
+    resent = run("send", "--resend", "2")
+    assert resent.exit_code == 0
+    assert states(store) == [SENT] * 4
+    got = sorted(r.recipients[0] for r in server.received)
+    assert got == sorted([a.email, b.email, d.email])  # c's copy was dropped, never resent
+
+
+def test_wrong_password_exits_1_and_records_nothing(run, sender_config: Path, store: Store) -> None:
+    with SmtpServer(password="right") as server:
+        configure(sender_config, None)
+        sender_config.write_text(
+            sender_config.read_text()
+            + f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\n'
+            'user = "pat@example.com"\ntimeout = 2\n'
+        )
+        add_prospects(store, 2)
+        result = run("send", env={"CAMPAIGN_SMTP_PASSWORD": "wrong"})
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: 127.0.0.1:{server.port}: login as pat@example.com refused: 535 "
+    )
+    assert "wrong" not in result.output
+    assert store.list_sends() == [] and server.received == []
+
+
+def test_unreachable_server_exits_1(run, sender_config: Path, store: Store) -> None:
+    port = free_port()
+    configure(sender_config, port)
+    add_prospects(store, 1)
+    result = run("send")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: 127.0.0.1:{port}: can't connect: ")
+    assert store.list_sends() == []
+
+
+def test_dry_run_and_test_to_record_nothing(
+    run, sender_config: Path, server: SmtpServer, store: Store
+) -> None:
+    configure(sender_config, server.port)
+    add_prospects(store, 2)
+    dry = run("send", "--dry-run")
+    assert dry.exit_code == 0
+    assert dry.stdout.splitlines()[:2] == [
+        "Would send 2 by email, would print 0 (2026-W47: 0 of 20 used before this run).",
+        "By email:",
+    ]
+    sample = run("send", "--test-to", "me@example.com")
+    assert sample.exit_code == 0
+    assert sample.stdout == (
+        "Sent a sample (marketing letter to Company 1 Inc.) to me@example.com: "
+        "250 2.0.0 Ok: queued\n"
+    )
+    (got,) = server.received
+    assert got.recipients == ["me@example.com"]
+    assert got.subject == "[test] Operations help for Company 1 Inc."
+    assert store.list_sends() == []
+
+
+def test_batch_all_needs_no_cap(run, sender_config: Path, store: Store) -> None:
+    configure(sender_config, None, "[schedule]\nweekly_cap = 2\n")
+    add_prospects(store, 3)
+    refused = run("send", "--batch", "all")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: --batch all sends every prospect not yet sent the marketing letter (3 now), "
+        "ignoring the weekly cap of 2; add --no-cap to send them all\n"
+    )
+    assert store.list_sends() == []
+    done = run("send", "--batch", "all", "--no-cap")
+    assert done.exit_code == 0
+    assert done.stdout.startswith("Sent 0 by email, printed 3 (2026-W47: 3 of 2 used).")
+
+
+def test_limit_sends_fewer(run, sender_config: Path, store: Store) -> None:
+    configure(sender_config, None)
+    add_prospects(store, 5)
+    assert run("send", "--limit", "2").exit_code == 0
+    assert len(store.list_sends()) == 2
+    assert run("send", "--limit", "0").exit_code == 2  # Click's own usage error
+
+
+def test_a_second_run_at_once_exits_1(run, sender_config: Path, store: Store) -> None:
+    configure(sender_config, None)
+    add_prospects(store, 1)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        import socket
+        from datetime import datetime
+
+        when = datetime(2026, 11, 16, 8, 0)  # noqa: DTZ001 - the lock records naive local time
+        store.acquire_lock(pid=sleeper.pid, host=socket.gethostname(), now=when, alive=bool)
+        result = run("send")
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: a send run is in progress (pid {sleeper.pid} on host {socket.gethostname()} "
+        "since 2026-11-16 08:00:00); wait for it to finish\n"
+    )
+    assert store.list_sends() == []
+    # Now that pid is dead: its lock is taken over.
+    assert run("send").exit_code == 0
+    assert len(store.list_sends()) == 1
+
+
+def test_settle_needs_a_verdict_and_an_id_that_exists(run, sender_config: Path) -> None:
+    configure(sender_config, None)
+    result = run("send", "--settle", "5")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: --settle ID needs --sent (it arrived) or --not-sent (send it again)\n",
+    )
+    missing = run("send", "--settle", "5", "--sent")
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        "Error: no send with id 5 (see `campaign status`)\n",
+    )
+
+
+def test_a_missing_sender_says_how_to_fix_it(run, campaign_home: Path) -> None:
+    result = run("send")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: {campaign_home / 'campaign.toml'}: no [sender] section"
+    )
