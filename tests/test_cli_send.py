@@ -12,7 +12,7 @@ import pytest
 from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN
 from campaign.store import Store
 from tests.factories import add_prospect, add_prospects, store_at
-from tests.smtp_server import Handler, SmtpServer, free_port
+from tests.smtp_server import SmtpServer, free_port
 from tests.test_sending import LETTER
 
 
