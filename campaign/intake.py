@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campaign.errors import InputError
+from campaign.store.prospects import person_key
 
 if TYPE_CHECKING:
     from campaign.store import Store
@@ -381,11 +382,6 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def name_key(company: str, contact: str) -> str:
-    """Company and contact as identity compares them: case and spacing aside."""
-    return f"{clean(company).casefold()}|{clean(contact).casefold()}"
-
-
 @lru_cache(maxsize=1)
 def _name_words() -> frozenset[str]:
     from nameparser.config import CONSTANTS as C
@@ -555,7 +551,9 @@ def check_row(
         for name, index in columns.extra.items()
     }
     values["identity"] = (
-        values["email"].lower() if values.get("email") else name_key(company, contact)
+        values["email"]
+        if values.get("email")
+        else person_key(company, contact, values["first_name"], values["last_name"])
     )
     return Checked(values, warning=warning)
 
@@ -597,7 +595,11 @@ def import_file(
             report.rejects.append(Reject(number, checked.reason, list(cells)))
             continue
         record = checked.record
-        keys = [name_key(record["company"], record["contact"])]
+        keys = [
+            person_key(
+                record["company"], record["contact"], record["first_name"], record["last_name"]
+            )
+        ]
         if record.get("email"):
             keys.insert(0, record["email"].lower())
         first = next((seen[k] for k in keys if k in seen), None)

@@ -38,8 +38,17 @@ class UpsertResult:
     unchanged: int = 0
 
 
-def _name_key(company: str, contact: str) -> str:
-    return f"{' '.join(company.split()).casefold()}|{' '.join(contact.split()).casefold()}"
+def person_key(company: str, contact: str, first_name: str = "", last_name: str = "") -> str:
+    """Company and person as identity compares them: case, spacing and honorifics aside."""
+    person = f"{first_name} {last_name}" if first_name and last_name else contact
+    return f"{' '.join(company.split()).casefold()}|{' '.join(person.split()).casefold()}"
+
+
+def _key(values: Any) -> str:
+    get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k)
+    return person_key(
+        get("company") or "", get("contact") or "", get("first_name") or "", get("last_name") or ""
+    )
 
 
 def to_prospect(row: Row[Any]) -> Prospect:
@@ -92,15 +101,13 @@ class ProspectQueries(StoreBase):
         with self.write() as conn:
             existing = {r.id: r for r in conn.execute(select(prospects))}
             by_email = {r.email.lower(): r.id for r in existing.values() if r.email}
-            by_name = {_name_key(r.company, r.contact): r.id for r in existing.values()}
+            by_name = {_key(r): r.id for r in existing.values()}
             by_identity = {r.identity: r.id for r in existing.values()}
             seq = max((r.seq for r in existing.values()), default=0)
             inserts: list[dict[str, Any]] = []
             for record in records:
                 email = str(record.get("email") or "").lower()
-                found = (by_email.get(email) if email else None) or by_name.get(
-                    _name_key(record["company"], record["contact"])
-                )
+                found = (by_email.get(email) if email else None) or by_name.get(_key(record))
                 if found is None:
                     found = by_identity.get(record["identity"])
                 if found is None:
