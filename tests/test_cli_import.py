@@ -65,7 +65,8 @@ def test_import_reports_rejects_warnings_and_writes_the_rejects_file(
     result = run("import", "leads.csv")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "row 3: rejected: hiring authority 'Human Resources' is not a person: name who can hire you",
+        "row 3: rejected: hiring authority 'Human Resources' is not a person: "
+        "name who can hire you",
         "row 4: rejected: no company",
         "row 6: rejected: no way to reach them: no email, and the postal address lacks street, "
         "city, zip or state",
