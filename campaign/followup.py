@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from campaign.clock import BusinessCalendar
-from campaign.config import Schedule
-from campaign.models import POST
+from campaign.config import Schedule, Settings
+from campaign.errors import InputError
+from campaign.models import (
+    ACTIVE,
+    CLOSED,
+    DECLINED,
+    HIRED,
+    INTERVIEW,
+    POST,
+    CallRecord,
+    Task,
+)
+
+if TYPE_CHECKING:
+    from campaign.store import Store
 
 
 def place_call(
@@ -30,3 +45,238 @@ def first_call_reason(letter: str, channel: str, sent_on: date) -> str:
     """Why the call is on the sheet, e.g. ``marketing letter mailed 16 Nov``."""
     verb = "mailed" if channel == POST else "emailed"
     return f"{letter} letter {verb} {sent_on.day} {sent_on:%b}"
+
+
+# -- outcomes and what follows them ---------------------------------------------------
+
+REACHED = "reached"
+VOICEMAIL = "voicemail"
+NO_ANSWER = "no-answer"
+GATEKEEPER = "gatekeeper"
+MEETING = "meeting"
+DECLINED_OUTCOME = "declined"
+HIRED_OUTCOME = "hired"
+OUTCOMES = (REACHED, VOICEMAIL, NO_ANSWER, GATEKEEPER, MEETING, DECLINED_OUTCOME, HIRED_OUTCOME)
+UNANSWERED = (VOICEMAIL, NO_ANSWER)
+
+SUGGEST_NOTE = "send a short note instead of chasing: {n} calls went unanswered"
+SUGGEST_GIFT = "before this call, send an information gift (an article) with a short note"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a call's outcome leads to: a next call (or none), a new status, a suggestion."""
+
+    outcome: str
+    due: date | None = None  # the next call's day; None: no more prospecting calls
+    attempt: int = 1
+    reason: str = ""
+    suggestion: str = ""
+    status: str | None = None  # the prospect's new status, when it changes
+    cancel: str = ""  # "calls": open prospecting calls go; "all": every open task goes
+    exact: bool = False  # an agreed callback: the day holds even over the daily cap
+    message: str = ""
+
+
+def unanswered_streak(history: Sequence[CallRecord]) -> int:
+    """Voicemails and no-answers in a row at the end of ``history`` (oldest first)."""
+    count = 0
+    for call in reversed(history):
+        if call.outcome not in UNANSWERED:
+            break
+        count += 1
+    return count
+
+
+def next_step(
+    outcome: str,
+    *,
+    today: date,
+    attempt: int,
+    history: Sequence[CallRecord],
+    schedule: Schedule,
+    calendar: BusinessCalendar,
+    callback: date | None = None,
+) -> NextStep:
+    """The next step after a call with ``outcome`` (``history`` excludes this call).
+
+    Due dates here are the earliest day; the store places them under the daily cap,
+    except an agreed callback, which keeps its day.
+    """
+    if outcome == REACHED:
+        talks = sum(1 for c in history if c.outcome == REACHED) + 1
+        due = calendar.due_after(today, schedule.call_every_days)
+        gift = SUGGEST_GIFT if talks == 2 else ""
+        return NextStep(
+            outcome,
+            due,
+            1,
+            f"keeping in touch: you spoke on {_day(today)}",
+            gift,
+            message=f"next call on or after {_day(due)} ({schedule.call_every_days}-day cadence)",
+        )
+    if outcome in UNANSWERED:
+        streak = unanswered_streak(history) + 1
+        if streak >= schedule.max_unanswered:
+            due = calendar.due_after(today, schedule.call_every_days)
+            note = SUGGEST_NOTE.format(n=streak)
+            return NextStep(
+                outcome,
+                due,
+                1,
+                f"new round after {streak} unanswered calls",
+                note,
+                message=f"{streak} unanswered in a row: {note}; next call on or after {_day(due)}",
+            )
+        due = calendar.add_business_days(today, schedule.retry_after_days)
+        return NextStep(
+            outcome,
+            due,
+            attempt + 1,
+            f"retry after {outcome} on {_day(today)}",
+            message=f"retry on or after {_day(due)} (attempt {attempt + 1})",
+        )
+    if outcome == GATEKEEPER:
+        if callback is not None:
+            due = calendar.on_or_after(callback)
+            return NextStep(
+                outcome,
+                due,
+                attempt + 1,
+                f"call back as agreed on {_day(today)}",
+                exact=True,
+                message=f"call back on {_day(due)} as agreed",
+            )
+        due = calendar.add_business_days(today, schedule.retry_after_days)
+        return NextStep(
+            outcome,
+            due,
+            attempt + 1,
+            f"call back: an assistant answered on {_day(today)}",
+            message=f"call back on or after {_day(due)} (attempt {attempt + 1})",
+        )
+    if outcome == MEETING:
+        return after_meeting(today)
+    if outcome == DECLINED_OUTCOME:
+        return NextStep(
+            outcome,
+            status=DECLINED,
+            cancel="all",
+            message="declined: no more calls or letters unless you `campaign reopen` it",
+        )
+    if outcome == HIRED_OUTCOME:
+        return NextStep(
+            outcome,
+            status=HIRED,
+            cancel="all",
+            message="hired: congratulations, the campaign did its job; "
+            "everything outstanding for this prospect is cancelled",
+        )
+    raise InputError(f"{outcome!r} is not an outcome (one of {', '.join(OUTCOMES)})")
+
+
+def after_meeting(today: date) -> NextStep:
+    """A meeting was agreed: prospecting stops and the interview follow-up takes over.
+
+    The hook the interview stage extends: ``campaign meeting`` records the meeting
+    itself and schedules its thank-yous and status calls.
+    """
+    return NextStep(
+        MEETING,
+        status=INTERVIEW,
+        cancel="calls",
+        message=f"meeting agreed on {_day(today)}: prospecting calls stop; after it, "
+        "record it with `campaign meeting ID --on DATE --with NAME`",
+    )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+# -- the commands' core -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A logged call and the step it scheduled."""
+
+    call: CallRecord
+    step: NextStep
+    task: Task | None  # the follow-up call now open, if any
+
+
+def log_call(
+    store: Store,
+    settings: Settings,
+    today: date,
+    prospect_id: int,
+    outcome: str,
+    *,
+    note: str = "",
+    gatekeeper: str = "",
+    callback: date | None = None,
+) -> Logged:
+    """Record a call's outcome and schedule what follows, in one transaction."""
+    prospect = store.get_prospect(prospect_id)
+    if prospect.status in (DECLINED, HIRED, CLOSED):
+        raise InputError(
+            f"prospect {prospect_id} ({prospect.company}) is {prospect.status}; "
+            f"`campaign reopen {prospect_id}` first if you are in touch again"
+        )
+    if callback is not None and callback < today:
+        raise InputError(
+            f"--callback {callback.isoformat()} is in the past (today is {today.isoformat()})"
+        )
+    if callback is not None and outcome != GATEKEEPER:
+        raise InputError("--callback goes with --outcome gatekeeper (a time the assistant gave)")
+    history = store.call_history(prospect_id)
+    task = store.open_call(prospect_id)
+    attempt = task.attempt if task else (history[-1].attempt + 1 if history else 1)
+    calendar = BusinessCalendar(settings.country)
+    step = next_step(
+        outcome,
+        today=today,
+        attempt=attempt,
+        history=history,
+        schedule=settings.schedule,
+        calendar=calendar,
+        callback=callback,
+    )
+    if prospect.status == INTERVIEW and step.status is None:
+        # The interview follow-up has its own calls: no prospecting call comes back.
+        step = replace(step, due=None, message="recorded; the interview follow-up goes on")
+    per_day = settings.schedule.calls_per_day
+
+    def place(earliest: date, load: Mapping[date, int]) -> date:
+        return place_call(calendar, earliest, load, per_day)
+
+    call, nxt = store.record_call(
+        prospect_id,
+        today,
+        attempt=attempt,
+        outcome=outcome,
+        note=" ".join(note.split()),
+        gatekeeper=" ".join(gatekeeper.split()),
+        callback=callback,
+        step=step,
+        place=place,
+    )
+    return Logged(call, step, nxt)
+
+
+def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> Task:
+    """Make a declined (or closed) prospect active again with a first call."""
+    prospect = store.get_prospect(prospect_id)
+    if prospect.status == ACTIVE:
+        raise InputError(f"prospect {prospect_id} ({prospect.company}) is already active")
+    calendar = BusinessCalendar(settings.country)
+    per_day = settings.schedule.calls_per_day
+    earliest = calendar.after(today)
+    return store.reopen_prospect(
+        prospect_id,
+        today,
+        reason=f"reopened on {_day(today)}: you are in touch again",
+        place=lambda first, load: place_call(calendar, first, load, per_day),
+        earliest=earliest,
+    )

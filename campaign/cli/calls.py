@@ -1,7 +1,186 @@
-"""``campaign calls, campaign log``."""
+"""``campaign calls, campaign log, campaign reopen``: the follow-up calls."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
-COMMANDS: list[click.Command] = []
+from campaign.cli.app import App, pass_app
+from campaign.cli.output import echo_csv, echo_json, echo_table
+
+# Kept here (not imported from followup) so `campaign --help` loads nothing heavy.
+OUTCOMES = ("reached", "voicemail", "no-answer", "gatekeeper", "meeting", "declined", "hired")
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command()
+@click.option(
+    "--due",
+    default="today",
+    show_default=True,
+    help="today (with overdue calls), week, all, or a date YYYY-MM-DD.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json", "ics", "pdf"]),
+    help="ics: a calendar on stdout; pdf: a printable sheet under output/.",
+)
+@click.option("--plan", "show_plan", is_flag=True, help="Show the call load of the coming weeks.")
+@click.option(
+    "--weeks",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 52),
+    help="How many weeks --plan covers.",
+)
+@pass_app
+def calls(app: App, due: str, fmt: str, show_plan: bool, weeks: int) -> None:
+    """The follow-up calls due: a call sheet to work from, oldest first.
+
+    After each call, record what came of it with `campaign log ID --outcome ...`.
+
+    \b
+    Example:
+      campaign calls                      # today's calls, overdue ones first
+      campaign calls --due week --format pdf
+      campaign calls --due all --format ics > calls.ics
+      campaign calls --plan --weeks 6
+    """
+    from campaign import callsheet as sheet
+
+    if show_plan:
+        return _plan(app, fmt, weeks)
+    until = sheet.due_until(due, app.today)
+    name = app.settings.sender.name if app.settings.sender else ""
+    if fmt == "ics":
+        ics = sheet.to_ics(sheet.calendar_lines(app.store, until, app.today, name), app.today)
+        click.echo(ics.decode("utf-8"), nl=False)
+        return None
+    lines = sheet.due_calls(app.store, until, name)
+    if fmt == "json":
+        echo_json([c.as_dict() for c in lines])
+    elif fmt == "csv":
+        echo_csv(sheet.CSV_COLUMNS, sheet.csv_rows(lines))
+    elif fmt == "pdf":
+        title = f"Calls due by {until.isoformat()}" if until else "All open calls"
+        path = sheet.write_pdf(lines, app.settings.output_dir, app.today, title)
+        click.echo(f"{len(lines)} calls: wrote {path}")
+    else:
+        caption = f"{len(lines)} calls" if lines else "No calls due."
+        echo_table(sheet.TABLE_COLUMNS, sheet.table_rows(lines, app.today), caption=caption)
+    return None
+
+
+def _plan(app: App, fmt: str, weeks: int) -> None:
+    from campaign.callsheet import plan
+
+    per_day = app.settings.schedule.calls_per_day
+    days = plan(app.store, app.today, weeks, per_day)
+    if fmt == "json":
+        echo_json(days)
+    elif fmt == "csv":
+        echo_csv(("week", "date", "calls", "cap"), days)
+    else:
+        rows = [
+            (d["week"], f"{d['date']:%a %d %b}" if d["date"] else "", d["calls"], "#" * d["calls"])
+            for d in days
+        ]
+        echo_table(("week", "day", "calls", f"load (cap {per_day})"), rows)
+
+
+@click.command()
+@click.argument("prospect", type=int)
+@click.option("--outcome", type=click.Choice(OUTCOMES), help="What came of the call.")
+@click.option("--note", default="", help="What was said; shown on the next call.")
+@click.option(
+    "--gatekeeper",
+    default="",
+    metavar="NAME",
+    help='Who answered instead: "Tom, her assistant"; remembered for every later call.',
+)
+@click.option("--callback", type=DATE, help="A day the assistant said to call back (gatekeeper).")
+@pass_app
+def log(
+    app: App,
+    prospect: int,
+    outcome: str | None,
+    note: str,
+    gatekeeper: str,
+    callback: datetime | None,
+) -> None:
+    """Record a call's outcome and schedule the next step; without --outcome, show the history.
+
+    \b
+    Outcomes and what follows:
+      reached      next call in call_every_days (30); an information gift before the 3rd talk
+      voicemail    retry in retry_after_days business days; after max_unanswered (4) in a row,
+      no-answer    a short note instead, and the next round at the 30-day cadence
+      gatekeeper   remembers --gatekeeper; calls back on --callback, else like a voicemail
+      meeting      interview stage: prospecting calls stop (then `campaign meeting`)
+      declined     no more calls or letters, unless `campaign reopen ID`
+      hired        congratulations: everything outstanding is cancelled
+
+    \b
+    Example:
+      campaign log 12 --outcome gatekeeper --gatekeeper "Tom, her assistant" --callback 2026-11-24
+      campaign log 12 --outcome reached --note "budget opens in January"
+      campaign log 12                      # the call history
+    """
+    from campaign.followup import log_call
+
+    if outcome is None:
+        return _history(app, prospect)
+    logged = log_call(
+        app.store,
+        app.settings,
+        app.today,
+        prospect,
+        outcome,
+        note=note,
+        gatekeeper=gatekeeper,
+        callback=callback.date() if callback else None,
+    )
+    click.echo(f"Logged call #{logged.call.attempt} to prospect {prospect}: {outcome}.")
+    click.echo(f"Next: {logged.step.message}.")
+    if logged.task is not None:
+        click.echo(f"Next call: {logged.task.due.isoformat()} (attempt {logged.task.attempt}).")
+    if logged.step.suggestion:
+        click.echo(f"Suggestion: {logged.step.suggestion}.")
+    return None
+
+
+def _history(app: App, prospect_id: int) -> None:
+    prospect = app.store.get_prospect(prospect_id)
+    history = app.store.call_history(prospect_id)
+    task = app.store.open_call(prospect_id)
+    echo_table(
+        ("date", "#", "outcome", "gatekeeper", "callback", "note"),
+        [(c.called_on, c.attempt, c.outcome, c.gatekeeper, c.callback, c.note) for c in history],
+        title=f"{prospect.contact}, {prospect.company} ({prospect.status})",
+        caption="No calls logged yet." if not history else None,
+    )
+    if task is not None:
+        click.echo(f"Next call: {task.due.isoformat()} (attempt {task.attempt}): {task.reason}")
+
+
+@click.command()
+@click.argument("prospect", type=int)
+@pass_app
+def reopen(app: App, prospect: int) -> None:
+    """Make a declined or closed prospect active again, with a call on the next business day.
+
+    \b
+    Example:
+      campaign reopen 12
+    """
+    from campaign.followup import reopen as reopen_prospect
+
+    task = reopen_prospect(app.store, app.settings, app.today, prospect)
+    click.echo(f"Prospect {prospect} is active again; next call {task.due.isoformat()}.")
+
+
+COMMANDS: list[click.Command] = [calls, log, reopen]

@@ -7,15 +7,32 @@ transaction as the write that causes it.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from datetime import date
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Row, func, select, update
 
-from campaign.models import OPEN
+from campaign.errors import NotFound
+from campaign.models import (
+    ACTIVE,
+    CANCELLED,
+    DONE,
+    OPEN,
+    CallRecord,
+    Prospect,
+    Send,
+    Task,
+)
 from campaign.store.base import StoreBase
-from campaign.store.schema import tasks
+from campaign.store.prospects import to_prospect
+from campaign.store.schema import calls, prospects, sends, tasks
+
+if TYPE_CHECKING:
+    from campaign.followup import NextStep
 
 CALL = "call"  # a prospecting follow-up call to a hiring authority
 CALL_KINDS = (CALL, "status_call")  # interview status calls share the daily cap
@@ -54,7 +71,9 @@ def insert_task(
             created_on=today,
         )
     )
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has one
+    return int(key[0])
 
 
 def open_call_load(conn: Connection, start: date, end: date) -> dict[date, int]:
@@ -72,5 +91,294 @@ def open_call_load(conn: Connection, start: date, end: date) -> dict[date, int]:
     return {due: int(n) for due, n in conn.execute(query)}
 
 
+Placer = Callable[[date, Mapping[date, int]], date]
+
+_TASK_FIELDS = {f.name for f in dataclasses.fields(Task)}
+_CALL_FIELDS = {f.name for f in dataclasses.fields(CallRecord)}
+_SEND_FIELDS = {f.name for f in dataclasses.fields(Send)}
+# Placing a call looks this far ahead for a day under the daily cap.
+_LOAD_HORIZON = timedelta(days=366)
+
+
+def _task(row: Row[Any]) -> Task:
+    values = {k: v for k, v in row._mapping.items() if k in _TASK_FIELDS}
+    values["detail"] = dict(values.get("detail") or {})
+    return Task(**values)
+
+
+def _call(row: Row[Any]) -> CallRecord:
+    return CallRecord(**{k: v for k, v in row._mapping.items() if k in _CALL_FIELDS})
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One call on the call sheet: the task, who to call, the letter it follows, the past."""
+
+    task: Task
+    prospect: Prospect
+    send: Send | None
+    history: tuple[CallRecord, ...]
+
+
+def _placed(conn: Connection, earliest: date, place: Placer, skip: int | None) -> date:
+    """The day ``place`` picks given the open calls on the books (less the moving task)."""
+    load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)
+    if skip is not None:
+        own = conn.execute(select(tasks.c.due).where(tasks.c.id == skip)).scalar()
+        if own in load:
+            load[own] -= 1
+    return place(earliest, load)
+
+
 class TaskQueries(StoreBase):
     """Reading and writing tasks and logged calls."""
+
+    def call_history(self, prospect_id: int) -> list[CallRecord]:
+        """Every call logged for a prospect, oldest first."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(calls)
+                .where(calls.c.prospect_id == prospect_id)
+                .order_by(calls.c.called_on, calls.c.id)
+            )
+            return [_call(r) for r in rows]
+
+    def open_call(self, prospect_id: int) -> Task | None:
+        """The prospect's open follow-up call, if any (there is at most one)."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(tasks)
+                .where(
+                    tasks.c.prospect_id == prospect_id,
+                    tasks.c.kind == CALL,
+                    tasks.c.state == OPEN,
+                )
+                .order_by(tasks.c.id)
+            ).first()
+            return None if row is None else _task(row)
+
+    def call_sheet(self, until: date | None) -> list[SheetRow]:
+        """Open follow-up calls due on or before ``until`` (all when None), oldest first."""
+        query = (
+            select(tasks, prospects)
+            .join(prospects, prospects.c.id == tasks.c.prospect_id)
+            .where(tasks.c.kind == CALL, tasks.c.state == OPEN)
+            .order_by(tasks.c.due, tasks.c.id)
+        )
+        if until is not None:
+            query = query.where(tasks.c.due <= until)
+        with self.read() as conn:
+            found = conn.execute(query).all()
+            return self._sheet_rows(conn, found)
+
+    def cancelled_calls(self, since: date) -> list[SheetRow]:
+        """Follow-up calls dropped on or after ``since``: calendars must hear of them."""
+        query = (
+            select(tasks, prospects)
+            .join(prospects, prospects.c.id == tasks.c.prospect_id)
+            .where(tasks.c.kind == CALL, tasks.c.state == CANCELLED, tasks.c.closed_on >= since)
+            .order_by(tasks.c.due, tasks.c.id)
+        )
+        with self.read() as conn:
+            return self._sheet_rows(conn, conn.execute(query).all())
+
+    @staticmethod
+    def _sheet_rows(conn: Connection, found: Sequence[Row[Any]]) -> list[SheetRow]:
+        n_task = len(tasks.c)
+        pids = sorted({r.prospect_id for r in found})
+        sids = sorted({r.send_id for r in found if r.send_id is not None})
+        history: dict[int, list[CallRecord]] = {}
+        by_send: dict[int, Send] = {}
+        # Chunked IN lists keep every query under the drivers' parameter limits.
+        for i in range(0, len(pids), 500):
+            chunk = pids[i : i + 500]
+            for r in conn.execute(
+                select(calls)
+                .where(calls.c.prospect_id.in_(chunk))
+                .order_by(calls.c.called_on, calls.c.id)
+            ):
+                history.setdefault(r.prospect_id, []).append(_call(r))
+        for i in range(0, len(sids), 500):
+            for r in conn.execute(select(sends).where(sends.c.id.in_(sids[i : i + 500]))):
+                by_send[r.id] = Send(**{k: v for k, v in r._mapping.items() if k in _SEND_FIELDS})
+        rows = []
+        for r in found:
+            task_values = dict(zip(tasks.c.keys(), r[:n_task], strict=True))
+            task_values = {k: v for k, v in task_values.items() if k in _TASK_FIELDS}
+            task_values["detail"] = dict(task_values.get("detail") or {})
+            prospect = to_prospect(_Tail(prospects.c.keys(), r[n_task:]))  # type: ignore[arg-type]
+            task = Task(**task_values)
+            send = by_send.get(task.send_id) if task.send_id is not None else None
+            rows.append(
+                SheetRow(task, prospect, send, tuple(history.get(task.prospect_id or 0, ())))
+            )
+        return rows
+
+    def call_load(self, start: date, end: date) -> tuple[dict[date, int], int]:
+        """Open calls per day from ``start`` to ``end``, and how many are overdue before it."""
+        with self.read() as conn:
+            load = open_call_load(conn, start, end)
+            overdue = conn.execute(
+                select(func.count()).where(
+                    tasks.c.state == OPEN, tasks.c.kind.in_(CALL_KINDS), tasks.c.due < start
+                )
+            ).scalar()
+        return load, int(overdue or 0)
+
+    def record_call(
+        self,
+        prospect_id: int,
+        today: date,
+        *,
+        attempt: int,
+        outcome: str,
+        note: str,
+        gatekeeper: str,
+        callback: date | None,
+        step: NextStep,
+        place: Placer,
+    ) -> tuple[CallRecord, Task | None]:
+        """Log a call and apply its next step in one transaction.
+
+        The prospect's follow-up is one task that moves: rescheduling updates its due
+        day and bumps its SEQUENCE, so its calendar event keeps one UID.
+        """
+        with self.write() as conn:
+            if (
+                conn.execute(select(prospects.c.id).where(prospects.c.id == prospect_id)).first()
+                is None
+            ):
+                raise NotFound(f"no prospect with id {prospect_id}")
+            open_row = conn.execute(
+                select(tasks)
+                .where(
+                    tasks.c.prospect_id == prospect_id,
+                    tasks.c.kind == CALL,
+                    tasks.c.state == OPEN,
+                )
+                .order_by(tasks.c.id)
+            ).first()
+            task_id = open_row.id if open_row is not None else None
+            call_id = conn.execute(
+                calls.insert().values(
+                    prospect_id=prospect_id,
+                    task_id=task_id,
+                    called_on=today,
+                    attempt=attempt,
+                    outcome=outcome,
+                    note=note,
+                    gatekeeper=gatekeeper,
+                    callback=callback,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            changes: dict[str, Any] = {}
+            if gatekeeper:
+                changes["gatekeeper"] = gatekeeper
+            if step.status is not None:
+                changes["status"] = step.status
+            if changes:
+                changes["updated_on"] = today
+                conn.execute(
+                    update(prospects).where(prospects.c.id == prospect_id).values(**changes)
+                )
+            why = f"{outcome} on {today.isoformat()}"
+            if step.cancel:
+                scope = [tasks.c.prospect_id == prospect_id, tasks.c.state == OPEN]
+                if step.cancel == "calls":
+                    scope.append(tasks.c.kind == CALL)
+                conn.execute(
+                    update(tasks).where(*scope).values(state=CANCELLED, closed_on=today, note=why)
+                )
+                task_id = None
+            next_id: int | None = None
+            if step.due is not None:
+                due = step.due if step.exact else _placed(conn, step.due, place, task_id)
+                detail = {"suggest": step.suggestion} if step.suggestion else {}
+                if task_id is not None:
+                    conn.execute(
+                        update(tasks)
+                        .where(tasks.c.id == task_id)
+                        .values(
+                            due=due,
+                            attempt=step.attempt,
+                            reason=step.reason,
+                            note=note,
+                            detail=detail,
+                            sequence=tasks.c.sequence + 1,
+                        )
+                    )
+                    next_id = task_id
+                else:
+                    next_id = insert_task(
+                        conn,
+                        kind=CALL,
+                        due=due,
+                        today=today,
+                        prospect_id=prospect_id,
+                        attempt=step.attempt,
+                        reason=step.reason,
+                        detail=detail,
+                    )
+            elif task_id is not None:
+                # No further prospecting call (e.g. an interview is under way): this one is done.
+                conn.execute(
+                    update(tasks)
+                    .where(tasks.c.id == task_id)
+                    .values(state=DONE, closed_on=today, note=why)
+                )
+            call = _call(conn.execute(select(calls).where(calls.c.id == call_id)).one())
+            nxt = None
+            if next_id is not None:
+                nxt = _task(conn.execute(select(tasks).where(tasks.c.id == next_id)).one())
+            return call, nxt
+
+    def reopen_prospect(
+        self, prospect_id: int, today: date, *, reason: str, place: Placer, earliest: date
+    ) -> Task:
+        """Make a prospect active again; its last follow-up task comes back (same UID)."""
+        with self.write() as conn:
+            conn.execute(
+                update(prospects)
+                .where(prospects.c.id == prospect_id)
+                .values(status=ACTIVE, updated_on=today)
+            )
+            last = conn.execute(
+                select(tasks)
+                .where(tasks.c.prospect_id == prospect_id, tasks.c.kind == CALL)
+                .order_by(tasks.c.id.desc())
+            ).first()
+            due = _placed(conn, earliest, place, None)
+            if last is not None and last.state != OPEN:
+                conn.execute(
+                    update(tasks)
+                    .where(tasks.c.id == last.id)
+                    .values(
+                        state=OPEN,
+                        due=due,
+                        attempt=1,
+                        reason=reason,
+                        closed_on=None,
+                        detail={},
+                        sequence=tasks.c.sequence + 1,
+                    )
+                )
+                task_id = last.id
+            elif last is not None:
+                task_id = last.id
+            else:
+                task_id = insert_task(
+                    conn,
+                    kind=CALL,
+                    due=due,
+                    today=today,
+                    prospect_id=prospect_id,
+                    reason=reason,
+                )
+            return _task(conn.execute(select(tasks).where(tasks.c.id == task_id)).one())
+
+
+class _Tail:
+    """The prospect half of a joined row, looked up by column name like a Row."""
+
+    def __init__(self, keys: list[str], values: Any) -> None:
+        self._mapping = dict(zip(keys, values, strict=True))

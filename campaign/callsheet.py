@@ -1,0 +1,387 @@
+"""The call sheet: who to call, why, what to say; as rows, a calendar file and a PDF.
+
+Light at import time: icalendar and reportlab are imported only by the functions
+that write those formats, and nothing here needs the holidays package.
+
+Calendar design: each prospect's follow-up is one task whose UID never changes.
+Rescheduling it (a retry, the next round, a callback) moves that one event and bumps
+its SEQUENCE, so re-importing the file updates the event instead of adding one; a
+follow-up that is dropped (declined, hired, a meeting) comes out with
+STATUS:CANCELLED for 60 days after it was dropped, so calendars remove it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign.clock import iso_week, week_start
+from campaign.errors import InputError
+from campaign.models import CANCELLED, POST
+
+if TYPE_CHECKING:
+    from campaign.store import Store
+    from campaign.store.tasks import SheetRow
+
+CANCELLED_VISIBLE_DAYS = 60
+DUE_WORDS = ("today", "week", "all")
+
+ASKS = {
+    "marketing": "asked for twenty minutes to talk about how I could help",
+    "cover": "asked to be considered for the opening",
+}
+
+
+@dataclass(frozen=True)
+class CallLine:
+    """One call as the sheet shows it."""
+
+    task_id: int
+    uid: str
+    sequence: int
+    state: str
+    prospect_id: int
+    contact: str
+    title: str
+    company: str
+    phone: str
+    due: date
+    attempt: int
+    reason: str
+    gatekeeper: str
+    last_note: str
+    suggestion: str
+    talking_points: tuple[str, str]
+    history: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object of one call."""
+        return {
+            "prospect_id": self.prospect_id,
+            "company": self.company,
+            "contact": self.contact,
+            "title": self.title,
+            "phone": self.phone,
+            "due": self.due,
+            "attempt": self.attempt,
+            "reason": self.reason,
+            "gatekeeper": self.gatekeeper,
+            "last_note": self.last_note,
+            "suggestion": self.suggestion,
+            "talking_points": list(self.talking_points),
+            "history": list(self.history),
+            "task_id": self.task_id,
+            "uid": self.uid,
+        }
+
+
+CSV_COLUMNS = (
+    "prospect_id",
+    "due",
+    "attempt",
+    "contact",
+    "title",
+    "company",
+    "phone",
+    "reason",
+    "gatekeeper",
+    "last_note",
+    "suggestion",
+    "talking_points",
+)
+
+
+def due_until(due: str, today: date) -> date | None:
+    """The last due day a ``--due`` word or date covers (None: every open call)."""
+    if due == "today":
+        return today
+    if due == "week":
+        return week_start(today) + timedelta(days=6)
+    if due == "all":
+        return None
+    try:
+        return date.fromisoformat(due)
+    except ValueError:
+        raise InputError(f"--due {due!r}: use today, week, all or a date as YYYY-MM-DD") from None
+
+
+def format_phone(raw: str) -> str:
+    """North American numbers as ``(217) 555-0100``; others as given, spaces tidied."""
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if (len(digits) == 10 and not raw.strip().startswith("+")) or (
+        len(digits) == 10 and raw.strip().startswith("+1")
+    ):
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return " ".join(raw.split())
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _addressee(row: SheetRow) -> str:
+    p = row.prospect
+    if p.honorific and p.last_name:
+        return f"{p.honorific} {p.last_name}"
+    return p.contact
+
+
+def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
+    """Two lines to open the call: who you are and when you wrote; what you asked."""
+    me = sender_name or "(your name)"
+    who = _addressee(row)
+    talks = [c for c in row.history if c.outcome == "reached"]
+    if talks:
+        first = f"Hello {who}, this is {me}; we spoke on {_day(talks[-1].called_on)}."
+        second = "Follow up on what you discussed and ask whether anything has changed."
+        return first, second
+    send = row.send
+    if send is not None and send.sent_on is not None:
+        how = "mailed" if send.channel == POST else "emailed"
+        first = f"Hello {who}, this is {me}; I {how} you a letter on {_day(send.sent_on)}."
+        ask = ASKS.get(send.letter, "asked for a short conversation about how I could help")
+    else:
+        first = f"Hello {who}, this is {me}; I wrote to you recently."
+        ask = ASKS["marketing"]
+    return first, f"In it I {ask} {row.prospect.company}: is there a good time to meet?"
+
+
+def gatekeeper_line(row: SheetRow) -> str:
+    """``ask for Ms. Lee; you spoke with Tom, her assistant`` once an assistant is known."""
+    if not row.prospect.gatekeeper:
+        return ""
+    return f"ask for {_addressee(row)}; you spoke with {row.prospect.gatekeeper}"
+
+
+def call_line(row: SheetRow, sender_name: str) -> CallLine:
+    """The sheet's view of one call."""
+    t, p = row.task, row.prospect
+    last = row.history[-1] if row.history else None
+    last_note = ""
+    if last is not None:
+        last_note = f"{_day(last.called_on)} {last.outcome}" + (
+            f": {last.note}" if last.note else ""
+        )
+    return CallLine(
+        task_id=t.id,
+        uid=t.uid,
+        sequence=t.sequence,
+        state=t.state,
+        prospect_id=p.id,
+        contact=p.contact,
+        title=p.title,
+        company=p.company,
+        phone=format_phone(p.phone),
+        due=t.due,
+        attempt=t.attempt,
+        reason=t.reason,
+        gatekeeper=gatekeeper_line(row),
+        last_note=last_note,
+        suggestion=str(t.detail.get("suggest", "")),
+        talking_points=talking_points(row, sender_name),
+        history=tuple(
+            f"{c.called_on.isoformat()} #{c.attempt} {c.outcome}"
+            + (f" ({c.gatekeeper})" if c.gatekeeper else "")
+            + (f": {c.note}" if c.note else "")
+            for c in row.history
+        ),
+    )
+
+
+def due_calls(store: Store, until: date | None, sender_name: str) -> list[CallLine]:
+    """The open follow-up calls due by ``until`` (overdue included), oldest first."""
+    return [call_line(row, sender_name) for row in store.call_sheet(until)]
+
+
+def table_rows(lines: Sequence[CallLine], today: date) -> list[tuple[str, ...]]:
+    """Rows for the printed table: one call per row, multi-line cells."""
+    rows: list[tuple[str, ...]] = []
+    for c in lines:
+        due = c.due.isoformat() + (f"\n{(today - c.due).days}d overdue" if c.due < today else "")
+        who = c.contact + (f"\n{c.title}" if c.title else "")
+        why = c.reason + (f"\n! {c.suggestion}" if c.suggestion else "")
+        rows.append(
+            (
+                str(c.prospect_id),
+                due,
+                who,
+                c.company,
+                c.phone,
+                str(c.attempt),
+                why,
+                c.gatekeeper,
+                c.last_note,
+                "\n".join(c.talking_points),
+            )
+        )
+    return rows
+
+
+TABLE_COLUMNS = (
+    "id",
+    "due",
+    "name / title",
+    "company",
+    "phone",
+    "#",
+    "why",
+    "gatekeeper",
+    "last note",
+    "talking points",
+)
+
+
+def csv_rows(lines: Sequence[CallLine]) -> list[dict[str, Any]]:
+    """Flat rows for CSV: the two talking points joined by `` / ``."""
+    rows = []
+    for c in lines:
+        row = c.as_dict()
+        row["talking_points"] = " / ".join(c.talking_points)
+        rows.append(row)
+    return rows
+
+
+# -- the calendar ------------------------------------------------------------------------
+
+
+def calendar_lines(
+    store: Store, until: date | None, today: date, sender_name: str
+) -> list[CallLine]:
+    """Due calls plus recently dropped ones (to come out as cancelled)."""
+    since = today - timedelta(days=CANCELLED_VISIBLE_DAYS)
+    dropped = [call_line(r, sender_name) for r in store.cancelled_calls(since)]
+    return due_calls(store, until, sender_name) + dropped
+
+
+def to_ics(lines: Sequence[CallLine], today: date) -> bytes:
+    """An iCalendar file: one all-day event per call on its due day."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//campaign//follow-up calls//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Follow-up calls")
+    for c in lines:
+        event = Event()
+        event.add("uid", c.uid)
+        event.add("sequence", c.sequence)
+        # DTSTAMP must be a date-time; the campaign's day keeps the file reproducible.
+        event.add("dtstamp", _midnight(today))
+        event.add("dtstart", c.due)
+        event.add("dtend", c.due + timedelta(days=1))
+        event.add("summary", f"Call {c.contact}, {c.company} ({c.phone or 'no phone'})")
+        description = [
+            f"Phone: {c.phone or '(none on file)'}",
+            f"Attempt {c.attempt}: {c.reason}",
+            *c.talking_points,
+        ]
+        if c.gatekeeper:
+            description.append(c.gatekeeper)
+        if c.suggestion:
+            description.append(f"Suggestion: {c.suggestion}")
+        if c.last_note:
+            description.append(f"Last: {c.last_note}")
+        event.add("description", "\n".join(description))
+        event.add("status", "CANCELLED" if c.state == CANCELLED else "CONFIRMED")
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def _midnight(day: date) -> Any:
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+# -- the printable sheet -------------------------------------------------------------------
+
+
+def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str) -> Path:
+    """A landscape call sheet with a box per call to write the outcome in."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import landscape, letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import inch
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"call-sheet-{today.isoformat()}.pdf"
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+
+    def cell(text: str) -> Any:
+        return Paragraph(escape(text).replace("\n", "<br/>"), small)
+
+    data: list[list[Any]] = [
+        [cell(h) for h in ("Due / #", "Who", "Phone", "Why", "Say", "Outcome")]
+    ]
+    for c in lines:
+        who = "\n".join(x for x in (c.contact, c.title, c.company, c.gatekeeper) if x)
+        why = "\n".join(x for x in (c.reason, c.suggestion, c.last_note) if x)
+        data.append(
+            [
+                cell(f"{c.due.isoformat()}\n#{c.attempt}"),
+                cell(who),
+                cell(c.phone),
+                cell(why),
+                cell("\n".join(c.talking_points)),
+                cell(""),
+            ]
+        )
+    widths = [0.9 * inch, 1.9 * inch, 1.1 * inch, 1.9 * inch, 2.9 * inch, 1.3 * inch]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(letter),
+        leftMargin=0.5 * inch,
+        rightMargin=0.5 * inch,
+        topMargin=0.5 * inch,
+        bottomMargin=0.5 * inch,
+        title=title,
+        invariant=1,
+    )
+    story: list[Any] = [Paragraph(escape(title), styles["Title"]), Spacer(1, 6)]
+    if not lines:
+        story.append(Paragraph("No calls due.", styles["BodyText"]))
+    else:
+        story.append(table)
+    doc.build(story)
+    return path
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+
+def plan(store: Store, today: date, weeks: int, per_day: int) -> list[dict[str, Any]]:
+    """The open call load per day for the coming ``weeks`` ISO weeks (weekdays only)."""
+    start = week_start(today)
+    end = start + timedelta(days=7 * weeks - 1)
+    load, overdue = store.call_load(today, end)
+    days: list[dict[str, Any]] = []
+    if overdue:
+        days.append({"date": None, "week": "overdue", "calls": overdue, "cap": per_day})
+    day = start
+    while day <= end:
+        if day.weekday() < 5 or load.get(day):
+            n = load.get(day, 0) if day >= today else 0
+            days.append({"date": day, "week": iso_week(day), "calls": n, "cap": per_day})
+        day += timedelta(days=1)
+    return days
