@@ -84,6 +84,7 @@ class Rendered:
     call_date: date  # the day the letter promises a call
     position: int = 1  # running number in the batch
     docx_template: Path | None = None
+    return_lines: tuple[str, ...] = ()  # the envelope's return address
     context: Mapping[str, Any] = field(default_factory=dict, repr=False)  # plain values
 
     @property
@@ -455,6 +456,7 @@ def render_batch(
                 call_date=call_date,
                 position=position,
                 docx_template=letter.docx_template,
+                return_lines=sender_lines,
                 context={**plain, "subject": subject, "paragraphs": plain_paragraphs},
             )
         )

@@ -164,8 +164,8 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
     canvas = Canvas(str(path), pagesize=ENVELOPE, invariant=True)
     canvas.setTitle("Envelopes")
     for one in rendered:
-        sender = [line for line in one.sender_lines[:-1] if line] or list(one.sender_lines)
-        # The return address: top left, a quarter inch in, the contact line left off.
+        sender = one.return_lines or one.sender_lines
+        # The return address: top left, about a third of an inch in.
         _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, _fit(sender, 3.6 * INCH, 9), 9)
         # USPS reads the address block in the middle of the envelope, left-aligned
         # a little left of centre, clear of the bottom 5/8 in barcode zone.
