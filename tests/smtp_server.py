@@ -4,9 +4,11 @@
 ``"accept"`` (the default), ``"451"`` (defer at the end of DATA), ``"550"`` (refuse at
 RCPT), ``"554"`` (refuse at the end of DATA), ``"drop"`` (read the whole message,
 then close the connection without a reply) or ``"hang"`` (read it, then never reply).
-``pause_at=("MAIL"|"DATA", n)`` makes the n-th message (1-based) stop at that
-command until ``release()``: ``paused`` is set when it is reached, so a test can
-``kill -9`` the client there. Only messages answered 250 are in ``received``.
+``pause_at=(POINT, n)`` stops the n-th (1-based) EHLO greeting, MAIL command, DATA
+(the whole message read, no reply yet) or ACCEPTED message (recorded, but the 250
+not yet sent) until ``release()``; ``paused`` is set when it is reached, so a test
+can ``kill -9`` the client there. Only messages the server accepted are in
+``received``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Handler:
     pause_at: tuple[str, int] | None = None
     hang_seconds: float = 30.0
     received: list[Received] = field(default_factory=list)
+    ehlo_count: int = 0
     mail_count: int = 0
     data_count: int = 0
     paused: threading.Event = field(default_factory=threading.Event)
@@ -59,6 +62,14 @@ class Handler:
             self._release = asyncio.Event()
             self.paused.set()
             await self._release.wait()
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.ehlo_count += 1
+        await self._maybe_pause("EHLO", self.ehlo_count)
+        session.host_name = hostname
+        return responses
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -94,6 +105,8 @@ class Handler:
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         )
+        # Accepted and queued, but the client has not heard so yet.
+        await self._maybe_pause("ACCEPTED", len(self.received))
         return "250 2.0.0 Ok: queued"
 
 
