@@ -1,0 +1,224 @@
+"""`campaign log`: every outcome's next step, gatekeeper memory, history, bad input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from campaign.models import CANCELLED, DECLINED, HIRED, INTERVIEW, OPEN
+from campaign.store import Store
+from tests.callfactory import send_letters
+from tests.factories import add_prospect, add_prospects, store_at
+
+SENT = date(2026, 11, 16)  # Monday; printed letters: first calls Fri 27 Nov (after Thanksgiving)
+
+
+@pytest.fixture
+def store(campaign_home: Path, sender_config: Path) -> Iterator[Store]:
+    """A store with three prospects whose letters were mailed on 16 Nov."""
+    s = store_at(campaign_home)
+    send_letters(s, add_prospects(s, 3), SENT)
+    yield s
+    s.close()
+
+
+def on(day: str) -> dict[str, str]:
+    return {"CAMPAIGN_TODAY": day}
+
+
+def calls_json(run, day: str, due: str = "all") -> list[dict]:
+    result = run("calls", "--due", due, "--format", "json", env=on(day))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_voicemail_retries_in_two_business_days_and_counts_attempts(run, store):
+    result = run(
+        "log", "1", "--outcome", "voicemail", "--note", "left a message", env=on("2026-11-27")
+    )
+    assert result.exit_code == 0, result.output
+    assert "Logged call #1 to prospect 1: voicemail." in result.output
+    # Fri 27 Nov + 2 business days = Tue 1 Dec
+    assert "Next call: 2026-12-01 (attempt 2)." in result.output
+    first = [c for c in calls_json(run, "2026-11-27") if c["prospect_id"] == 1][0]
+    assert first["due"] == "2026-12-01"
+    assert first["attempt"] == 2
+    assert first["last_note"] == "27 Nov voicemail: left a message"
+
+
+def test_four_unanswered_in_a_row_pause_with_a_note_and_a_new_round(run, store):
+    days = ["2026-11-27", "2026-12-01", "2026-12-03", "2026-12-07"]
+    for n, day in enumerate(days, start=1):
+        outcome = "voicemail" if n % 2 else "no-answer"
+        result = run("log", "1", "--outcome", outcome, env=on(day))
+        assert result.exit_code == 0, result.output
+        assert f"Logged call #{n} " in result.output
+    assert "4 unanswered in a row: send a short note instead of chasing" in result.output
+    assert (
+        "Suggestion: send a short note instead of chasing: 4 calls went unanswered."
+        in result.output
+    )
+    call = [c for c in calls_json(run, "2026-12-07") if c["prospect_id"] == 1][0]
+    # 7 Dec + 30 days = Wed 6 Jan 2027; a new round starts again at attempt 1
+    assert call["due"] == "2027-01-06"
+    assert call["attempt"] == 1
+    assert call["suggestion"].startswith("send a short note")
+
+
+def test_reached_keeps_the_thirty_day_cadence_and_suggests_a_gift_before_the_third_talk(run, store):
+    result = run(
+        "log", "2", "--outcome", "reached", "--note", "budget in January", env=on("2026-11-27")
+    )
+    assert "next call on or after 28 Dec (30-day cadence)" in result.output
+    assert "Next call: 2026-12-28 (attempt 1)." in result.output
+    assert "Suggestion" not in result.output
+    call = [c for c in calls_json(run, "2026-12-28", "today") if c["prospect_id"] == 2][0]
+    assert call["reason"] == "keeping in touch: you spoke on 27 Nov"
+    assert (
+        call["talking_points"][0] == "Hello Ms. Person2, this is Pat Example; we spoke on 27 Nov."
+    )
+    result = run("log", "2", "--outcome", "reached", env=on("2026-12-28"))
+    assert (
+        "Suggestion: before this call, send an information gift (an article) with a short note."
+        in result.output
+    )
+    assert "Next call: 2027-01-27 (attempt 1)." in result.output
+
+
+def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
+    result = run(
+        "log",
+        "3",
+        "--outcome",
+        "gatekeeper",
+        "--gatekeeper",
+        "Tom, her assistant",
+        "--callback",
+        "2026-12-02",
+        "--note",
+        "she is travelling",
+        env=on("2026-11-27"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Next call: 2026-12-02 (attempt 2)." in result.output
+    result = run("log", "3", "--outcome", "voicemail", env=on("2026-12-02"))
+    assert result.exit_code == 0
+    call = [c for c in calls_json(run, "2026-12-02") if c["prospect_id"] == 3][0]
+    assert call["gatekeeper"] == "ask for Ms. Person3; you spoke with Tom, her assistant"
+    assert call["attempt"] == 3
+    assert call["history"] == [
+        "2026-11-27 #1 gatekeeper (Tom, her assistant): she is travelling",
+        "2026-12-02 #2 voicemail",
+    ]
+    table = run("calls", "--due", "all", env=on("2026-12-02")).output
+    assert "ask for Ms. Person3" in table and "Tom, her" in table
+
+
+def test_gatekeeper_without_callback_calls_back_in_two_business_days(run, store):
+    result = run("log", "3", "--outcome", "gatekeeper", "--gatekeeper", "Tom", env=on("2026-12-24"))
+    # Thu 24 Dec: Fri 25 is Christmas, so two business days are Mon 28 and Tue 29
+    assert "Next call: 2026-12-29 (attempt 2)." in result.output
+
+
+def test_meeting_moves_to_interview_and_stops_prospecting_calls(run, store):
+    result = run("log", "1", "--outcome", "meeting", env=on("2026-11-27"))
+    assert result.exit_code == 0, result.output
+    assert "prospecting calls stop" in result.output
+    assert "campaign meeting" in result.output
+    assert store.get_prospect(1).status == INTERVIEW
+    assert store.open_call(1) is None
+    assert [c["prospect_id"] for c in calls_json(run, "2026-11-27")] == [2, 3]
+
+
+def test_declined_cancels_everything_and_refuses_later_calls_until_reopened(run, store):
+    result = run("log", "2", "--outcome", "declined", env=on("2026-11-27"))
+    assert result.exit_code == 0
+    assert "declined: no more calls or letters unless you `campaign reopen` it" in result.output
+    assert store.get_prospect(2).status == DECLINED
+    assert store.open_call(2) is None
+    before = store.call_history(2)
+    result = run("log", "2", "--outcome", "reached", env=on("2026-11-30"))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: prospect 2 (Company 2 Inc.) is declined; "
+        "`campaign reopen 2` first if you are in touch again\n"
+    )
+    assert store.call_history(2) == before
+    result = run("reopen", "2", env=on("2026-11-30"))
+    assert result.exit_code == 0, result.output
+    assert result.output == "Prospect 2 is active again; next call 2026-12-01.\n"
+    task = store.open_call(2)
+    assert task is not None and task.state == OPEN and task.sequence == 1
+
+
+def test_hired_says_so_and_cancels_every_open_task(run, store):
+    result = run("log", "3", "--outcome", "hired", env=on("2026-11-27"))
+    assert result.exit_code == 0
+    assert "hired: congratulations, the campaign did its job" in result.output
+    assert store.get_prospect(3).status == HIRED
+    with store.read() as conn:
+        states = (
+            conn.exec_driver_sql("SELECT state FROM tasks WHERE prospect_id = 3").scalars().all()
+        )
+    assert states == [CANCELLED]
+
+
+def test_log_without_outcome_shows_the_history(run, store):
+    run("log", "1", "--outcome", "no-answer", "--note", "rang out", env=on("2026-11-27"))
+    result = run("log", "1", env=on("2026-11-30"))
+    assert result.exit_code == 0
+    assert "no-answer" in result.output and "rang out" in result.output
+    assert "Next call: 2026-12-01 (attempt 2): retry after no-answer on 27 Nov" in result.output
+
+
+def test_unknown_outcome_is_a_usage_error_listing_the_outcomes(run, store):
+    result = run("log", "1", "--outcome", "maybe")
+    assert result.exit_code == 2
+    assert (
+        "'maybe' is not one of 'reached', 'voicemail', 'no-answer', 'gatekeeper', 'meeting', "
+        "'declined', 'hired'" in result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("99", "--outcome", "reached"),
+            "Error: no prospect with id 99 (see `campaign prospects`)\n",
+        ),
+        (
+            ("1", "--outcome", "gatekeeper", "--callback", "2026-11-13"),
+            "Error: --callback 2026-11-13 is in the past (today is 2026-11-16)\n",
+        ),
+        (
+            ("1", "--outcome", "reached", "--callback", "2026-12-01"),
+            "Error: --callback goes with --outcome gatekeeper (a time the assistant gave)\n",
+        ),
+    ],
+)
+def test_bad_input_exits_1_with_one_line_and_changes_nothing(run, store, args, message):
+    before = calls_json(run, "2026-11-16")
+    result = run("log", *args)
+    assert result.exit_code == 1
+    assert result.output == message
+    assert calls_json(run, "2026-11-16") == before
+    assert store.call_history(1) == []
+
+
+def test_callback_not_a_date_is_refused(run, store):
+    result = run("log", "1", "--outcome", "gatekeeper", "--callback", "next tuesday")
+    assert result.exit_code == 2
+    assert "'next tuesday' does not match the format '%Y-%m-%d'" in result.output
+    assert store.call_history(1) == []
+
+
+def test_a_call_logged_before_any_send_starts_a_follow_up(run, store):
+    add_prospect(store, company="Walk-in Ltd")
+    result = run("log", "4", "--outcome", "voicemail")
+    assert result.exit_code == 0
+    assert "Next call: 2026-11-18 (attempt 2)." in result.output
