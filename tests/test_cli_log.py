@@ -44,7 +44,7 @@ def test_voicemail_retries_in_two_business_days_and_counts_attempts(run, store):
     assert "Logged call #1 to prospect 1: voicemail." in result.output
     # Fri 27 Nov + 2 business days = Tue 1 Dec
     assert "Next call: 2026-12-01 (attempt 2)." in result.output
-    first = [c for c in calls_json(run, "2026-11-27") if c["prospect_id"] == 1][0]
+    first = next(c for c in calls_json(run, "2026-11-27") if c["prospect_id"] == 1)
     assert first["due"] == "2026-12-01"
     assert first["attempt"] == 2
     assert first["last_note"] == "27 Nov voicemail: left a message"
@@ -62,7 +62,7 @@ def test_four_unanswered_in_a_row_pause_with_a_note_and_a_new_round(run, store):
         "Suggestion: send a short note instead of chasing: 4 calls went unanswered."
         in result.output
     )
-    call = [c for c in calls_json(run, "2026-12-07") if c["prospect_id"] == 1][0]
+    call = next(c for c in calls_json(run, "2026-12-07") if c["prospect_id"] == 1)
     # 7 Dec + 30 days = Wed 6 Jan 2027; a new round starts again at attempt 1
     assert call["due"] == "2027-01-06"
     assert call["attempt"] == 1
@@ -76,7 +76,7 @@ def test_reached_keeps_the_thirty_day_cadence_and_suggests_a_gift_before_the_thi
     assert "next call on or after 28 Dec (30-day cadence)" in result.output
     assert "Next call: 2026-12-28 (attempt 1)." in result.output
     assert "Suggestion" not in result.output
-    call = [c for c in calls_json(run, "2026-12-28", "today") if c["prospect_id"] == 2][0]
+    call = next(c for c in calls_json(run, "2026-12-28", "today") if c["prospect_id"] == 2)
     assert call["reason"] == "keeping in touch: you spoke on 27 Nov"
     assert (
         call["talking_points"][0] == "Hello Ms. Person2, this is Pat Example; we spoke on 27 Nov."
@@ -107,7 +107,7 @@ def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
     assert "Next call: 2026-12-02 (attempt 2)." in result.output
     result = run("log", "3", "--outcome", "voicemail", env=on("2026-12-02"))
     assert result.exit_code == 0
-    call = [c for c in calls_json(run, "2026-12-02") if c["prospect_id"] == 3][0]
+    call = next(c for c in calls_json(run, "2026-12-02") if c["prospect_id"] == 3)
     assert call["gatekeeper"] == "ask for Ms. Person3; you spoke with Tom, her assistant"
     assert call["attempt"] == 3
     assert call["history"] == [
