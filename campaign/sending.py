@@ -113,6 +113,7 @@ class SendSummary:
     emailed: list[Item] = field(default_factory=list)
     printed: list[Item] = field(default_factory=list)
     pack: Path | None = None
+    pack_files: tuple[str, ...] = ()
     deferred: list[Item] = field(default_factory=list)
     failed: list[Item] = field(default_factory=list)
     unknown: list[Item] = field(default_factory=list)
@@ -376,6 +377,13 @@ def _print(
         calendar=calendar,
     )
     summary.pack = where
+    files = (
+        pack.letters_pdf,
+        pack.envelopes_pdf,
+        getattr(pack, "labels_pdf", None),
+        pack.manifest_csv,
+    )
+    summary.pack_files = tuple(Path(f).name for f in files if f)
     for plan, up in zip(posts, ups, strict=True):
         summary.printed.append(_with(plan.item, due=up.due))
 

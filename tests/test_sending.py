@@ -88,6 +88,11 @@ def test_emails_where_there_is_an_address_and_prints_the_rest(
         str(summary.pack.relative_to(campaign_home))
     }
     assert len(summary.calls) == 5
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(summary.pack / "letters.pdf").pages)
+    assert all(p.company in text for p in printed)
+    assert not any(p.company in text for p in emailed)
     # Every accepted message is recorded with the Message-ID the server saw.
     ids = {s.message_id for s in store.list_sends() if s.channel == "email"}
     assert ids == {r.message_id for r in server.received}

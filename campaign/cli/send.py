@@ -144,7 +144,7 @@ def _echo_summary(summary: SendSummary) -> None:
     block("By email", summary.emailed)
     block("Printed" if not summary.dry_run else "To print", summary.printed)
     if summary.pack is not None:
-        click.echo(f"Print pack: {summary.pack} (letters.pdf, envelopes.pdf, manifest.csv)")
+        click.echo(f"Print pack: {summary.pack} ({', '.join(summary.pack_files)})")
     block("Deferred by the server (the next `campaign send` retries them)", summary.deferred, True)
     block(
         "Failed (not retried; fix the address, then `campaign send --resend ID`)",
