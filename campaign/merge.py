@@ -541,10 +541,10 @@ def write_merge(
     """Write already-rendered letters into a fresh run folder (see ``merge_batch``)."""
     from campaign.documents.files import file_name, new_run_folder
 
+    if not rendered:  # no empty folder for an empty batch
+        return MergeResult(settings.output_dir, letter, batch)
     folder = new_run_folder(settings.output_dir, "merge", today)
     result = MergeResult(folder, letter, batch, list(rendered))
-    if not rendered:
-        return result
     if "docx" in formats:
         from campaign.documents.docx import write_docx
 

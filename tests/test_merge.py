@@ -8,18 +8,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from campaign.config import Sender, Settings, Smtp
 from campaign.errors import InputError, TemplateError
 from campaign.merge import (
     Rendered,
+    letter_date,
     load_letter,
     render_batch,
     render_text,
     salutation,
-    letter_date,
 )
 from campaign.models import Prospect
 

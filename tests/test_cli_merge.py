@@ -1,0 +1,164 @@
+"""``campaign merge`` through the real CLI: what it writes, what it says, what it refuses."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from email.utils import getaddresses
+from pathlib import Path
+
+from docx import Document
+from pypdf import PdfReader
+
+from tests.factories import add_prospect, store_at
+
+
+def three(home: Path) -> None:
+    store = store_at(home)
+    add_prospect(store, company='Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}', priority=1)
+    add_prospect(store, company="../../etc/passwd", email="", priority=2)
+    add_prospect(store, company="CON", priority=3)
+    store.close()
+
+
+def test_merge_writes_every_format_and_says_what_next(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    three(campaign_home)
+    result = run("merge")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Merged 3 marketing letters into output/merge-2026-11-16-1/\n"
+        "     3 Word   output/merge-2026-11-16-1/docx/\n"
+        "     3 PDF    output/merge-2026-11-16-1/pdf/\n"
+        "     2 email  output/merge-2026-11-16-1/email/\n"
+        "       no email address (printed only): prospects 2\n"
+        "  print pack output/merge-2026-11-16-1/print-pack/: 3 pages of letters, envelopes, "
+        "labels, manifest.csv\n"
+        "Next: read them over; edit templates/marketing.txt and merge again if needed, then "
+        "`campaign send --batch top20 --letter marketing`.\n"
+    )
+    folder = campaign_home / "output" / "merge-2026-11-16-1"
+    assert sorted(p.name for p in (folder / "docx").iterdir()) == [
+        "001-lodz-odegaard-zoe-muller-7-7-p1.docx",
+        "002-etc-passwd-p2.docx",
+        "003-con-p3.docx",
+    ]
+    assert sorted(p.name for p in (folder / "email").iterdir()) == [
+        "001-lodz-odegaard-zoe-muller-7-7-p1.eml",
+        "003-con-p3.eml",
+    ]
+    for path in folder.rglob("*"):
+        assert path.resolve().is_relative_to(folder.resolve())
+    text = "\n".join(p.text for p in Document(str(folder / "docx" / "003-con-p3.docx")).paragraphs)
+    assert "CON may be facing the same pressure" in text
+    pdf = PdfReader(str(folder / "pdf" / "001-lodz-odegaard-zoe-muller-7-7-p1.pdf"))
+    assert 'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}' in pdf.pages[0].extract_text()
+    message = email.message_from_bytes(
+        (folder / "email" / "003-con-p3.eml").read_bytes(), policy=email.policy.default
+    )
+    assert getaddresses(message.get_all("To")) == [("Ms. Alex Person3", "alex3@company3.example")]
+    # No SMTP: every letter would be printed, so the print pack holds all three.
+    pack = PdfReader(str(folder / "print-pack" / "letters.pdf"))
+    assert len(pack.pages) == 3
+    assert len(PdfReader(str(folder / "print-pack" / "envelopes.pdf")).pages) == 3
+
+
+def test_merge_records_no_send_and_never_reuses_a_folder(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    three(campaign_home)
+    assert run("merge", "--to", "pdf").exit_code == 0
+    second = run("merge", "--to", "pdf")
+    assert "into output/merge-2026-11-16-2/" in second.output
+    store = store_at(campaign_home)
+    assert store.list_sends() == []
+    store.close()
+    assert not (campaign_home / "output" / "merge-2026-11-16-2" / "docx").exists()
+
+
+def test_with_smtp_only_letters_without_email_are_printed(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    with sender_config.open("a") as f:
+        f.write('[smtp]\nhost = "smtp.example.com"\n')
+    three(campaign_home)
+    result = run("merge", "--to", "pdf,email")
+    assert result.exit_code == 0, result.output
+    assert "print pack output/merge-2026-11-16-1/print-pack/: 1 pages" in result.output
+    assert "Word" not in result.output
+
+
+def test_merge_needs_a_sender(run, campaign_home: Path) -> None:
+    three(campaign_home)
+    result = run("merge")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: {campaign_home / 'campaign.toml'}: no [sender] section"
+    )
+    assert not (campaign_home / "output").exists()
+
+
+def test_a_template_mistake_stops_before_anything_is_written(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    three(campaign_home)
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "marketing.txt").write_text(
+        "Subject: Hello\n{{ salutation }}\n\nAt {{ compnay }}.\n", encoding="utf-8"
+    )
+    result = run("merge")
+    assert result.exit_code == 1
+    assert result.output == "Error: templates/marketing.txt:4: 'compnay' is undefined\n"
+    assert not (campaign_home / "output").exists()
+
+
+def test_a_blank_field_names_the_prospect(run, sender_config: Path, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    add_prospect(store, company="Acme", title="")
+    store.close()
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "mine.txt").write_text("Subject: Hi\n\nAs {{ title }}.\n")
+    result = run("merge", "--letter", "mine")
+    assert result.exit_code == 1
+    assert result.output == "Error: templates/mine.txt:3: 'title' is blank for prospect 1 (Acme)\n"
+
+
+def test_unknown_letter_and_format(run, sender_config: Path, campaign_home: Path) -> None:
+    three(campaign_home)
+    result = run("merge", "--letter", "thanks")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no letter 'thanks': add templates/thanks.txt (known letters: cover, marketing)\n"
+    )
+    result = run("merge", "--to", "pdf,fax")
+    assert result.exit_code == 1
+    assert result.output == "Error: --to: unknown format 'fax'; use any of docx,pdf,email\n"
+
+
+def test_cover_needs_its_resume(run, sender_config: Path, campaign_home: Path) -> None:
+    with sender_config.open("a") as f:
+        f.write('resume = "lists/resume.pdf"\n')
+    three(campaign_home)
+    result = run("merge", "--letter", "cover")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {sender_config}: [sender] resume 'lists/resume.pdf': no such file "
+        f"{campaign_home / 'lists' / 'resume.pdf'}\n"
+    )
+
+
+def test_nothing_waiting(run, sender_config: Path, campaign_home: Path) -> None:
+    result = run("merge", "--batch", "all")
+    assert result.exit_code == 0
+    assert result.output == (
+        "No prospect is waiting for the marketing letter in batch all; nothing to merge "
+        "(`campaign status` shows the week's cap).\n"
+    )
+    assert not (campaign_home / "output").exists()
+
+
+def test_merge_help_has_an_example(run) -> None:
+    result = run("merge", "--help")
+    assert result.exit_code == 0
+    assert "campaign merge --batch top20 --letter marketing --to docx,pdf" in result.output

@@ -1,0 +1,319 @@
+"""The files a letter becomes, read back: DOCX (python-docx), PDF (pypdf), .eml (email)."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+from dataclasses import replace
+from datetime import date
+from email.utils import getaddresses
+from pathlib import Path
+
+import pytest
+from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from campaign.config import Settings
+from campaign.documents.docx import write_docx
+from campaign.documents.email import email_message, message_id, write_eml
+from campaign.documents.files import file_name, new_run_folder, slug
+from campaign.documents.pdf import write_letter_pdf
+from campaign.documents.printpack import write_print_pack
+from campaign.errors import InputError
+from campaign.merge import Rendered, load_letter, render_batch
+from campaign.models import Prospect
+from tests.test_merge import SENDER, TODAY, make_settings, prospect
+
+HOSTILE = [
+    prospect(
+        id=1,
+        company='Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}',
+        contact="Ms. Zoë Müller",
+        last_name="Müller",
+        title="Head of <Ops> & 'Logistics'",
+        street="ul. Piotrkowska 1",
+        city="Łódź",
+        region="",
+        postal_code="90-001",
+        country="PL",
+    ),
+    prospect(
+        id=2,
+        company="Ødegaard AS",
+        contact="Dr. Ola Ødegaard",
+        honorific="Dr.",
+        last_name="Ødegaard",
+        email="",
+    ),
+    prospect(
+        id=3,
+        company="Plain Co",
+        contact="Jordan Lee",
+        honorific="",
+        first_name="Jordan",
+        last_name="Lee",
+        title="",
+    ),
+]
+
+
+def rendered(
+    home: Path,
+    letter: str = "marketing",
+    prospects: list[Prospect] | None = None,
+    **changes: object,
+) -> list[Rendered]:
+    settings = make_settings(home, **changes)
+    return render_batch(load_letter(settings, letter), prospects or HOSTILE, settings, TODAY)
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- DOCX --------------------------------------------------------------------------------
+
+
+def test_docx_is_a_block_format_letter_with_data_as_written(
+    campaign_home: Path, tmp_path: Path
+) -> None:
+    r = rendered(campaign_home)[0]
+    path = write_docx(r, tmp_path / "a.docx")
+    paragraphs = [p.text for p in Document(str(path)).paragraphs]
+    assert (
+        paragraphs[0]
+        == "Pat Example\n12 Elm Street\nSpringfield, IL 62701\n+1 217 555 0100 · pat@example.com"
+    )
+    assert paragraphs[1] == "November 16, 2026"
+    assert paragraphs[2] == (
+        "Ms. Zoë Müller\nHead of <Ops> & 'Logistics'\n"
+        'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}\nul. Piotrkowska 1\nŁódź, 90-001\nPL'
+    )
+    assert paragraphs[3] == "Dear Ms. Müller:"
+    assert 'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }} may be facing' in paragraphs[4]
+    assert paragraphs[-2:] == ["Sincerely,", "Pat Example"]
+    bold = [run.text for p in Document(str(path)).paragraphs for run in p.runs if run.bold]
+    assert "Freight." in bold
+
+
+def test_docx_from_a_user_docxtpl_template(campaign_home: Path, tmp_path: Path) -> None:
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "mine.txt").write_text(
+        "Subject: s\nHello **{{ company }}**.\n\nBye.\n"
+    )
+    template = Document()
+    template.add_paragraph("{{ date }} for {{ contact }} at {{ company }}")
+    template.add_paragraph("{{r body }}")
+    template.save(str(campaign_home / "templates" / "mine.docx"))
+    r = rendered(campaign_home, "mine")[0]
+    assert r.docx_template == campaign_home / "templates" / "mine.docx"
+    path = write_docx(r, tmp_path / "t.docx")
+    texts = [p.text for p in Document(str(path)).paragraphs]
+    assert (
+        texts[0]
+        == 'November 16, 2026 for Ms. Zoë Müller at Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}'
+    )
+    assert texts[1:] == ['Hello Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}.', "Bye."]
+
+
+# -- PDF ---------------------------------------------------------------------------------
+
+
+def test_pdf_renders_every_character_of_the_data(campaign_home: Path, tmp_path: Path) -> None:
+    r = rendered(campaign_home)[0]
+    path = write_letter_pdf(r, tmp_path / "a.pdf")
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 1
+    text = normal(reader.pages[0].extract_text())
+    assert normal('Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}') in text
+    assert "Head of <Ops> & 'Logistics'" in text
+    assert "Dear Ms. Müller:" in text and "Sincerely, Pat Example" in text
+    fonts = {
+        k: v.get_object()["/BaseFont"] for k, v in reader.pages[0]["/Resources"]["/Font"].items()
+    }
+    assert {f.split("+")[-1] for f in fonts.values()} >= {"DejaVuSerif", "DejaVuSerif-Bold"}
+    # reportlab's initial Helvetica is selected once and never draws a character.
+    content = reader.pages[0].get_contents().get_data()
+    assert content.count(b"/F1 ") == 1 and fonts["/F1"] == "/Helvetica"
+
+
+def test_print_pack_letters_envelopes_labels_manifest(campaign_home: Path, tmp_path: Path) -> None:
+    letters = rendered(campaign_home)
+    pack = write_print_pack(letters, make_settings(campaign_home), tmp_path / "pack")
+    reader = PdfReader(str(pack.letters_pdf))
+    assert pack.pages == len(reader.pages) == 3
+    assert "Dear Dr. Ødegaard:" in reader.pages[1].extract_text()
+    envelopes = PdfReader(str(pack.envelopes_pdf))
+    assert len(envelopes.pages) == 3
+    for page in envelopes.pages:
+        assert (float(page.mediabox.width) / 72, float(page.mediabox.height) / 72) == (9.5, 4.125)
+    first = envelopes.pages[0].extract_text()
+    assert first.index("Pat Example") < first.index("Ms. Zoë Müller")
+    assert "Łódź, 90-001" in first and "+1 217" not in first
+    assert pack.labels_pdf is not None
+    assert "Jordan Lee" in PdfReader(str(pack.labels_pdf)).pages[0].extract_text()
+    with pack.manifest_csv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["prospect_id"], r["first_page"], r["pages"], r["envelope_page"]) for r in rows] == [
+        ("1", "1", "1", "1"),
+        ("2", "2", "1", "2"),
+        ("3", "3", "1", "3"),
+    ]
+    assert rows[0]["company"] == 'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}'
+
+
+def _resume(path: Path, pages: int) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path))
+    for n in range(pages):
+        canvas.drawString(72, 700, f"RESUME PAGE {n + 1}")
+        canvas.showPage()
+    canvas.save()
+
+
+def test_cover_letters_are_followed_by_the_resume(campaign_home: Path, tmp_path: Path) -> None:
+    (campaign_home / "lists").mkdir()
+    _resume(campaign_home / "lists" / "resume.pdf", 2)
+    sender = replace(SENDER, resume="lists/resume.pdf")
+    letters = rendered(campaign_home, "cover", HOSTILE[:2], sender=sender)
+    settings = make_settings(campaign_home, sender=sender)
+    pack = write_print_pack(letters, settings, tmp_path / "pack", labels=False)
+    texts = [p.extract_text() for p in PdfReader(str(pack.letters_pdf)).pages]
+    assert pack.pages == 6 and pack.labels_pdf is None
+    assert ["RESUME" in t for t in texts] == [False, True, True, False, True, True]
+    with pack.manifest_csv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["first_page"], r["pages"]) for r in rows] == [("1", "3"), ("4", "3")]
+
+
+def test_a_resume_that_is_not_a_pdf_is_named(campaign_home: Path, tmp_path: Path) -> None:
+    (campaign_home / "lists").mkdir()
+    (campaign_home / "lists" / "resume.pdf").write_text("not a pdf")
+    sender = replace(SENDER, resume="lists/resume.pdf")
+    letters = rendered(campaign_home, "cover", HOSTILE[:1], sender=sender)
+    with pytest.raises(InputError, match=r"\[sender\] resume .*resume.pdf: not a readable PDF"):
+        write_print_pack(letters, make_settings(campaign_home, sender=sender), tmp_path / "p")
+
+
+# -- email -------------------------------------------------------------------------------
+
+
+def parse(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[return-value]
+
+
+def test_eml_has_one_recipient_both_parts_and_stable_id(
+    campaign_home: Path, tmp_path: Path
+) -> None:
+    r = rendered(campaign_home)[0]
+    r = replace(r, prospect=replace(r.prospect, email="zoe@lodz.example"))
+    message = parse(write_eml(email_message(r, SENDER, TODAY), tmp_path / "a.eml"))
+    assert message["From"] == "Pat Example <pat@example.com>"
+    assert getaddresses(message.get_all("To")) == [("Ms. Zoë Müller", "zoe@lodz.example")]
+    assert message["Cc"] is None and message["Bcc"] is None
+    assert (
+        message["Subject"]
+        == "Cutting operating cost at " + HOSTILE[0].company + " without cutting service"
+    )
+    assert message["Date"] == "Mon, 16 Nov 2026 09:00:00 +0000"
+    assert message["Message-ID"] == message_id(1, "marketing", "pat@example.com")
+    assert message["Message-ID"].endswith("@example.com>")
+    assert message["Message-ID"] == email_message(r, SENDER, date(2026, 11, 23))["Message-ID"]
+    assert message_id(1, "cover", "pat@example.com") != message["Message-ID"]
+    plain = message.get_body(("plain",)).get_content()
+    rich = message.get_body(("html",)).get_content()
+    assert 'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }} may be facing' in plain
+    assert "Łódź &amp; Ødegaard &lt;Zoë&gt; &quot;Müller&quot; {{ 7*7 }}" in rich
+    assert plain.endswith("Sincerely,\n\nPat Example\n+1 217 555 0100\npat@example.com\n")
+
+
+def test_line_breaks_can_never_add_headers(campaign_home: Path) -> None:
+    evil = prospect(contact="Eve\r\nBcc: all@evil.example", email="eve@evil.example")
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "mine.txt").write_text(
+        "Subject: {{ contact }}\r\nBcc: x@evil.example\nHi\n"
+    )
+    r = rendered(campaign_home, "mine", [evil])[0]
+    r = replace(r, subject="Hello\r\nBcc: x@evil.example")
+    raw = email_message(r, replace(SENDER, name="Pat\nX-Evil: 1"), TODAY).as_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Bcc"] is None and message["X-Evil"] is None
+    assert getaddresses(message.get_all("To")) == [
+        ("Eve Bcc: all@evil.example", "eve@evil.example")
+    ]
+    assert message["Subject"] == "Hello Bcc: x@evil.example"
+
+
+def test_a_list_of_addresses_is_refused(campaign_home: Path) -> None:
+    r = rendered(campaign_home, prospects=[prospect(email="a@x.example, b@y.example")])[0]
+    with pytest.raises(
+        InputError, match=r"prospect 7 email: 'a@x\.example, b@y\.example' is not one"
+    ):
+        email_message(r, SENDER, TODAY)
+
+
+def test_cover_emails_carry_the_resume(campaign_home: Path, tmp_path: Path) -> None:
+    _resume(tmp_path / "resume.pdf", 1)
+    r = rendered(campaign_home, "cover", [prospect()])[0]
+    message = email_message(r, SENDER, TODAY, [tmp_path / "resume.pdf"])
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "resume.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert message.get_body(("plain",)) is not None
+
+
+# -- names and folders -------------------------------------------------------------------
+
+HOSTILE_NAMES = ["../../x", "/etc/passwd", "CON", "x" * 300, "🎉🎉", "..", "", 'a/b\\c:d*?"<>|']
+
+
+@pytest.mark.parametrize("company", HOSTILE_NAMES)
+def test_hostile_company_names_stay_inside(tmp_path: Path, company: str) -> None:
+    r = Rendered(
+        prospect=Prospect(id=9, company=company, contact="x"),
+        letter="m",
+        subject="s",
+        paragraphs=(),
+        body_text="",
+        body_html="",
+        date_line="",
+        sender_lines=(),
+        recipient_lines=(),
+        signature=(),
+        channel="post",
+        call_date=TODAY,
+        position=4,
+    )
+    name = file_name(r, ".pdf")
+    assert name.startswith("004-") and name.endswith("-p9.pdf") and len(name) < 60
+    target = tmp_path / name
+    assert target.resolve().parent == tmp_path.resolve()
+    target.write_text("x")
+    assert target.is_file()
+
+
+@given(st.text(max_size=400))
+def test_slugs_are_short_and_plain(text: str) -> None:
+    result = slug(text)
+    assert result and len(result) <= 40
+    assert set(result) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def test_slug_transliterates() -> None:
+    assert slug("Łódź Ødegaard Zoë Müller & Söhne") == "lodz-odegaard-zoe-muller-sohne"
+
+
+def test_run_folders_are_never_reused(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    first = new_run_folder(out, "merge", TODAY)
+    second = new_run_folder(out, "merge", TODAY)
+    assert (first.name, second.name) == ("merge-2026-11-16-1", "merge-2026-11-16-2")
+    assert new_run_folder(out, "../print pack", TODAY).parent == out
+
+
+def test_settings_type_is_used(campaign_home: Path) -> None:
+    assert isinstance(make_settings(campaign_home), Settings)
