@@ -2,6 +2,135 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-COMMANDS: list[click.Command] = []
+from campaign.cli.app import App, pass_app
+from campaign.cli.output import echo_json
+
+if TYPE_CHECKING:
+    from campaign.report import Status
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable summary, or one JSON document for scripts.",
+)
+@pass_app
+def status(app: App, fmt: str) -> None:
+    """Where the campaign stands: the funnel, this week's pace, what is due, what needs you.
+
+    Reads only; it ends with what to do today.
+
+    \b
+    Example:
+      campaign status
+      campaign status --format json | jq .calls_due
+    """
+    from campaign.report import campaign_status, store_exists
+
+    store = app.store if store_exists(app.settings) else None
+    result = campaign_status(store, app.settings, app.today)
+    if fmt == "json":
+        echo_json(result.as_json())
+    else:
+        _print_status(result)
+
+
+@click.command()
+@pass_app
+def report(app: App) -> None:
+    """Write a self-contained HTML report with charts under output/ (prints on paper too).
+
+    Each run writes a new file (output/report-DATE.html, then -2, -3 ...); it needs no
+    network to view.
+
+    \b
+    Example:
+      campaign report && xdg-open output/report-2026-11-16.html
+    """
+    from campaign.report import store_exists, write_report
+
+    if not store_exists(app.settings):
+        from campaign.errors import InputError
+
+        raise InputError("nothing to report yet: `campaign import lists/FILE.csv` first")
+    path = write_report(app.store, app.settings, app.today)
+    click.echo(f"Report written: {path}")
+
+
+def _print_status(s: Status) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, emoji=False, markup=False)
+    if not console.is_terminal:
+        console = Console(width=100, highlight=False, emoji=False, markup=False)
+    f = s.funnel
+    console.print(f"Campaign status, {s.today:%A %d %B %Y} (week {s.week})")
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    table.add_column(justify="left")
+    rows = [
+        ("Prospects", f.prospects, _statuses(s)),
+        (
+            "Letters sent",
+            f.letters_sent,
+            f"{f.letters_by_email} by email, {f.letters_by_post} by post",
+        ),
+        ("Calls made", f.calls_made, ""),
+        ("Conversations", f.conversations, "prospects spoken with"),
+        ("Meetings", f.meetings, ""),
+        ("Offers", f.offers, f"{f.declined} declined, {f.hired} hired"),
+        ("", "", ""),
+        (
+            "This week",
+            f"{s.sent_this_week}/{s.weekly_cap}",
+            f"sent against the cap; next wave opens {s.next_wave:%a %d %b}",
+        ),
+        ("Calls due", s.calls_due, f"{s.calls_due_today} today, {s.calls_overdue} overdue"),
+        (
+            "Other tasks",
+            s.tasks_due_today + s.tasks_overdue,
+            f"{s.tasks_due_today} today, {s.tasks_overdue} overdue",
+        ),
+        ("Still to write to", s.remaining, _runway(s)),
+    ]
+    for label, value, note in rows:
+        table.add_row(label, str(value), note)
+    console.print(table)
+    if s.attention:
+        console.print("\nNeeds attention:")
+        for item in s.attention:
+            console.print(f"  ! {item.message}\n      -> {item.command}")
+    console.print("\nNext:")
+    for step in s.next_steps:
+        console.print(f"  - {step}")
+
+
+def _statuses(s: Status) -> str:
+    parts = [f"{n} {name}" for name, n in s.by_status.items() if n]
+    return ", ".join(parts)
+
+
+def _runway(s: Status) -> str:
+    if not s.funnel.prospects:
+        return "no list imported yet"
+    if not s.remaining:
+        return "the whole list has had its letter"
+    if s.last_wave is None:
+        return ""
+    weeks = "week" if s.weeks_to_finish == 1 else "weeks"
+    return (
+        f"{s.weeks_to_finish} {weeks} at {s.weekly_cap} a week (last wave {s.last_wave:%d %b %Y})"
+    )
+
+
+COMMANDS: list[click.Command] = [status, report]

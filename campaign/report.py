@@ -1,0 +1,655 @@
+"""Where the campaign stands: the status summary, and the HTML report with its charts.
+
+``campaign_status`` turns the store's counts (a few aggregate queries) into a plain
+``Status`` with the funnel, this week's pace, what is due, what remains, and the
+attention items with the command that settles each. It imports nothing heavy: status
+must answer in a blink. ``build_report`` reads the whole history once and shapes it
+for ``render_report`` (Jinja2, autoescaped, charts from ``campaign.charts``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign.clock import iso_week, next_week_start, week_start
+from campaign.config import Settings
+from campaign.errors import CampaignError
+from campaign.models import (
+    ACTIVE,
+    CLAIMED,
+    CLOSED,
+    DECLINED,
+    DEFERRED,
+    EMAIL,
+    FAILED,
+    HIRED,
+    INTERVIEW,
+    POST,
+    SENT,
+    UNKNOWN,
+)
+
+if TYPE_CHECKING:
+    from campaign.store import Store
+    from campaign.store.reporting import ReportHistory, StatusFigures
+
+MARKETING = "marketing"
+CALL_KINDS = ("call", "status_call")  # as in campaign.store.tasks: they share the daily cap
+OUTCOMES = ("reached", "voicemail", "no-answer", "gatekeeper", "meeting", "declined", "hired")
+CONVERSATIONS = ("reached", "meeting", "declined", "hired")
+OVERDUE_DAYS = 7  # a call this late needs a decision, not just dialling
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """From the list to the job: each stage counts prospects (letters and calls count items)."""
+
+    prospects: int = 0
+    letters_by_email: int = 0
+    letters_by_post: int = 0
+    calls_made: int = 0
+    conversations: int = 0
+    meetings: int = 0
+    offers: int = 0
+    declined: int = 0
+    hired: int = 0
+
+    @property
+    def letters_sent(self) -> int:
+        """Letters that went out, by either channel."""
+        return self.letters_by_email + self.letters_by_post
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something that needs the user, and the command that settles it."""
+
+    kind: str
+    count: int
+    message: str
+    command: str
+    ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the campaign stands as of ``today``."""
+
+    today: date
+    week: str
+    weekly_cap: int
+    sent_this_week: int
+    next_wave: date
+    funnel: Funnel
+    by_status: dict[str, int]
+    calls_due_today: int
+    calls_overdue: int
+    tasks_due_today: int
+    tasks_overdue: int
+    remaining: int
+    weeks_to_finish: int
+    last_wave: date | None
+    attention: list[Attention]
+    next_steps: list[str]
+    has_store: bool = True
+
+    @property
+    def cap_left(self) -> int:
+        """Sends this week's cap still allows."""
+        return max(self.weekly_cap - self.sent_this_week, 0)
+
+    @property
+    def calls_due(self) -> int:
+        """Calls to make today, the overdue ones included."""
+        return self.calls_due_today + self.calls_overdue
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON document of ``campaign status --format json`` (contract keys first)."""
+        return {
+            "prospects": self.funnel.prospects,
+            "sent": self.funnel.letters_sent,
+            "sent_this_week": self.sent_this_week,
+            "weekly_cap": self.weekly_cap,
+            "calls_due": self.calls_due,
+            "today": self.today,
+            "week": self.week,
+            "cap_left": self.cap_left,
+            "next_wave": self.next_wave,
+            "funnel": {**asdict(self.funnel), "letters_sent": self.funnel.letters_sent},
+            "prospects_by_status": self.by_status,
+            "due": {
+                "calls_today": self.calls_due_today,
+                "calls_overdue": self.calls_overdue,
+                "tasks_today": self.tasks_due_today,
+                "tasks_overdue": self.tasks_overdue,
+            },
+            "remaining": {
+                "prospects": self.remaining,
+                "weeks": self.weeks_to_finish,
+                "last_wave": self.last_wave,
+            },
+            "attention": [asdict(a) for a in self.attention],
+            "next": self.next_steps,
+        }
+
+
+def store_exists(settings: Settings) -> bool:
+    """False when the campaign's SQLite file does not exist yet (nothing imported)."""
+    prefix = "sqlite:///"
+    url = settings.db_url
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return True
+    return Path(url[len(prefix) :]).exists()
+
+
+def campaign_status(store: Store | None, settings: Settings, today: date) -> Status:
+    """Where the campaign stands as of ``today``; ``store`` None means nothing imported yet."""
+    from campaign.store.reporting import StatusFigures
+
+    week = iso_week(today)
+    figures = store.status_figures(today, week, MARKETING) if store else StatusFigures()
+    attention = _attention(figures, today)
+    attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
+    return _status(figures, settings, today, attention, has_store=store is not None)
+
+
+def _status(
+    figures: StatusFigures,
+    settings: Settings,
+    today: date,
+    attention: list[Attention],
+    has_store: bool,
+) -> Status:
+    cap = settings.schedule.weekly_cap
+    week = iso_week(today)
+    calls_today = calls_overdue = tasks_today = tasks_overdue = 0
+    for item in figures.due:
+        is_call = item.kind in CALL_KINDS
+        if item.due == today:
+            calls_today += item.count if is_call else 0
+            tasks_today += 0 if is_call else item.count
+        else:
+            calls_overdue += item.count if is_call else 0
+            tasks_overdue += 0 if is_call else item.count
+    cap_left = max(cap - figures.cap_used, 0)
+    remaining = figures.waiting
+    weeks, last_wave = weeks_to_finish(remaining, cap, cap_left, today)
+    calls = figures.calls_by_outcome
+    by_status = {s: figures.by_status.get(s, 0) for s in (ACTIVE, INTERVIEW, DECLINED, HIRED)}
+    by_status[CLOSED] = figures.by_status.get(CLOSED, 0)
+    funnel = Funnel(
+        prospects=sum(figures.by_status.values()),
+        letters_by_email=figures.sent_by_channel.get(EMAIL, 0),
+        letters_by_post=figures.sent_by_channel.get(POST, 0),
+        calls_made=sum(calls.values()),
+        conversations=figures.conversations,
+        meetings=figures.meetings,
+        offers=figures.offers,
+        declined=figures.by_status.get(DECLINED, 0),
+        hired=figures.by_status.get(HIRED, 0),
+    )
+    status = Status(
+        today=today,
+        week=week,
+        weekly_cap=cap,
+        sent_this_week=figures.cap_used,
+        next_wave=next_week_start(today),
+        funnel=funnel,
+        by_status=by_status,
+        calls_due_today=calls_today,
+        calls_overdue=calls_overdue,
+        tasks_due_today=tasks_today,
+        tasks_overdue=tasks_overdue,
+        remaining=remaining,
+        weeks_to_finish=weeks,
+        last_wave=last_wave,
+        attention=attention,
+        next_steps=[],
+        has_store=has_store,
+    )
+    return _with_next_steps(status, figures)
+
+
+def weeks_to_finish(
+    remaining: int, cap: int, cap_left: int, today: date
+) -> tuple[int, date | None]:
+    """How many weekly waves the list still fills, and the Monday of the last one."""
+    if remaining <= 0:
+        return 0, None
+    if remaining <= cap_left:
+        return 1, week_start(today)
+    later = math.ceil((remaining - cap_left) / cap)
+    weeks = later + (1 if cap_left else 0)
+    return weeks, next_week_start(today) + timedelta(weeks=later - 1)
+
+
+def _attention(figures: StatusFigures, today: date) -> list[Attention]:
+    items: list[Attention] = []
+    counts = figures.attention_counts
+
+    def ids(state: str) -> list[int]:
+        return [s.id for s in figures.attention_sends if s.state == state]
+
+    if counts.get(UNKNOWN):
+        items.append(
+            Attention(
+                "in_doubt",
+                counts[UNKNOWN],
+                f"{_n(counts[UNKNOWN], 'delivery', 'deliveries')} in doubt (may or may not "
+                f"have arrived): sends {_id_list(ids(UNKNOWN), counts[UNKNOWN])}",
+                "check your Sent folder, then `campaign send --settle ID --sent` if it went, "
+                "or `campaign send --resend ID` if not",
+                ids(UNKNOWN),
+            )
+        )
+    if counts.get(FAILED):
+        items.append(
+            Attention(
+                "failed",
+                counts[FAILED],
+                f"{_n(counts[FAILED], 'delivery', 'deliveries')} failed: sends "
+                f"{_id_list(ids(FAILED), counts[FAILED])}",
+                "fix the address, then `campaign send --resend ID`",
+                ids(FAILED),
+            )
+        )
+    waiting = counts.get(DEFERRED, 0) + counts.get(CLAIMED, 0)
+    if waiting:
+        retry_ids = sorted(ids(DEFERRED) + ids(CLAIMED))
+        items.append(
+            Attention(
+                "retry",
+                waiting,
+                f"{_n(waiting, 'delivery', 'deliveries')} waiting for a retry: sends "
+                f"{_id_list(retry_ids, waiting)}",
+                "`campaign send` (the next run retries them first)",
+                retry_ids,
+            )
+        )
+    if figures.no_contact:
+        items.append(
+            Attention(
+                "no_contact",
+                figures.no_contact,
+                f"{_n(figures.no_contact, 'prospect')} without a hiring-authority name: "
+                f"{_id_list(figures.no_contact_ids, figures.no_contact)}",
+                "edit the list and `campaign import` it again",
+                figures.no_contact_ids,
+            )
+        )
+    if figures.no_phone:
+        items.append(
+            Attention(
+                "no_phone",
+                figures.no_phone,
+                f"{_n(figures.no_phone, 'prospect')} without a phone number (no follow-up "
+                f"call possible): {_id_list(figures.no_phone_ids, figures.no_phone)}",
+                "edit the list and `campaign import` it again",
+                figures.no_phone_ids,
+            )
+        )
+    limit = today - timedelta(days=OVERDUE_DAYS)
+    late = sum(d.count for d in figures.due if d.kind in CALL_KINDS and d.due < limit)
+    if late:
+        items.append(
+            Attention(
+                "calls_overdue",
+                late,
+                f"{_n(late, 'call')} overdue by more than a week",
+                "`campaign calls --due all`, then `campaign log ID --outcome ...` for each",
+            )
+        )
+    return items
+
+
+def template_problems(
+    settings: Settings, store: Store | None, prospect_id: int | None, today: date
+) -> list[Attention]:
+    """Letters in templates/ that no longer render, tried on the next prospect in line."""
+    try:
+        from campaign import merge
+    except ImportError:  # the letters stage is not installed: nothing to check
+        return []
+    if not settings.templates_dir.is_dir() or settings.sender is None:
+        return []
+    from campaign.models import Prospect
+
+    prospect = None
+    if store is not None and prospect_id is not None:
+        prospect = store.get_prospect(prospect_id)
+    sample = prospect or Prospect(0, "Example Company", "Alex Example", first_name="Alex")
+    known = set(merge.letter_names(settings))
+    problems: list[Attention] = []
+    for path in sorted(settings.templates_dir.glob(f"*{merge.TEXT_SUFFIX}")):
+        if path.stem not in known:
+            continue
+        try:
+            _try_render(merge, merge.load_letter(settings, path.stem), sample, settings, today)
+        except CampaignError as exc:
+            problems.append(
+                Attention(
+                    "template",
+                    1,
+                    f"letter {path.stem!r} does not render: {exc}",
+                    f"fix templates/{path.name}, then `campaign merge --letter {path.stem}`",
+                )
+            )
+    return problems
+
+
+_FAST_RENDER = ("_context", "_render", "_split", "_blank_class", "_channel")
+
+
+def _try_render(merge: Any, letter: Any, prospect: Any, settings: Settings, today: date) -> None:
+    """Render one letter for one prospect, raising the letters stage's TemplateError.
+
+    ``render_batch`` builds a holiday calendar (~0.2 s of imports) only to date the
+    promised call; status must stay fast, so when the stage's rendering steps are there
+    the letter is rendered with a plain calendar date (the wording checked is the same).
+    """
+    if not all(hasattr(merge, name) for name in _FAST_RENDER):
+        merge.render_batch(letter, [prospect], settings, today)
+        return
+    sender = settings.require_sender()
+    channel = merge._channel(prospect, settings)
+    call_date = today + timedelta(days=settings.schedule.first_call_after_days)
+    strict, _ = merge._context(
+        prospect, sender, settings, today, call_date, channel, 1, 1, merge._blank_class()
+    )
+    merge._split(merge._render(letter.template, letter.shown, strict), letter.shown)
+
+
+def _with_next_steps(status: Status, figures: StatusFigures) -> Status:
+    steps: list[str] = []
+    if status.funnel.prospects == 0:
+        steps.append("`campaign import lists/FILE.csv` to load your prospect list")
+    if status.calls_due:
+        steps.append(
+            f"`campaign calls`: make today's {_n(status.calls_due, 'call')}, then "
+            f"`campaign log ID --outcome ...` after each"
+        )
+    if status.tasks_due_today + status.tasks_overdue:
+        n = status.tasks_due_today + status.tasks_overdue
+        steps.append(f"`campaign agenda`: {_n(n, 'other task')} due (emails, notes)")
+    if status.remaining and status.cap_left:
+        wave = min(status.remaining, status.cap_left)
+        steps.append(
+            f"`campaign merge --batch top20` to review, then `campaign send`: "
+            f"{_n(wave, 'letter')} left in this week's cap"
+        )
+    for item in status.attention:
+        steps.append(f"{item.command} ({item.kind.replace('_', ' ')})")
+    if not steps:
+        if status.remaining:
+            steps.append(f"the next wave opens {status.next_wave:%A %d %B}: `campaign send` then")
+        else:
+            steps.append("the whole list has had its letter: `campaign import` a new list")
+    return Status(**{**status.__dict__, "next_steps": steps})
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _id_list(ids: Iterable[int], total: int) -> str:
+    shown = list(ids)
+    text = ", ".join(str(i) for i in shown)
+    return text + (f" and {total - len(shown)} more" if total > len(shown) else "")
+
+
+# -- the HTML report --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProspectLine:
+    """One row of the report's table: a prospect, its last touch and its next step."""
+
+    id: int
+    company: str
+    contact: str
+    priority: int | None
+    status: str
+    letters: str
+    last_touch: date | None
+    last_touch_what: str
+    next_step: str
+    next_due: date | None
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How many of a group were written to, and how many of those were spoken with."""
+
+    label: str
+    sent: int
+    responded: int
+
+    @property
+    def percent(self) -> float:
+        """Responded as a share of sent, 0 when nothing was sent."""
+        return 100.0 * self.responded / self.sent if self.sent else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report page shows, as plain data (the charts are drawn from this)."""
+
+    status: Status
+    sends_per_week: list[tuple[str, int, int]]  # week, sent, not delivered (failed ...)
+    calls_per_week: list[tuple[str, dict[str, int]]]  # week, outcome -> calls
+    by_band: list[Rate]
+    by_letter: list[Rate]
+    call_load: list[tuple[date, int]]  # the next four weeks' business days
+    calls_per_day: int
+    rows: list[ProspectLine]
+
+
+def build_report(store: Store, settings: Settings, today: date) -> Report:
+    """Read the whole campaign once and shape it for the page."""
+    status = campaign_status(store, settings, today)
+    return shape_report(store.report_history(), status, settings, today)
+
+
+def shape_report(history: ReportHistory, status: Status, settings: Settings, today: date) -> Report:
+    """The report's figures from the history (pure: no store, no clock)."""
+    weeks = _week_range(history, today)
+    sent: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for s in history.sends:
+        if s.state == SENT:
+            sent[iso_week(s.sent_on or s.claimed_on)] += 1
+        else:
+            missed[s.week] += 1
+    outcome_weeks: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in history.calls:
+        if c.prospect_id is not None:
+            outcome_weeks[iso_week(c.called_on)][c.outcome] += 1
+    load = Counter(t.due for t in history.open_tasks if t.kind in CALL_KINDS)
+    days = [today + timedelta(days=i) for i in range(28)]
+    return Report(
+        status=status,
+        sends_per_week=[(w, sent[w], missed[w]) for w in weeks],
+        calls_per_week=[(w, dict(outcome_weeks[w])) for w in weeks],
+        by_band=response_rates(history, _band),
+        by_letter=response_rates(history, None),
+        call_load=[(d, load[d]) for d in days if d.weekday() < 5],
+        calls_per_day=settings.schedule.calls_per_day,
+        rows=prospect_lines(history),
+    )
+
+
+def _week_range(history: ReportHistory, today: date) -> list[str]:
+    """Every ISO week from the first send or call to this one, gaps included."""
+    firsts = [s.sent_on or s.claimed_on for s in history.sends]
+    firsts += [c.called_on for c in history.calls]
+    start = week_start(min(firsts)) if firsts else week_start(today)
+    start = max(start, week_start(today) - timedelta(weeks=103))  # two years is plenty
+    weeks = []
+    day = start
+    while day <= today:
+        weeks.append(iso_week(day))
+        day += timedelta(weeks=1)
+    return weeks
+
+
+def _band(priority: int | None) -> str:
+    if priority is None:
+        return "no priority"
+    if priority <= 1:
+        return "priority 1"
+    if priority <= 3:
+        return "priority 2-3"
+    if priority <= 5:
+        return "priority 4-5"
+    return "priority 6+"
+
+
+BAND_ORDER = ("priority 1", "priority 2-3", "priority 4-5", "priority 6+", "no priority")
+
+
+def responders(history: ReportHistory) -> set[int]:
+    """Prospects the job seeker spoke with (a conversation on a call, or a meeting)."""
+    spoke = {c.prospect_id for c in history.calls if c.outcome in CONVERSATIONS}
+    spoke |= {m.prospect_id for m in history.meetings}
+    return {p for p in spoke if p is not None}
+
+
+def response_rates(history: ReportHistory, band: Any) -> list[Rate]:
+    """Of the prospects sent a letter, the share spoken with, by priority band or by letter."""
+    spoke = responders(history)
+    priority = {p.id: p.priority for p in history.prospects}
+    groups: dict[str, set[int]] = defaultdict(set)
+    for s in history.sends:
+        if s.state == SENT:
+            key = band(priority.get(s.prospect_id)) if band else s.letter
+            groups[key].add(s.prospect_id)
+    order = list(BAND_ORDER) if band else sorted(groups)
+    return [Rate(k, len(groups[k]), len(groups[k] & spoke)) for k in order if k in groups]
+
+
+_TASK_NAMES = {
+    "call": "call",
+    "status_call": "status call",
+    "contact_call": "catch-up call",
+    "thank_you_email": "thank-you email",
+    "note": "handwritten note",
+}
+
+
+def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
+    """Every prospect with its letters, last touch and next step, in wave order."""
+    touches: dict[int, tuple[date, str]] = {}
+
+    def touch(pid: int | None, day: date | None, what: str) -> None:
+        if pid is not None and day is not None and (pid not in touches or day >= touches[pid][0]):
+            touches[pid] = (day, what)
+
+    letters: dict[int, list[str]] = defaultdict(list)
+    for s in history.sends:
+        shown = s.letter if s.state == SENT else f"{s.letter} ({s.state})"
+        letters[s.prospect_id].append(shown)
+        if s.state == SENT:
+            verb = "emailed" if s.channel == EMAIL else "mailed"
+            touch(s.prospect_id, s.sent_on, f"{s.letter} letter {verb}")
+    for c in history.calls:
+        touch(c.prospect_id, c.called_on, f"call: {c.outcome}")
+    for m in history.meetings:
+        touch(m.prospect_id, m.held_on, "meeting")
+    nexts: dict[int, tuple[date, str]] = {}
+    for t in history.open_tasks:  # already ordered by due date: the first one wins
+        if t.prospect_id is not None and t.prospect_id not in nexts:
+            nexts[t.prospect_id] = (t.due, _TASK_NAMES.get(t.kind, t.kind.replace("_", " ")))
+    lines = []
+    for p in history.prospects:
+        last = touches.get(p.id)
+        nxt = nexts.get(p.id)
+        if nxt:
+            step = nxt[1]
+        elif p.status == ACTIVE and not letters.get(p.id):
+            step = "letter in a coming wave"
+        else:
+            step = ""
+        lines.append(
+            ProspectLine(
+                id=p.id,
+                company=p.company,
+                contact=p.contact,
+                priority=p.priority,
+                status=p.status,
+                letters=", ".join(letters.get(p.id, [])),
+                last_touch=last[0] if last else None,
+                last_touch_what=last[1] if last else "",
+                next_step=step,
+                next_due=nxt[0] if nxt else None,
+            )
+        )
+    return lines
+
+
+def render_report(report: Report) -> str:
+    """The self-contained HTML page: charts inline, no network needed, printable."""
+    from importlib.resources import files
+
+    from jinja2 import Environment, StrictUndefined
+
+    from campaign import charts
+
+    env = Environment(undefined=StrictUndefined, autoescape=True)
+    source = files("campaign").joinpath("data", "report.html.j2").read_text(encoding="utf-8")
+    template = env.from_string(source)
+    images = {
+        "sends": charts.sends_per_week(report.sends_per_week, report.status.weekly_cap),
+        "calls": charts.calls_per_week(report.calls_per_week, OUTCOMES),
+        "funnel": charts.funnel(_funnel_stages(report.status.funnel)),
+        "rates": charts.response_rates(report.by_band, report.by_letter),
+        "load": charts.call_load(report.call_load, report.calls_per_day),
+    }
+    return template.render(r=report, s=report.status, f=report.status.funnel, charts=images)
+
+
+def _funnel_stages(f: Funnel) -> list[tuple[str, int]]:
+    return [
+        ("Prospects", f.prospects),
+        ("Letters sent", f.letters_sent),
+        ("Calls made", f.calls_made),
+        ("Conversations", f.conversations),
+        ("Meetings", f.meetings),
+        ("Offers", f.offers),
+        ("Hired", f.hired),
+    ]
+
+
+def report_path(output_dir: Path, today: date) -> Path:
+    """``output/report-DATE.html``, or ``-2``, ``-3`` ... so no earlier run is overwritten."""
+    base = f"report-{today.isoformat()}"
+    path = output_dir / f"{base}.html"
+    n = 2
+    while path.exists():
+        path = output_dir / f"{base}-{n}.html"
+        n += 1
+    return path
+
+
+def write_report(store: Store, settings: Settings, today: date) -> Path:
+    """Build, render and write the report under output/; returns its path."""
+    html = render_report(build_report(store, settings, today))
+    out = settings.output_dir
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        while True:
+            path = report_path(out, today)
+            try:
+                # "x" refuses to overwrite: a report written in the same instant keeps its name.
+                with path.open("x", encoding="utf-8") as handle:
+                    handle.write(html)
+                return path
+            except FileExistsError:
+                continue
+    except OSError as exc:
+        raise CampaignError(f"{out}: can't write the report: {exc}") from None
