@@ -308,11 +308,13 @@ _WORD = st.text(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(first=_WORD, last=_WORD)
-def test_the_fast_path_agrees_with_nameparser(first: str, last: str) -> None:
-    parsed = HumanName(f"{first} {last}")
-    assert parse_name(f"{first} {last}") == {
+@settings(max_examples=200, deadline=None)
+@given(honorific=st.sampled_from(["", "Dr. ", "Mr. ", "Mrs. ", "Ms. ", "Mx. ", "Prof. "]),
+       first=_WORD, last=_WORD)  # fmt: skip
+def test_the_fast_path_agrees_with_nameparser(honorific: str, first: str, last: str) -> None:
+    name = f"{honorific}{first} {last}"
+    parsed = HumanName(name)
+    assert parse_name(name) == {
         "honorific": parsed.title,
         "first_name": parsed.first,
         "middle_name": parsed.middle,
