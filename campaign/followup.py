@@ -56,7 +56,17 @@ GATEKEEPER = "gatekeeper"
 MEETING = "meeting"
 DECLINED_OUTCOME = "declined"
 HIRED_OUTCOME = "hired"
-OUTCOMES = (REACHED, VOICEMAIL, NO_ANSWER, GATEKEEPER, MEETING, DECLINED_OUTCOME, HIRED_OUTCOME)
+OFFER = "offer"  # interview stage: an offer closes everything for that company
+OUTCOMES = (
+    REACHED,
+    VOICEMAIL,
+    NO_ANSWER,
+    GATEKEEPER,
+    MEETING,
+    DECLINED_OUTCOME,
+    HIRED_OUTCOME,
+    OFFER,
+)
 UNANSWERED = (VOICEMAIL, NO_ANSWER)
 
 SUGGEST_NOTE = "send a short note instead of chasing: {n} calls went unanswered"
@@ -172,6 +182,13 @@ def next_step(
             message="hired: congratulations, the campaign did its job; "
             "everything outstanding for this prospect is cancelled",
         )
+    if outcome == OFFER:
+        return NextStep(
+            outcome,
+            status=HIRED,
+            cancel="all",
+            message="an offer: every open task for this company and its interviewers is closed",
+        )
     raise InputError(f"{outcome!r} is not an outcome (one of {', '.join(OUTCOMES)})")
 
 
@@ -243,8 +260,9 @@ def log_call(
         calendar=calendar,
         callback=callback,
     )
-    if prospect.status == INTERVIEW and step.status is None:
+    if prospect.status == INTERVIEW and step.status is None and not (task and task.kind != "call"):
         # The interview follow-up has its own calls: no prospecting call comes back.
+        # (An open status call is rescheduled like any call: every call_every_days.)
         step = replace(step, due=None, message="recorded; the interview follow-up goes on")
     per_day = settings.schedule.calls_per_day
 

@@ -172,3 +172,28 @@ def test_agenda_bad_due_is_refused(run) -> None:
         1,
         "Error: --due 'tomorrow': use today, week, all or a date YYYY-MM-DD\n",
     )
+
+
+def test_log_works_the_status_call_and_an_offer_closes_the_company(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    run("meeting", str(acme.id), *PANEL)
+    monday = {"CAMPAIGN_TODAY": "2026-11-23"}
+    sheet = json.loads(run("calls", "--format", "json", env=monday).output)
+    assert [(c["prospect_id"], c["due"]) for c in sheet] == [(acme.id, "2026-11-23")]
+
+    # No decision yet: the status call moves on at the prospects' cadence.
+    reached = run("log", str(acme.id), "--outcome", "reached", env=monday)
+    assert reached.exit_code == 0, reached.output
+    calls = [i for i in _agenda(run, "--due", "all") if i["kind"] == "status_call"]
+    assert [(c["task_id"], c["due"]) for c in calls] == [(7, "2026-12-23")]
+
+    offer = run("log", str(acme.id), "--outcome", "offer", env={"CAMPAIGN_TODAY": "2026-12-23"})
+    assert offer.exit_code == 0, offer.output
+    assert "an offer: every open task for this company and its interviewers is closed" in (
+        offer.output
+    )
+    assert _agenda(run, "--due", "all") == []
+    assert store.get_prospect(acme.id).status == "hired"

@@ -10,7 +10,16 @@ from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
 
 # Kept here (not imported from followup) so `campaign --help` loads nothing heavy.
-OUTCOMES = ("reached", "voicemail", "no-answer", "gatekeeper", "meeting", "declined", "hired")
+OUTCOMES = (
+    "reached",
+    "voicemail",
+    "no-answer",
+    "gatekeeper",
+    "meeting",
+    "declined",
+    "hired",
+    "offer",
+)
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -123,6 +132,7 @@ def log(
       meeting      interview stage: prospecting calls stop (then `campaign meeting`)
       declined     no more calls or letters, unless `campaign reopen ID`
       hired        congratulations: everything outstanding is cancelled
+      offer        after interviews: closes every task for the company and its interviewers
 
     \b
     Example:

@@ -150,7 +150,7 @@ class TaskQueries(StoreBase):
                 select(tasks)
                 .where(
                     tasks.c.prospect_id == prospect_id,
-                    tasks.c.kind == CALL,
+                    tasks.c.kind.in_(CALL_KINDS),
                     tasks.c.state == OPEN,
                 )
                 .order_by(tasks.c.id)
@@ -162,7 +162,7 @@ class TaskQueries(StoreBase):
         query = (
             select(tasks, prospects)
             .join(prospects, prospects.c.id == tasks.c.prospect_id)
-            .where(tasks.c.kind == CALL, tasks.c.state == OPEN)
+            .where(tasks.c.kind.in_(CALL_KINDS), tasks.c.state == OPEN)
             .order_by(tasks.c.due, tasks.c.id)
         )
         if until is not None:
@@ -176,7 +176,9 @@ class TaskQueries(StoreBase):
         query = (
             select(tasks, prospects)
             .join(prospects, prospects.c.id == tasks.c.prospect_id)
-            .where(tasks.c.kind == CALL, tasks.c.state == CANCELLED, tasks.c.closed_on >= since)
+            .where(
+                tasks.c.kind.in_(CALL_KINDS), tasks.c.state == CANCELLED, tasks.c.closed_on >= since
+            )
             .order_by(tasks.c.due, tasks.c.id)
         )
         with self.read() as conn:
@@ -253,7 +255,7 @@ class TaskQueries(StoreBase):
                 select(tasks)
                 .where(
                     tasks.c.prospect_id == prospect_id,
-                    tasks.c.kind == CALL,
+                    tasks.c.kind.in_(CALL_KINDS),
                     tasks.c.state == OPEN,
                 )
                 .order_by(tasks.c.id)
