@@ -41,9 +41,10 @@ from campaign.models import (
     Prospect,
     Send,
 )
-from campaign.store.sends import Claim, FollowUp
+from campaign.store.sends import CallLoad, Claim, FollowUp
 
 if TYPE_CHECKING:
+    from campaign.clock import BusinessCalendar
     from campaign.deliver import Mailer
     from campaign.store import Store
 
@@ -326,6 +327,7 @@ def _run(
     items = _plan(store, settings, today, request, summary)
     planned = _render(settings, today, items)
     calendar = BusinessCalendar(settings.country)
+    load = CallLoad()
     emails = [p for p in planned if p.item.channel == EMAIL]
     posts = [p for p in planned if p.item.channel == POST]
     mailer = connect() if emails else None
@@ -336,9 +338,9 @@ def _run(
         for plan, row in zip(planned, rows, strict=True):
             plan.item = _with(plan.item, send_id=row.id)
         if posts:
-            _print(store, settings, today, posts, calendar, summary)
+            _print(store, settings, today, posts, (calendar, load), summary)
         if mailer is not None:
-            _email(store, settings, today, emails, mailer, calendar, summary, track)
+            _email(store, settings, today, emails, mailer, (calendar, load), summary, track)
     finally:
         if mailer is not None:
             mailer.close()
@@ -360,7 +362,7 @@ def _print(
     settings: Settings,
     today: date,
     posts: list[_Planned],
-    calendar: Any,
+    calls: tuple[BusinessCalendar, CallLoad],
     summary: SendSummary,
 ) -> None:
     from campaign.documents.files import new_run_folder
@@ -374,7 +376,8 @@ def _print(
         sent_on=today,
         pack=_relative(where, settings.home),
         schedule=settings.schedule,
-        calendar=calendar,
+        calendar=calls[0],
+        load=calls[1],
     )
     summary.pack = where
     files = (
@@ -394,7 +397,7 @@ def _email(
     today: date,
     emails: list[_Planned],
     mailer: Mailer,
-    calendar: Any,
+    calls: tuple[BusinessCalendar, CallLoad],
     summary: SendSummary,
     track: Track | None,
 ) -> None:
@@ -417,8 +420,9 @@ def _email(
                 item.send_id,
                 sent_on=today,
                 schedule=settings.schedule,
-                calendar=calendar,
+                calendar=calls[0],
                 message_id=message_id,
+                load=calls[1],
             )
             summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
         elif delivery.state == DEFERRED:

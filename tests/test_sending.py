@@ -326,3 +326,20 @@ def test_no_iso_week_ever_exceeds_the_cap(
         assert set(got) == {by_email[s.prospect_id] for s in sends if s.state == SENT}
         assert not [s for s in sends if s.state == CLAIMED]
         store.close()
+
+
+def test_first_calls_spread_over_days_under_the_daily_call_cap(
+    campaign_home: Path, server: SmtpServer
+) -> None:
+    config = write_config(campaign_home, server.port, "[schedule]\ncalls_per_day = 2\n")
+    store = store_at(campaign_home)
+    add_prospects(store, 4)
+    add_prospect(store, email="")
+    summary = run(store, config)
+    dues = sorted(i.due for i in summary.emailed + summary.printed if i.due)
+    # 23 Nov x2, 24 Nov x2 (emails); the printed letter's call waits for the post: 27 Nov.
+    assert dues == [date(2026, 11, 23)] * 2 + [date(2026, 11, 24)] * 2 + [date(2026, 11, 27)]
+    again = store_at(campaign_home)
+    add_prospects(again, 1)
+    later = run(again, config, TODAY + timedelta(days=1))
+    assert [i.due for i in later.emailed] == [date(2026, 11, 25)]  # 24 Nov is full

@@ -79,6 +79,24 @@ class LockHolder:
     acquired_at: datetime
 
 
+class CallLoad:
+    """Open calls per day, read once per run and kept current as the run places calls.
+
+    A run holds the send lock, so only a concurrent `campaign log` could add a call
+    meanwhile; at worst one day gets one call over its cap. Reading the load again in
+    every transaction made a 2,000-letter run 2x slower.
+    """
+
+    def __init__(self) -> None:
+        self.days: dict[date, int] | None = None
+
+    def read(self, conn: Connection, start: date) -> dict[date, int]:
+        """The load from ``start`` on, from the database the first time only."""
+        if self.days is None:
+            self.days = open_call_load(conn, start, start + 2 * _LOAD_HORIZON)
+        return self.days
+
+
 class LedgerConflict(CampaignError):
     """A ledger row is not in the state an operation needs (another run got there first)."""
 
@@ -229,13 +247,14 @@ class SendQueries(StoreBase):
         schedule: Schedule,
         calendar: BusinessCalendar,
         message_id: str = "",
+        load: CallLoad | None = None,
     ) -> FollowUp:
         """TRANSMITTING -> SENT after the server's 250, with its first call, in one transaction."""
         with self.write() as conn:
             values: dict[str, Any] = {"state": SENT, "sent_on": sent_on, "last_error": ""}
             if message_id:
                 values["message_id"] = message_id
-            return self._finish(conn, send_id, (TRANSMITTING,), values, schedule, calendar)
+            return self._finish(conn, send_id, (TRANSMITTING,), values, schedule, calendar, load)
 
     def mark_printed(
         self,
@@ -245,9 +264,11 @@ class SendQueries(StoreBase):
         pack: str,
         schedule: Schedule,
         calendar: BusinessCalendar,
+        load: CallLoad | None = None,
     ) -> list[FollowUp]:
         """CLAIMED printed letters -> SENT the day their print pack is made, with their calls."""
         values: dict[str, Any] = {"state": SENT, "sent_on": sent_on, "pack": pack}
+        load = load or CallLoad()  # one read for the whole pack
         with self.write() as conn:
             return [
                 self._finish(
@@ -257,6 +278,7 @@ class SendQueries(StoreBase):
                     {**values, "attempts": sends.c.attempts + 1},
                     schedule,
                     calendar,
+                    load,
                 )
                 for send_id in send_ids
             ]
@@ -306,6 +328,7 @@ class SendQueries(StoreBase):
         values: dict[str, Any],
         schedule: Schedule,
         calendar: BusinessCalendar,
+        cache: CallLoad | None = None,
     ) -> FollowUp:
         row = conn.execute(select(sends).where(sends.c.id == send_id)).first()
         if row is None or row.state not in sources:
@@ -325,8 +348,13 @@ class SendQueries(StoreBase):
         if has_open_call:
             return FollowUp(send_id, row.prospect_id, None)  # one open follow-up per prospect
         earliest = first_call_earliest(row.channel, sent_on, schedule)
-        load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)
+        if cache is None:
+            load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)
+        else:
+            load = cache.read(conn, sent_on)
         due = place_call(calendar, earliest, load, schedule.calls_per_day)
+        if cache is not None:
+            load[due] = load.get(due, 0) + 1
         insert_task(
             conn,
             kind=CALL,

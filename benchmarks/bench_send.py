@@ -1,0 +1,107 @@
+"""Send 200 and 2,000 letters to a local aiosmtpd sink over one connection: letters per second.
+
+Run from the repository root:
+
+    python benchmarks/bench_send.py            # 200 and 2,000
+    python benchmarks/bench_send.py 500        # any sizes
+
+Each size gets a fresh campaign folder (SQLite store) and a fresh sink. The timed part is
+the whole run as `campaign send --batch all --no-cap` does it: render and check every
+letter, claim them all, then for each one TRANSMITTING -> SMTP -> SENT with its follow-up
+call, each step a committed transaction (SQLite, WAL, synchronous=FULL).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from campaign.config import load_settings
+from campaign.deliver import open_smtp
+from campaign.sending import RunLock, SendRequest, send_run
+from campaign.store.schema import prospects
+from tests.factories import store_at
+from tests.smtp_server import SmtpServer
+
+TODAY = date(2026, 11, 16)
+SENDER = (
+    '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
+    'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
+    'email = "pat@example.com"\n'
+)
+
+
+def bench(count: int) -> tuple[float, float, float]:
+    """Seconds for the whole run, letters/second overall, and letters/second delivering."""
+    with tempfile.TemporaryDirectory() as folder, SmtpServer() as sink:
+        home = Path(folder)
+        (home / "campaign.toml").write_text(
+            SENDER + f'[smtp]\nhost = "127.0.0.1"\nport = {sink.port}\nsecurity = "none"\n',
+            encoding="utf-8",
+        )
+        settings = load_settings(home, {})
+        store = store_at(home)
+        with store.write() as conn:
+            conn.execute(
+                prospects.insert(),
+                [
+                    {
+                        "identity": f"hm{n}@employer{n}.example",
+                        "company": f"Employer {n} LLC",
+                        "contact": f"Ms. Dana Manager{n}",
+                        "first_name": "Dana",
+                        "last_name": f"Manager{n}",
+                        "honorific": "Ms.",
+                        "title": "Director of Operations",
+                        "email": f"hm{n}@employer{n}.example",
+                        "street": f"{n} Market Street",
+                        "city": "Springfield",
+                        "region": "IL",
+                        "postal_code": "62701",
+                        "seq": n,
+                        "extra": {},
+                    }
+                    for n in range(1, count + 1)
+                ],
+            )
+        lock = RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - shown as local time
+        delivering: list[float] = []
+
+        def track(items, label):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            yield from items
+            delivering.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        summary = send_run(
+            store,
+            settings,
+            TODAY,
+            SendRequest(batch="all", no_cap=True),
+            connect=lambda: open_smtp(settings.smtp, None),  # type: ignore[arg-type]
+            lock=lock,
+            track=track,
+        )
+        total = time.perf_counter() - start
+        assert len(summary.emailed) == count == len(sink.received), "not all delivered"
+        store.close()
+        return total, count / total, count / delivering[0]
+
+
+def main(sizes: list[int]) -> None:
+    """Print one line per size."""
+    for count in sizes:
+        total, overall, delivery = bench(count)
+        print(
+            f"{count:>6} letters: {total:6.2f} s, {overall:6.1f} letters/s overall "
+            f"(render + claim + deliver + record), {delivery:6.1f} letters/s delivering"
+        )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [200, 2000])
