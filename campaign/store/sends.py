@@ -387,7 +387,11 @@ class SendQueries(StoreBase):
             row = conn.execute(select(locks).where(locks.c.name == name)).first()
             mine = {"holder": f"{pid}@{host}", "pid": pid, "host": host, "acquired_at": now}
             if row is None:
-                conn.execute(locks.insert().values(name=name, **mine))
+                try:
+                    conn.execute(locks.insert().values(name=name, **mine))
+                except IntegrityError:
+                    # PostgreSQL: another run inserted it between our read and our insert.
+                    raise RunInProgress("a send run is in progress (it has just started)") from None
                 return None
             holder = LockHolder(row.pid, row.host, row.acquired_at)
             if row.host != host or (row.pid != pid and alive(row.pid)):
