@@ -345,11 +345,17 @@ def match_columns(path: Path, header: Sequence[str], mapping: Mapping[str, str])
                 f"{path}: --map names a column the file does not have ({wanted!r}; "
                 f"columns: {', '.join(h for h in header if h.strip())})"
             )
+    # --map first, so the user's choice wins over an alias elsewhere in the header.
     fields: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key in mapping and mapping[key] not in fields:
+            fields[mapping[key]] = index
     extra: dict[str, int] = {}
     for index, key in enumerate(keys):
-        target: str | None = mapping.get(key) or _ALIAS_FIELD.get(key)
-        if target is not None and target not in fields:
+        target = _ALIAS_FIELD.get(key)
+        if index in fields.values():
+            continue
+        if target is not None and target not in fields and key not in mapping:
             fields[target] = index
         elif key or header[index].strip():
             name = extra_key(header[index])

@@ -170,6 +170,13 @@ def test_bad_map_options(item: str, message: str) -> None:
         parse_mapping([item])
 
 
+def test_map_wins_over_an_alias_elsewhere_in_the_header() -> None:
+    mapping = parse_mapping(["Boss=contact"])
+    columns = match_columns(Path("x.csv"), ["Company", "Name", "Boss", "Email"], mapping)
+    assert columns.fields == {"company": 0, "contact": 2, "email": 3}
+    assert columns.extra == {"name": 1}
+
+
 def test_map_naming_a_missing_column_names_the_file() -> None:
     with pytest.raises(InputError, match=r"^x.csv: --map names a column the file does not have"):
         match_columns(Path("x.csv"), ["Company", "Name", "Email"], {"boss": "contact"})
