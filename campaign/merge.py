@@ -543,20 +543,35 @@ def write_merge(
 
     if not rendered:  # no empty folder for an empty batch
         return MergeResult(settings.output_dir, letter, batch)
+    word: list[Any] = []
+    if "docx" in formats and rendered[0].docx_template is not None:
+        from campaign.documents.docx import templated_docx
+
+        # The user's Word template is checked for every letter before anything is written.
+        word = [templated_docx(r, rendered[0].docx_template) for r in rendered]
     folder = new_run_folder(settings.output_dir, "merge", today)
     result = MergeResult(folder, letter, batch, list(rendered))
     if "docx" in formats:
-        from campaign.documents.docx import write_docx
+        from campaign.documents.docx import DocxWriter
 
         (folder / "docx").mkdir()
-        for r in rendered:
-            result.docx.append(write_docx(r, folder / "docx" / file_name(r, ".docx")))
+        writer = DocxWriter()
+        for index, r in enumerate(rendered):
+            path = folder / "docx" / file_name(r, ".docx")
+            if word:
+                word[index].save(str(path))
+                result.docx.append(path)
+            else:
+                result.docx.append(writer.write(r, path))
+    pages: dict[int, list[Any]] = {}
     if "pdf" in formats:
-        from campaign.documents.pdf import write_letter_pdf
+        from campaign.documents.pdf import write_letter_pdfs
 
         (folder / "pdf").mkdir()
-        for r in rendered:
-            result.pdf.append(write_letter_pdf(r, folder / "pdf" / file_name(r, ".pdf")))
+        # Laid out once for the whole batch; the print pack reuses the pages.
+        paths = [folder / "pdf" / file_name(r, ".pdf") for r in rendered]
+        pages = write_letter_pdfs(rendered, paths)
+        result.pdf.extend(paths)
     if "email" in formats:
         from campaign.documents.email import email_message, write_eml
 
@@ -573,5 +588,5 @@ def write_merge(
         from campaign.documents.printpack import write_print_pack
 
         (folder / "print-pack").mkdir()
-        result.pack = write_print_pack(printed, settings, folder / "print-pack")
+        result.pack = write_print_pack(printed, settings, folder / "print-pack", pages=pages)
     return result

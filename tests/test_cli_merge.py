@@ -162,3 +162,19 @@ def test_merge_help_has_an_example(run) -> None:
     result = run("merge", "--help")
     assert result.exit_code == 0
     assert "campaign merge --batch top20 --letter marketing --to docx,pdf" in result.output
+
+
+def test_a_word_template_mistake_stops_before_anything_is_written(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    three(campaign_home)
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "mine.txt").write_text("Subject: s\nHello.\n")
+    template = Document()
+    template.add_paragraph("{{ company }} {{ nope }}")
+    template.save(str(campaign_home / "templates" / "mine.docx"))
+    result = run("merge", "--letter", "mine")
+    assert result.exit_code == 1
+    assert result.output == "Error: templates/mine.docx: 'nope' is undefined\n"
+    assert not (campaign_home / "output").exists()
+    assert run("merge", "--letter", "mine", "--to", "pdf").exit_code == 0

@@ -113,7 +113,7 @@ def test_emailed_letters_promise_an_earlier_call(campaign_home: Path) -> None:
     settings = make_settings(campaign_home, smtp=Smtp(host="smtp.example.com"))
     [r] = render_batch(load_letter(settings, "cover"), [prospect()], settings, TODAY)
     assert r.channel == "email" and r.call_date == date(2026, 11, 23)
-    assert "I will call you on Monday, November 23 to follow up" in r.text
+    assert "I will call you on Monday, November 23, to follow up" in r.text
     assert r.subject == "Your opening: application from Pat Example"
 
 

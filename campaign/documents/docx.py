@@ -6,6 +6,7 @@ so ``&``, ``<``, ``>`` and quotes come out exactly as in the data.
 
 from __future__ import annotations
 
+import zipfile
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -54,14 +55,22 @@ def _block(document: Any, lines: tuple[str, ...], after: float, first_bold: bool
     paragraph.paragraph_format.space_after = Pt(after)
 
 
-def default_docx(rendered: Rendered) -> Any:
-    """The letter laid out in block format with python-docx (a docx.Document)."""
+def default_docx(rendered: Rendered, document: Any = None) -> Any:
+    """The letter laid out in block format with python-docx (a docx.Document).
+
+    ``document``: a document from an earlier call to lay out again (its body is cleared),
+    which saves parsing the package for every letter of a batch.
+    """
     from docx import Document
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    document = Document(BytesIO(_blank_document()))
-    document.core_properties.title = f"Letter to {rendered.prospect.company}"
-    document.core_properties.author = rendered.signature[0] if rendered.signature else ""
+    if document is None:
+        document = Document(BytesIO(_blank_document()))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
     _block(document, rendered.sender_lines, 22, first_bold=True)
     _block(document, (rendered.date_line,), 22)
     _block(document, rendered.recipient_lines, 11)
@@ -117,10 +126,42 @@ def templated_docx(rendered: Rendered, template: Path) -> Any:
     return document
 
 
+@cache
+def _blank_parts() -> tuple[tuple[str, bytes], ...]:
+    with zipfile.ZipFile(BytesIO(_blank_document())) as package:
+        return tuple((name, package.read(name)) for name in package.namelist())
+
+
+class DocxWriter:
+    """Writes many default-layout letters fast: one parsed document, re-filled per letter.
+
+    Only ``word/document.xml`` differs between letters (paragraphs and runs, no new
+    relationships), so the other parts of the package are copied as they are.
+    """
+
+    def __init__(self) -> None:
+        self._document: Any = None
+
+    def write(self, rendered: Rendered, path: Path) -> Path:
+        """Write one letter as .docx (the user's template when there is one); returns the path."""
+        if rendered.docx_template is not None:
+            templated_docx(rendered, rendered.docx_template).save(str(path))
+            return path
+        from lxml import etree
+
+        self._document = default_docx(rendered, self._document)
+        xml = etree.tostring(
+            self._document.element, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in _blank_parts():
+                package.writestr(name, xml if name == DOCUMENT_PART else data)
+        return path
+
+
+DOCUMENT_PART = "word/document.xml"
+
+
 def write_docx(rendered: Rendered, path: Path) -> Path:
     """Write one letter as .docx (the user's template when there is one); returns the path."""
-    if rendered.docx_template is not None:
-        templated_docx(rendered, rendered.docx_template).save(str(path))
-    else:
-        default_docx(rendered).save(str(path))
-    return path
+    return DocxWriter().write(rendered, path)

@@ -134,3 +134,31 @@ def letters_pdf(rendered: Sequence[Rendered], target: Any) -> list[int]:
     total = doc.page
     ends = [*starts[1:], total + 1]
     return [end - start for start, end in zip(starts, ends, strict=True)]
+
+
+def write_letter_pdfs(rendered: Sequence[Rendered], paths: Sequence[Path]) -> dict[int, list[Any]]:
+    """Lay out all letters at once and split them, one PDF per letter at ``paths``.
+
+    Returns each letter's pages (pypdf pages) by prospect id, for the print pack to reuse.
+    """
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    buffer = BytesIO()
+    counts = letters_pdf(rendered, buffer)
+    reader = PdfReader(buffer)
+    pages: dict[int, list[Any]] = {}
+    at = 0
+    for one, count, path in zip(rendered, counts, paths, strict=True):
+        mine = pages[one.prospect.id] = list(reader.pages[at : at + count])
+        at += count
+        writer = PdfWriter()
+        for page in mine:
+            writer.add_page(page)
+        writer.add_metadata(
+            {"/Title": f"Letter to {one.prospect.company}", "/Producer": "campaign"}
+        )
+        with path.open("wb") as out:
+            writer.write(out)
+    return pages

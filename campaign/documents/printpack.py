@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -73,28 +73,40 @@ def _resume_pages(settings: Settings) -> list[Any]:
 
 
 def write_print_pack(
-    rendered: Sequence[Rendered], settings: Settings, folder: Path, labels: bool = True
+    rendered: Sequence[Rendered],
+    settings: Settings,
+    folder: Path,
+    labels: bool = True,
+    pages: Mapping[int, Sequence[Any]] | None = None,
 ) -> PrintPack:
-    """Write letters, envelopes, labels (unless ``labels=False``) and manifest into ``folder``."""
+    """Write letters, envelopes, labels (unless ``labels=False``) and manifest into ``folder``.
+
+    ``pages``: the letters already laid out (pypdf pages by prospect id), to reuse.
+    """
     from pypdf import PdfReader, PdfWriter
 
     from campaign.documents.pdf import letters_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
-    buffer = BytesIO()
-    counts = letters_pdf(rendered, buffer) if rendered else []
+    laid_out: dict[int, Sequence[Any]] = dict(pages or {})
+    missing = [r for r in rendered if r.prospect.id not in laid_out]
+    if missing:
+        buffer = BytesIO()
+        counts = letters_pdf(missing, buffer)
+        fresh = PdfReader(buffer).pages
+        at = 0
+        for one, count in zip(missing, counts, strict=True):
+            laid_out[one.prospect.id] = fresh[at : at + count]
+            at += count
     letters_path = folder / "letters.pdf"
     resume = _resume_pages(settings) if any(r.letter == "cover" for r in rendered) else []
     writer = PdfWriter()
     firsts: list[int] = []
     if rendered:
-        pages = PdfReader(BytesIO(buffer.getvalue())).pages
-        at = 0
-        for one, count in zip(rendered, counts, strict=True):
+        for one in rendered:
             firsts.append(len(writer.pages) + 1)
-            for page in pages[at : at + count]:
+            for page in laid_out[one.prospect.id]:
                 writer.add_page(page)
-            at += count
             if one.letter == "cover":
                 for page in resume:
                     writer.add_page(page)
