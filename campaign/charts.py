@@ -64,6 +64,8 @@ def _empty(ax: Any, text: str) -> None:
 
 
 def _week_ticks(ax: Any, weeks: Sequence[str]) -> None:
+    # At least eight slots, so the first weeks' bars are bars and not walls.
+    ax.set_xlim(-0.6, max(len(weeks), 8) - 0.4)
     step = max(1, len(weeks) // 16)
     ax.set_xticks(range(0, len(weeks), step))
     ax.set_xticklabels([w.replace("-W", "\nW") for w in weeks[::step]], fontsize=8)
@@ -79,11 +81,15 @@ def sends_per_week(rows: Sequence[tuple[str, int, int]], cap: int) -> str:
     x = range(len(rows))
     sent = [r[1] for r in rows]
     missed = [r[2] for r in rows]
-    bars = ax.bar(x, sent, color=GREYS[2], edgecolor=INK, label="sent")
+    ax.bar(x, sent, color=GREYS[2], edgecolor=INK, label="sent")
     ax.bar(x, missed, bottom=sent, color="white", edgecolor=INK, hatch="///", label="not delivered")
-    ax.bar_label(bars, labels=[str(n) if n else "" for n in sent], fontsize=8, padding=2)
+    for xi, (s, m) in enumerate(zip(sent, missed, strict=True)):
+        if s or m:
+            ax.text(
+                xi, s + m, f"{s}" + (f" (+{m})" if m else ""), ha="center", va="bottom", fontsize=8
+            )
     ax.axhline(cap, color=INK, linestyle="--", linewidth=1.2)
-    ax.text(len(rows) - 0.5, cap, f" weekly cap {cap}", va="bottom", ha="right", fontsize=9)
+    ax.text(max(len(rows), 8) - 0.5, cap, f"weekly cap {cap}", va="bottom", ha="right", fontsize=9)
     ax.set_ylim(0, max([cap, *(s + m for s, m in zip(sent, missed, strict=True))]) * 1.2)
     ax.set_ylabel("letters")
     _week_ticks(ax, [r[0] for r in rows])

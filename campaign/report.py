@@ -383,8 +383,9 @@ def _with_next_steps(status: Status, figures: StatusFigures) -> Status:
             f"`campaign merge --batch top20` to review, then `campaign send`: "
             f"{_n(wave, 'letter')} left in this week's cap"
         )
-    for item in status.attention:
-        steps.append(f"{item.command} ({item.kind.replace('_', ' ')})")
+    if status.attention:
+        n = sum(a.count for a in status.attention)
+        steps.append(f"settle what needs attention ({_n(n, 'item')}): each says how")
     if not steps:
         if status.remaining:
             steps.append(f"the next wave opens {status.next_wave:%A %d %B}: `campaign send` then")
@@ -601,6 +602,7 @@ def render_report(report: Report) -> str:
     from campaign import charts
 
     env = Environment(undefined=StrictUndefined, autoescape=True)
+    env.filters["code"] = commands_as_code
     source = files("campaign").joinpath("data", "report.html.j2").read_text(encoding="utf-8")
     template = env.from_string(source)
     images = {
@@ -611,6 +613,19 @@ def render_report(report: Report) -> str:
         "load": charts.call_load(report.call_load, report.calls_per_day),
     }
     return template.render(r=report, s=report.status, f=report.status.funnel, charts=images)
+
+
+def commands_as_code(text: str) -> Any:
+    """Escape ``text`` and show its `backticked` commands as <code> (for the page)."""
+    import html
+
+    from markupsafe import Markup
+
+    parts = html.escape(text, quote=True).split("`")
+    # Odd pieces sat between backticks; an unpaired one stays a plain backtick.
+    if len(parts) % 2 == 0:
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
 
 
 def _funnel_stages(f: Funnel) -> list[tuple[str, int]]:

@@ -1,0 +1,127 @@
+"""``campaign status`` through the real CLI: table, JSON, the empty campaign, templates."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from campaign.store import Store
+from tests.factories import store_at
+from tests.history import build_campaign
+
+
+@pytest.fixture
+def campaign(campaign_home: Path) -> Store:
+    store = store_at(campaign_home)
+    build_campaign(store)
+    yield store
+    store.close()
+
+
+def test_empty_campaign_says_import_first_and_creates_nothing(run, campaign_home) -> None:
+    result = run("status")
+    assert result.exit_code == 0
+    assert "Prospects" in result.output
+    assert "no list imported yet" in result.output
+    assert result.output.rstrip().endswith(
+        "Next:\n  - `campaign import lists/FILE.csv` to load your prospect list"
+    )
+    assert not (campaign_home / "campaign.db").exists()
+
+
+def test_empty_campaign_json_is_zeros(run) -> None:
+    result = run("status", "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert {k: doc[k] for k in ("prospects", "sent", "sent_this_week", "calls_due")} == {
+        "prospects": 0,
+        "sent": 0,
+        "sent_this_week": 0,
+        "calls_due": 0,
+    }
+    assert doc["weekly_cap"] == 20
+
+
+def test_json_is_one_document_with_the_campaign_figures(run, campaign) -> None:
+    result = run("status", "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert (doc["prospects"], doc["sent"], doc["sent_this_week"], doc["weekly_cap"]) == (
+        40,
+        31,
+        4,
+        20,
+    )
+    assert doc["calls_due"] == 5
+    assert doc["funnel"] == {
+        "prospects": 40,
+        "letters_by_email": 11,
+        "letters_by_post": 20,
+        "calls_made": 10,
+        "conversations": 6,
+        "meetings": 2,
+        "offers": 2,
+        "declined": 1,
+        "hired": 2,
+        "letters_sent": 31,
+    }
+    assert doc["due"] == {
+        "calls_today": 2,
+        "calls_overdue": 3,
+        "tasks_today": 1,
+        "tasks_overdue": 1,
+    }
+    assert doc["next_wave"] == "2026-11-23"
+    assert doc["remaining"] == {"prospects": 7, "weeks": 1, "last_wave": "2026-11-16"}
+    kinds = [a["kind"] for a in doc["attention"]]
+    assert kinds == ["in_doubt", "failed", "retry", "no_phone", "calls_overdue"]
+
+
+def test_table_reads_as_a_summary_ending_with_next(run, campaign) -> None:
+    result = run("status")
+    assert result.exit_code == 0
+    out = re.sub(r" +", " ", result.output)  # column widths follow the data
+    assert "Campaign status, Monday 16 November 2026 (week 2026-W47)" in out
+    assert "Letters sent 31 11 by email, 20 by post" in out
+    assert "This week 4/20 sent against the cap; next wave opens Mon 23 Nov" in out
+    assert "Calls due 5 2 today, 3 overdue" in out
+    assert "Still to write to 7 1 week at 20 a week (last wave 16 Nov 2026)" in out
+    assert "1 delivery failed: sends 10" in out
+    assert "-> fix the address, then `campaign send --resend ID`" in out
+    assert "1 prospect without a phone number (no follow-up call possible): 40" in out
+    assert "2 calls overdue by more than a week" in out
+    next_block = out[out.index("Next:") :]
+    assert "`campaign calls`: make today's 5 calls" in next_block
+    assert "`campaign merge --batch top20` to review, then `campaign send`" in next_block
+    assert "settle what needs attention (6 items): each says how" in next_block
+
+
+def test_a_template_that_no_longer_renders_is_named(run, campaign, sender_config) -> None:
+    pytest.importorskip("campaign.merge")
+    templates = sender_config.parent / "templates"
+    templates.mkdir()
+    (templates / "marketing.txt").write_text(
+        "Subject: Hello\n\n{{ salutation }}\n\nI read about {{ compnay }}.\n", encoding="utf-8"
+    )
+    (templates / "cover.txt").write_text(
+        "Subject: Hello\n\n{{ salutation }}\n\nI admire {{ company }}.\n", encoding="utf-8"
+    )
+    result = run("status", "--format", "json")
+    assert result.exit_code == 0
+    problems = [a for a in json.loads(result.output)["attention"] if a["kind"] == "template"]
+    assert len(problems) == 1
+    assert problems[0]["message"].startswith("letter 'marketing' does not render: ")
+    assert "templates/marketing.txt:5:" in problems[0]["message"]
+    assert "compnay" in problems[0]["message"]
+    assert problems[0]["command"] == (
+        "fix templates/marketing.txt, then `campaign merge --letter marketing`"
+    )
+
+
+def test_unknown_format_is_a_usage_error(run) -> None:
+    result = run("status", "--format", "xml")
+    assert result.exit_code == 2
+    assert "'xml' is not one of 'table', 'json'" in result.output
