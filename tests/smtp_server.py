@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -110,6 +113,20 @@ class Handler:
         return "250 2.0.0 Ok: queued"
 
 
+def self_signed(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context for 127.0.0.1 with a fresh self-signed certificate, and its file."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
 def free_port() -> int:
     """A port nobody listens on right now (aiosmtpd's Controller can't take port 0)."""
     with socket.socket() as probe:
@@ -126,6 +143,8 @@ class SmtpServer:
         *,
         password: str | None = None,
         user: str = "pat@example.com",
+        starttls: ssl.SSLContext | None = None,
+        implicit_tls: ssl.SSLContext | None = None,
     ) -> None:
         self.handler = handler or Handler()
         kwargs: dict[str, Any] = {}
@@ -142,8 +161,17 @@ class SmtpServer:
                 return AuthResult(success=ok, handled=False)
 
             kwargs = {"authenticator": authenticate, "auth_require_tls": False}
+        if starttls is not None:
+            kwargs["tls_context"] = starttls
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            ssl_context=implicit_tls,
+            server_hostname="127.0.0.1",
+            **kwargs,
+        )
 
     @property
     def received(self) -> list[Received]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from campaign.config import Smtp
 from campaign.deliver import message_bytes, open_smtp, smtp_password
 from campaign.errors import DeliveryError
 from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN
-from tests.smtp_server import Handler, SmtpServer, free_port
+from tests.smtp_server import Handler, SmtpServer, free_port, self_signed
 
 
 def message(to: str, bcc: str = "") -> EmailMessage:
@@ -137,3 +138,21 @@ def test_no_password_anywhere_says_how_to_set_one(monkeypatch: pytest.MonkeyPatc
 def test_wire_form_uses_crlf() -> None:
     data = message_bytes(message("a@x.org"))
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_verifies_the_servers_certificate(
+    security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context, cert = self_signed(tmp_path)
+    tls = {"starttls": context} if security == "starttls" else {"implicit_tls": context}
+    with SmtpServer(**tls) as server:  # type: ignore[arg-type]
+        smtp = Smtp(host="127.0.0.1", port=server.port, security=security, user="", timeout=5)
+        with pytest.raises(DeliveryError, match="TLS failed: CERTIFICATE_VERIFY_FAILED"):
+            open_smtp(smtp, None)
+        # Trusted (as a company's own CA would be): the same server is fine.
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        mailer = open_smtp(smtp, None)
+        assert mailer.send(message("a@x.org")).state == SENT
+        mailer.close()
+    assert len(server.received) == 1
