@@ -24,6 +24,7 @@ from campaign.errors import InputError
 from campaign.models import CANCELLED, POST
 
 if TYPE_CHECKING:
+    from campaign.clock import BusinessCalendar
     from campaign.store import Store
     from campaign.store.tasks import SheetRow
 
@@ -370,18 +371,29 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
 # -- the plan --------------------------------------------------------------------------------
 
 
-def plan(store: Store, today: date, weeks: int, per_day: int) -> list[dict[str, Any]]:
-    """The open call load per day for the coming ``weeks`` ISO weeks (weekdays only)."""
+def plan(
+    store: Store, today: date, weeks: int, per_day: int, calendar: BusinessCalendar
+) -> list[dict[str, Any]]:
+    """The open call load per weekday for the coming ``weeks`` ISO weeks, holidays named."""
     start = week_start(today)
     end = start + timedelta(days=7 * weeks - 1)
     load, overdue = store.call_load(today, end)
     days: list[dict[str, Any]] = []
     if overdue:
-        days.append({"date": None, "week": "overdue", "calls": overdue, "cap": per_day})
+        days.append(
+            {"date": None, "week": "overdue", "calls": overdue, "cap": per_day, "holiday": ""}
+        )
     day = start
     while day <= end:
         if day.weekday() < 5 or load.get(day):
-            n = load.get(day, 0) if day >= today else 0
-            days.append({"date": day, "week": iso_week(day), "calls": n, "cap": per_day})
+            days.append(
+                {
+                    "date": day,
+                    "week": iso_week(day),
+                    "calls": load.get(day, 0) if day >= today else 0,
+                    "cap": per_day,
+                    "holiday": calendar.holiday_name(day) or "",
+                }
+            )
         day += timedelta(days=1)
     return days

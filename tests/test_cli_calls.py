@@ -177,6 +177,7 @@ def test_plan_shows_the_load_per_day(run, store):
     assert len([d for d in days if d.startswith("2026-11-2")]) == 5  # weekdays only
     table = run("calls", "--plan", env=on("2026-11-23")).output
     assert "Fri 27 Nov" in table and "#" * 16 in table
+    assert "(Thanksgiving" in table
 
 
 def test_simulated_weeks_every_letter_keeps_one_follow_up_until_closed(run, store):

@@ -86,16 +86,22 @@ def calls(app: App, due: str, fmt: str, show_plan: bool, weeks: int) -> None:
 
 def _plan(app: App, fmt: str, weeks: int) -> None:
     from campaign.callsheet import plan
+    from campaign.clock import BusinessCalendar
 
     per_day = app.settings.schedule.calls_per_day
-    days = plan(app.store, app.today, weeks, per_day)
+    days = plan(app.store, app.today, weeks, per_day, BusinessCalendar(app.settings.country))
     if fmt == "json":
         echo_json(days)
     elif fmt == "csv":
-        echo_csv(("week", "date", "calls", "cap"), days)
+        echo_csv(("week", "date", "calls", "cap", "holiday"), days)
     else:
         rows = [
-            (d["week"], f"{d['date']:%a %d %b}" if d["date"] else "", d["calls"], "#" * d["calls"])
+            (
+                d["week"],
+                f"{d['date']:%a %d %b}" if d["date"] else "",
+                d["calls"],
+                f"({d['holiday']})" if d["holiday"] else "#" * d["calls"],
+            )
             for d in days
         ]
         echo_table(("week", "day", "calls", f"load (cap {per_day})"), rows)
