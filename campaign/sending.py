@@ -457,6 +457,8 @@ def send_test(
     """Send one rendered sample of the next letter to ``address``; records nothing."""
     if settings.smtp is None:
         raise InputError("--test-to needs an [smtp] section in campaign.toml")
+    if address.count("@") != 1 or any(c in address for c in " ,;<>\r\n"):
+        raise InputError(f"--test-to {address!r} is not one email address")
     batch = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap, 1)
     if not batch.prospects:
         raise InputError(f"no prospect is waiting for the {request.letter} letter to sample")

@@ -230,3 +230,16 @@ def test_a_missing_sender_says_how_to_fix_it(run, campaign_home: Path) -> None:
     assert result.stderr.startswith(
         f"Error: {campaign_home / 'campaign.toml'}: no [sender] section"
     )
+
+
+def test_test_to_needs_one_address(
+    run, sender_config: Path, server: SmtpServer, store: Store
+) -> None:
+    configure(sender_config, server.port)
+    add_prospects(store, 1)
+    result = run("send", "--test-to", "me@example.com, you@example.com")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: --test-to 'me@example.com, you@example.com' is not one email address\n",
+    )
+    assert server.received == []

@@ -343,3 +343,18 @@ def test_first_calls_spread_over_days_under_the_daily_call_cap(
     add_prospects(again, 1)
     later = run(again, config, TODAY + timedelta(days=1))
     assert [i.due for i in later.emailed] == [date(2026, 11, 25)]  # 24 Nov is full
+
+
+def test_printed_letters_a_killed_run_claimed_go_into_the_next_pack(campaign_home: Path) -> None:
+    config = write_config(campaign_home, None)
+    store = store_at(campaign_home)
+    a, b = add_prospects(store, 2)
+    store.claim(
+        [Claim(a.id, "marketing", "post")], week="2026-W47", today=TODAY, run_id="killed", cap=20
+    )
+    summary = send_run(
+        store, config, TODAY, SendRequest(), connect=lambda: pytest.fail("no SMTP"), lock=LOCK
+    )
+    assert [(i.prospect.id, i.retry) for i in summary.printed] == [(a.id, True), (b.id, False)]
+    assert states(store) == [SENT, SENT]
+    assert summary.recovered == []
