@@ -112,14 +112,15 @@ def due_until(due: str, today: date) -> date | None:
 
 def format_phone(raw: str) -> str:
     """North American numbers as ``(217) 555-0100``; others as given, spaces tidied."""
-    digits = re.sub(r"\D", "", raw)
+    text = " ".join(raw.split())
+    if text.startswith("+") and not text.startswith("+1"):
+        return text  # another country's plan: its own grouping is the one to dial
+    digits = re.sub(r"\D", "", text)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
-    if (len(digits) == 10 and not raw.strip().startswith("+")) or (
-        len(digits) == 10 and raw.strip().startswith("+1")
-    ):
-        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
-    return " ".join(raw.split())
+    if len(digits) != 10:
+        return text  # an extension or an unusual number: keep every digit the user wrote
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
 def _day(day: date) -> str:

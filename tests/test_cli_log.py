@@ -222,3 +222,30 @@ def test_a_call_logged_before_any_send_starts_a_follow_up(run, store):
     result = run("log", "4", "--outcome", "voicemail")
     assert result.exit_code == 0
     assert "Next call: 2026-11-18 (attempt 2)." in result.output
+
+
+def test_a_prospect_in_interview_keeps_its_history_but_gets_no_prospecting_call(run, store):
+    run("log", "1", "--outcome", "meeting", env=on("2026-11-27"))
+    result = run(
+        "log", "1", "--outcome", "reached", "--note", "confirmed Tuesday", env=on("2026-11-30")
+    )
+    assert result.exit_code == 0
+    assert "Next: recorded; the interview follow-up goes on." in result.output
+    assert store.open_call(1) is None
+    assert [c.outcome for c in store.call_history(1)] == ["meeting", "reached"]
+
+
+def test_reopen_refuses_an_active_prospect(run, store):
+    result = run("reopen", "1")
+    assert result.exit_code == 1
+    assert result.output == "Error: prospect 1 (Company 1 Inc.) is already active\n"
+
+
+def test_without_a_sender_the_talking_points_leave_room_for_your_name(run, campaign_home):
+    s = store_at(campaign_home)
+    send_letters(s, add_prospects(s, 1), SENT)
+    s.close()
+    (call,) = calls_json(run, "2026-11-27", "today")
+    assert call["talking_points"][0] == (
+        "Hello Ms. Person1, this is (your name); I mailed you a letter on 16 Nov."
+    )

@@ -148,3 +148,8 @@ def test_calls_never_on_a_closed_day_never_over_the_cap_one_open_follow_up(sends
                 assert open_by_prospect.count(pid) == expected, (pid, status)
         finally:
             store.close()
+
+
+def test_phone_with_an_extension_is_kept_whole():
+    assert format_phone("217-555-0100 x12") == "217-555-0100 x12"
+    assert format_phone("1 217 555 0100") == "(217) 555-0100"
