@@ -109,6 +109,7 @@ class SendSummary:
     today: date
     week: str
     cap: int
+    letter: str = "marketing"
     cap_used: int = 0
     dry_run: bool = False
     emailed: list[Item] = field(default_factory=list)
@@ -139,6 +140,14 @@ class SendSummary:
             else "",
         ]
         return ", ".join(p for p in parts if p)
+
+    @property
+    def idle(self) -> bool:
+        """The run had nothing at all to do."""
+        return not (
+            self.emailed or self.printed or self.deferred or self.failed or self.unknown
+            or self.recovered or self.unreachable
+        )  # fmt: skip
 
     @property
     def calls(self) -> list[Item]:
@@ -278,7 +287,9 @@ def _readdress(message: EmailMessage, address: str) -> None:
 
 def plan_run(store: Store, settings: Settings, today: date, request: SendRequest) -> SendSummary:
     """A dry run: what a run would send to whom, every letter rendered; records nothing."""
-    summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap, dry_run=True)
+    summary = SendSummary(
+        today, iso_week(today), settings.schedule.weekly_cap, request.letter, dry_run=True
+    )
     items = _plan(store, settings, today, request, summary)
     _render(settings, today, items)
     summary.cap_used = store.cap_used(summary.week)
@@ -320,7 +331,7 @@ def _run(
 ) -> SendSummary:
     from campaign.clock import BusinessCalendar
 
-    summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap)
+    summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap, request.letter)
     for send in store.recover_interrupted(INTERRUPTED):
         prospect = store.get_prospect(send.prospect_id)
         summary.recovered.append(Item(prospect, send.letter, send.channel, send.id, INTERRUPTED))

@@ -68,8 +68,23 @@ def test_a_weekly_run_emails_prints_and_says_what_is_next(
     assert states(store) == [SENT] * 3
     again = run("send")
     assert again.exit_code == 0
-    assert again.stdout.startswith("Sent 0 by email, printed 0 (2026-W47: 3 of 20 used).")
+    assert again.stdout == (
+        "Nothing to send: no active prospect is waiting for the marketing letter "
+        "(`campaign import` a list, or choose another --letter).\n"
+    )
     assert len(server.received) == 2
+
+
+def test_a_full_week_says_when_the_next_wave_opens(run, sender_config: Path, store: Store) -> None:
+    configure(sender_config, None, "[schedule]\nweekly_cap = 2\n")
+    add_prospects(store, 3)
+    assert run("send").exit_code == 0
+    again = run("send")
+    assert (again.exit_code, again.stdout) == (
+        0,
+        "Nothing to send: this week's cap is used (2 of 2 in 2026-W47); 1 waiting for the "
+        "marketing letter from Mon 23 Nov 2026.\n",
+    )
 
 
 def test_deferred_failed_and_in_doubt_exit_3_with_what_to_do(

@@ -134,6 +134,19 @@ def _echo_summary(summary: SendSummary) -> None:
         for item, line in zip(items, describe(items), strict=True):
             click.echo(f"  {line}" + (f": {item.detail}" if detail and item.detail else ""))
 
+    if summary.idle:
+        if summary.waiting:
+            click.echo(
+                f"Nothing to send: this week's cap is used ({summary.cap_used} of "
+                f"{summary.cap} in {summary.week}); {summary.waiting} waiting for the "
+                f"{summary.letter} letter from {summary.next_wave:%a %d %b %Y}."
+            )
+        else:
+            click.echo(
+                f"Nothing to send: no active prospect is waiting for the {summary.letter} "
+                f"letter (`campaign import` a list, or choose another --letter)."
+            )
+        return
     verb = "Would send" if summary.dry_run else "Sent"
     click.echo(
         f"{verb} {len(summary.emailed)} by email, "
