@@ -25,6 +25,7 @@ from campaign.models import CLOSED, DECLINED, EMAIL, HIRED, POST, CallRecord
 from campaign.store.schema import tasks
 from tests.callfactory import calendar, send_letters
 from tests.factories import add_prospects, store_at
+from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 US = calendar("US")
 FRI = date(2026, 11, 27)
@@ -153,3 +154,31 @@ def test_calls_never_on_a_closed_day_never_over_the_cap_one_open_follow_up(sends
 def test_phone_with_an_extension_is_kept_whole():
     assert format_phone("217-555-0100 x12") == "217-555-0100 x12"
     assert format_phone("1 217 555 0100") == "(217) 555-0100"
+
+
+@pytest.mark.slow
+def test_the_follow_up_on_postgres(postgres_url):  # noqa: F811
+    from sqlalchemy import create_engine, text
+
+    from campaign.store import open_store
+
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    store = open_store(postgres_url)
+    try:
+        config = Settings(home=Path("."), db_url=postgres_url)
+        send_letters(store, add_prospects(store, 3), date(2026, 11, 16))
+        log_call(store, config, FRI, 1, "gatekeeper", gatekeeper="Tom", note="busy")
+        log_call(store, config, FRI, 2, "declined")
+        sheet = store.call_sheet(None)
+        assert [(r.prospect.id, r.task.due, r.task.attempt) for r in sheet] == [
+            (3, FRI, 1),
+            (1, date(2026, 12, 1), 2),
+        ]
+        assert sheet[1].prospect.gatekeeper == "Tom"
+        assert [c.note for c in sheet[1].history] == ["busy"]
+        assert [r.prospect.id for r in store.cancelled_calls(FRI)] == [2]
+    finally:
+        store.close()
