@@ -85,6 +85,7 @@ class Rendered:
     position: int = 1  # running number in the batch
     docx_template: Path | None = None
     return_lines: tuple[str, ...] = ()  # the envelope's return address
+    enclosures: tuple[str, ...] = ()  # printed below the signature: "Enclosure: Resume"
     context: Mapping[str, Any] = field(default_factory=dict, repr=False)  # plain values
 
     @property
@@ -412,7 +413,7 @@ def render_batch(
     from campaign.followup import first_call_earliest
 
     sender = settings.require_sender()
-    check_resume(settings, letter.name)
+    enclosures = ("Resume",) if check_resume(settings, letter.name) else ()
     calendar = BusinessCalendar(settings.country)
     blank = _blank_class()
     sender_lines = _sender_lines(sender)
@@ -457,6 +458,7 @@ def render_batch(
                 position=position,
                 docx_template=letter.docx_template,
                 return_lines=sender_lines,
+                enclosures=enclosures,
                 context={**plain, "subject": subject, "paragraphs": plain_paragraphs},
             )
         )

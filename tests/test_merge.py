@@ -115,6 +115,7 @@ def test_emailed_letters_promise_an_earlier_call(campaign_home: Path) -> None:
     assert r.channel == "email" and r.call_date == date(2026, 11, 23)
     assert "I will call you on Monday, November 23, to follow up" in r.text
     assert r.subject == "Your opening: application from Pat Example"
+    assert "My resume is attached" in r.text and r.enclosures == ()
 
 
 def test_cover_letter_uses_a_position_column(campaign_home: Path) -> None:

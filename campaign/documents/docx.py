@@ -87,7 +87,10 @@ def default_docx(rendered: Rendered, document: Any = None) -> Any:
     for run in closing:
         made = last.add_run(run.text)
         made.bold, made.italic = run.bold or None, run.italic or None
-    _block(document, rendered.signature, 0)
+    _block(document, rendered.signature, 11 if rendered.enclosures else 0)
+    if rendered.enclosures:
+        label = "Enclosure" if len(rendered.enclosures) == 1 else "Enclosures"
+        _block(document, (f"{label}: {', '.join(rendered.enclosures)}",), 0)
     return document
 
 

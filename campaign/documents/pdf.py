@@ -79,6 +79,10 @@ def letter_flowables(rendered: Rendered) -> list[Any]:
             ]
         )
     )
+    if rendered.enclosures:
+        story.append(Spacer(1, LEADING))
+        label = "Enclosure" if len(rendered.enclosures) == 1 else "Enclosures"
+        story.append(P(escape(f"{label}: {', '.join(rendered.enclosures)}"), styles["block"]))
     return story
 
 
