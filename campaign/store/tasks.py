@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -130,6 +130,41 @@ def _placed(conn: Connection, earliest: date, place: Placer, skip: int | None) -
     return place(earliest, load)
 
 
+def _in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    # Chunked IN lists keep every query under the drivers' parameter limits.
+    ordered = sorted(set(ids))
+    for i in range(0, len(ordered), 500):
+        yield ordered[i : i + 500]
+
+
+def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
+    """Each task with its prospect, the send it follows, and the prospect's call history."""
+    by_id: dict[int, Prospect] = {}
+    history: dict[int, list[CallRecord]] = {}
+    by_send: dict[int, Send] = {}
+    for chunk in _in_chunks([t.prospect_id for t in found if t.prospect_id is not None]):
+        for r in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
+            by_id[r.id] = to_prospect(r)
+        calls_of = calls.c.prospect_id.in_(chunk)
+        for r in conn.execute(
+            select(calls).where(calls_of).order_by(calls.c.called_on, calls.c.id)
+        ):
+            history.setdefault(r.prospect_id, []).append(_call(r))
+    for chunk in _in_chunks([t.send_id for t in found if t.send_id is not None]):
+        for r in conn.execute(select(sends).where(sends.c.id.in_(chunk))):
+            by_send[r.id] = Send(**{k: v for k, v in r._mapping.items() if k in _SEND_FIELDS})
+    return [
+        SheetRow(
+            t,
+            by_id[t.prospect_id],
+            by_send.get(t.send_id) if t.send_id is not None else None,
+            tuple(history.get(t.prospect_id, ())),
+        )
+        for t in found
+        if t.prospect_id is not None
+    ]
+
+
 class TaskQueries(StoreBase):
     """Reading and writing tasks and logged calls."""
 
@@ -160,61 +195,28 @@ class TaskQueries(StoreBase):
     def call_sheet(self, until: date | None) -> list[SheetRow]:
         """Open follow-up calls due on or before ``until`` (all when None), oldest first."""
         query = (
-            select(tasks, prospects)
-            .join(prospects, prospects.c.id == tasks.c.prospect_id)
+            select(tasks)
             .where(tasks.c.kind.in_(CALL_KINDS), tasks.c.state == OPEN)
+            .where(tasks.c.prospect_id.is_not(None))
             .order_by(tasks.c.due, tasks.c.id)
         )
         if until is not None:
             query = query.where(tasks.c.due <= until)
         with self.read() as conn:
-            found = conn.execute(query).all()
-            return self._sheet_rows(conn, found)
+            return _sheet_rows(conn, [_task(r) for r in conn.execute(query)])
 
     def cancelled_calls(self, since: date) -> list[SheetRow]:
         """Follow-up calls dropped on or after ``since``: calendars must hear of them."""
         query = (
-            select(tasks, prospects)
-            .join(prospects, prospects.c.id == tasks.c.prospect_id)
+            select(tasks)
             .where(
                 tasks.c.kind.in_(CALL_KINDS), tasks.c.state == CANCELLED, tasks.c.closed_on >= since
             )
+            .where(tasks.c.prospect_id.is_not(None))
             .order_by(tasks.c.due, tasks.c.id)
         )
         with self.read() as conn:
-            return self._sheet_rows(conn, conn.execute(query).all())
-
-    @staticmethod
-    def _sheet_rows(conn: Connection, found: Sequence[Row[Any]]) -> list[SheetRow]:
-        n_task = len(tasks.c)
-        pids = sorted({r.prospect_id for r in found})
-        sids = sorted({r.send_id for r in found if r.send_id is not None})
-        history: dict[int, list[CallRecord]] = {}
-        by_send: dict[int, Send] = {}
-        # Chunked IN lists keep every query under the drivers' parameter limits.
-        for i in range(0, len(pids), 500):
-            chunk = pids[i : i + 500]
-            for r in conn.execute(
-                select(calls)
-                .where(calls.c.prospect_id.in_(chunk))
-                .order_by(calls.c.called_on, calls.c.id)
-            ):
-                history.setdefault(r.prospect_id, []).append(_call(r))
-        for i in range(0, len(sids), 500):
-            for r in conn.execute(select(sends).where(sends.c.id.in_(sids[i : i + 500]))):
-                by_send[r.id] = Send(**{k: v for k, v in r._mapping.items() if k in _SEND_FIELDS})
-        rows = []
-        for r in found:
-            task_values = dict(zip(tasks.c.keys(), r[:n_task], strict=True))
-            task_values = {k: v for k, v in task_values.items() if k in _TASK_FIELDS}
-            task_values["detail"] = dict(task_values.get("detail") or {})
-            prospect = to_prospect(_Tail(prospects.c.keys(), r[n_task:]))  # type: ignore[arg-type]
-            task = Task(**task_values)
-            send = by_send.get(task.send_id) if task.send_id is not None else None
-            rows.append(
-                SheetRow(task, prospect, send, tuple(history.get(task.prospect_id or 0, ())))
-            )
-        return rows
+            return _sheet_rows(conn, [_task(r) for r in conn.execute(query)])
 
     def call_load(self, start: date, end: date) -> tuple[dict[date, int], int]:
         """Open calls per day from ``start`` to ``end``, and how many are overdue before it."""
@@ -377,10 +379,3 @@ class TaskQueries(StoreBase):
                     reason=reason,
                 )
             return _task(conn.execute(select(tasks).where(tasks.c.id == task_id)).one())
-
-
-class _Tail:
-    """The prospect half of a joined row, looked up by column name like a Row."""
-
-    def __init__(self, keys: list[str], values: Any) -> None:
-        self._mapping = dict(zip(keys, values, strict=True))
