@@ -123,7 +123,7 @@ class Reject:
 
 
 @dataclass(frozen=True)
-class Warning_:
+class RowWarning:
     """A row imported with a caveat the user should know about."""
 
     row: int
@@ -141,7 +141,7 @@ class ImportReport:
     updated: list[tuple[int, str, list[str]]] = field(default_factory=list)
     unchanged: int = 0
     rejects: list[Reject] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
     rejects_file: Path | None = None
 
     @property
@@ -400,13 +400,45 @@ def _name_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def _spellings(*words: str) -> set[str]:
+    # nameparser compares case-blind; "ı".upper().lower() is "i", a roman-numeral suffix.
+    return {form for w in words for form in (w.lower(), w.casefold(), w.upper().lower())}
+
+
+@lru_cache(maxsize=1)
+def _special_word() -> re.Pattern[str]:
+    """Words nameparser treats by rule: initials, roman numerals, patronymics."""
+    from nameparser.config import CONSTANTS as C
+
+    rules = [
+        C.regexes.east_slavic_patronymic,
+        C.regexes.east_slavic_patronymic_cyrillic,
+        C.regexes.turkic_patronymic_marker,
+        C.regexes.turkic_patronymic_marker_cyrillic,
+    ]
+    return re.compile("|".join(f"(?:{r.pattern})" for r in rules), re.IGNORECASE)
+
+
+def _plain_word(word: str) -> bool:
+    return (
+        len(word) > 1
+        and not re.fullmatch(r"[ivxlcdm]+", word.upper().lower())
+        and not _special_word().search(word)
+    )
+
+
 def parse_name(text: str) -> dict[str, str]:
     """Honorific, first, middle, last and suffix of a person's name (nameparser)."""
     simple = _SIMPLE_NAME.match(text)
     # "First Last" (or "Dr. First Last") with neither name a title, suffix or particle
     # is what most rows hold; nameparser gives the same answer ~100x slower, so it
     # handles everything else. A property test holds the two to agreement.
-    if simple and not {simple[2].lower(), simple[3].lower()} & _name_words():
+    if (
+        simple
+        and _plain_word(simple[2])
+        and _plain_word(simple[3])
+        and not _spellings(simple[2], simple[3]) & _name_words()
+    ):
         return {
             "honorific": f"{simple[1]}." if simple[1] else "",
             "first_name": simple[2],
@@ -473,7 +505,7 @@ def parse_priority(text: str) -> int | None:
 
 @dataclass
 class Checked:
-    """A row that passed: the record for the store, or why it was rejected."""
+    """One row's verdict: the record for the store, or why it was rejected."""
 
     record: dict[str, Any] | None
     reason: str = ""
@@ -616,7 +648,7 @@ def import_file(
         for key in keys:
             seen[key] = number
         if checked.warning:
-            report.warnings.append(Warning_(number, checked.warning))
+            report.warnings.append(RowWarning(number, checked.warning))
         record["source_row"] = number
         records.append(record)
 
