@@ -130,16 +130,24 @@ def templated_docx(rendered: Rendered, template: Path) -> Any:
 
 
 @cache
-def _blank_parts() -> tuple[tuple[str, bytes], ...]:
-    with zipfile.ZipFile(BytesIO(_blank_document())) as package:
-        return tuple((name, package.read(name)) for name in package.namelist())
+def _package_without_body() -> bytes:
+    """The blank package, compressed once, less ``word/document.xml``."""
+    out = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(_blank_document())) as blank,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package,
+    ):
+        for name in blank.namelist():
+            if name != DOCUMENT_PART:
+                package.writestr(name, blank.read(name))
+    return out.getvalue()
 
 
 class DocxWriter:
     """Writes many default-layout letters fast: one parsed document, re-filled per letter.
 
     Only ``word/document.xml`` differs between letters (paragraphs and runs, no new
-    relationships), so the other parts of the package are copied as they are.
+    relationships), so the other parts of the package are written once, compressed.
     """
 
     def __init__(self) -> None:
@@ -156,9 +164,10 @@ class DocxWriter:
         xml = etree.tostring(
             self._document.element, xml_declaration=True, encoding="UTF-8", standalone=True
         )
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-            for name, data in _blank_parts():
-                package.writestr(name, xml if name == DOCUMENT_PART else data)
+        # Appending to the pre-compressed package compresses only this letter's part.
+        path.write_bytes(_package_without_body())
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
+            package.writestr(DOCUMENT_PART, xml)
         return path
 
 
