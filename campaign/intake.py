@@ -410,7 +410,7 @@ def _special_word() -> re.Pattern[str]:
     """Words nameparser treats by rule: initials, roman numerals, patronymics."""
     from nameparser.config import CONSTANTS as C
 
-    rules = [
+    rules: list[Any] = [
         C.regexes.east_slavic_patronymic,
         C.regexes.east_slavic_patronymic_cyrillic,
         C.regexes.turkic_patronymic_marker,
