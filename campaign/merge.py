@@ -492,6 +492,7 @@ class MergeResult:
     pdf: list[Path] = field(default_factory=list)
     eml: list[Path] = field(default_factory=list)
     no_email: list[Prospect] = field(default_factory=list)
+    no_address: list[Prospect] = field(default_factory=list)  # would be printed, but can't be
     pack: Any = None  # documents.printpack.PrintPack when letters would be printed
 
 
@@ -585,7 +586,10 @@ def write_merge(
                 continue
             message = email_message(r, sender, today, attachments)
             result.eml.append(write_eml(message, folder / "email" / file_name(r, ".eml")))
-    printed = [r for r in rendered if r.channel == POST]
+    printed = [r for r in rendered if r.channel == POST and r.prospect.has_postal_address]
+    result.no_address = [
+        r.prospect for r in rendered if r.channel == POST and not r.prospect.has_postal_address
+    ]
     if printed and "pdf" in formats:
         from campaign.documents.printpack import write_print_pack
 

@@ -178,3 +178,16 @@ def test_a_word_template_mistake_stops_before_anything_is_written(
     assert result.output == "Error: templates/mine.docx: 'nope' is undefined\n"
     assert not (campaign_home / "output").exists()
     assert run("merge", "--letter", "mine", "--to", "pdf").exit_code == 0
+
+
+def test_letters_without_a_postal_address_stay_out_of_the_print_pack(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    add_prospect(store, company="Street Co")
+    add_prospect(store, company="Inbox Co", street="", city="")
+    store.close()
+    result = run("merge", "--to", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "       no postal address (not in the print pack): prospects 2\n" in result.output
+    assert "print-pack/: 1 pages of letters" in result.output
