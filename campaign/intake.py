@@ -601,7 +601,7 @@ def check_row(
 
 
 def import_file(
-    store: Store,
+    store: Store | Callable[[], Store],
     path: Path,
     *,
     today: date,
@@ -617,7 +617,8 @@ def import_file(
     Rows that can't be imported are reported and written, whole plus a ``reason``
     column, to a new rejects CSV under ``output_dir``; the rest go into the store in one
     transaction. A file that can't be read or lacks a required column raises
-    InputError before anything changes.
+    InputError before anything changes: ``store`` may be a function that opens it,
+    so a bad file does not even create the database.
     """
     wanted = parse_mapping(mapping)
     table = read_table(path, sheet)
@@ -655,7 +656,8 @@ def import_file(
     if report.rejects:
         report.rejects_file = write_rejects(output_dir, path, today, table.header, report.rejects)
     try:
-        result = store.upsert_prospects(records, report.source, today)
+        opened = store() if callable(store) else store
+        result = opened.upsert_prospects(records, report.source, today)
     except BaseException:
         if report.rejects_file is not None:
             report.rejects_file.unlink(missing_ok=True)

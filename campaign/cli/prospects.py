@@ -43,7 +43,7 @@ def import_(app: App, file: str, sheet: str | None, mapping: tuple[str, ...]) ->
 
     path = resolve_source(file, app.home, Path.cwd())
     report = import_file(
-        app.store,
+        lambda: app.store,  # opened only once the file has proved readable
         path,
         today=app.today,
         output_dir=app.settings.output_dir,
