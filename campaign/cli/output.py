@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -67,13 +68,32 @@ def echo_table(
 
 
 def progress(items: Sequence[T], label: str) -> Iterator[T]:
-    """Yield ``items``, with a progress bar on a terminal and silence elsewhere (pipes, cron)."""
-    if not sys.stderr.isatty() or len(items) < 2:
+    """Yield ``items``, with a progress bar on a terminal and silence elsewhere (pipes, cron).
+
+    The bar goes to stderr, so stdout stays clean for JSON and CSV; it shows the count
+    done and the time left, and is cleared when the run ends (the command's own summary
+    lines follow). Off a terminal, or with ``TERM=dumb``, nothing is drawn: logs get
+    only the command's line-oriented output.
+    """
+    if len(items) < 2 or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         yield from items
         return
-    from rich.progress import track
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    yield from track(items, description=label, transient=True, console=_stderr_console())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True, console=_stderr_console()) as bar:
+        yield from bar.track(items, total=len(items), description=label)
 
 
 def _stderr_console() -> Any:
