@@ -244,7 +244,11 @@ def _plan_resend(
 
 
 def _render(
-    settings: Settings, today: date, items: Sequence[Item], test_to: str | None = None
+    settings: Settings,
+    today: date,
+    items: Sequence[Item],
+    test_to: str | None = None,
+    track: Track | None = None,
 ) -> list[_Planned]:
     """Render and check every letter before anything is recorded or sent."""
     if not items:
@@ -259,7 +263,7 @@ def _render(
         letter = load_letter(settings, name)
         resume = check_resume(settings, name)
         attachments = (resume,) if resume is not None else ()
-        rendered = render_batch(letter, [i.prospect for i in group], settings, today)
+        rendered = render_batch(letter, [i.prospect for i in group], settings, today, track)
         for item, done in zip(group, rendered, strict=True):
             message = None
             if item.channel == EMAIL:
@@ -336,7 +340,7 @@ def _run(
         prospect = store.get_prospect(send.prospect_id)
         summary.recovered.append(Item(prospect, send.letter, send.channel, send.id, INTERRUPTED))
     items = _plan(store, settings, today, request, summary)
-    planned = _render(settings, today, items)
+    planned = _render(settings, today, items, track=track)
     calendar = BusinessCalendar(settings.country)
     load = CallLoad()
     emails = [p for p in planned if p.item.channel == EMAIL]
