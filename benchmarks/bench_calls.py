@@ -92,6 +92,17 @@ def timed(home: Path, today: str, *args: str) -> tuple[float, int]:
     return statistics.median(times), lines
 
 
+def floor() -> float:
+    """Median seconds of a bare interpreter importing what any store command needs."""
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        code = "import sqlalchemy, click, rich.table"
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def in_process(home: Path, today: str, *args: str) -> float:
     """Median seconds of the command itself, its modules already imported."""
     from click.testing import CliRunner
@@ -148,6 +159,8 @@ def main(sizes: list[int]) -> None:
                     f"  campaign {' '.join(args):<36} {seconds * 1000:5.0f} ms "
                     f"{inside * 1000:8.0f} ms  {lines} lines"
                 )
+            base = floor()
+            print(f"  {'(python -c import sqlalchemy, click, rich)':<45} {base * 1000:5.0f} ms")
             for args in (("calls",), ("calls", "--format", "json")):
                 heavy = heavy_imports(home, today, *args)
                 print(f"  heavy imports for `campaign {' '.join(args)}`: {heavy or 'none'}")
