@@ -23,6 +23,7 @@ from campaign.report import (
 from campaign.store import Store
 from tests.factories import add_prospect, store_at
 from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
+from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 CONVERSATIONS = {"reached", "meeting", "declined", "hired"}
 
@@ -267,3 +268,27 @@ def test_status_counts_match_a_recount_of_the_rows(tmp_path_factory, history) ->
         )
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_the_same_figures_on_postgresql(store, campaign_home, request) -> None:
+    """The aggregate queries are portable: PostgreSQL gives what SQLite gives."""
+    from sqlalchemy import create_engine, text
+
+    from campaign.store import open_store
+
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    pg = open_store(url)
+    try:
+        build_campaign(store)
+        build_campaign(pg)
+        cfg = load_settings(campaign_home, {})
+        lite, post = campaign_status(store, cfg, TODAY), campaign_status(pg, cfg, TODAY)
+        assert post.as_json() == lite.as_json()
+        assert build_report(pg, cfg, TODAY).rows == build_report(store, cfg, TODAY).rows
+    finally:
+        pg.close()
