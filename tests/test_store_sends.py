@@ -14,8 +14,10 @@ from campaign.config import Schedule
 from campaign.errors import RunInProgress
 from campaign.models import CLAIMED, DEFERRED, EMAIL, FAILED, POST, SENT, TRANSMITTING, UNKNOWN
 from campaign.sending import pid_alive
+from campaign.store import Store
 from campaign.store.sends import Claim, LedgerConflict
 from tests.factories import TODAY, add_prospects, store_at
+from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 WEEK = "2026-W47"
 NOW = datetime(2026, 11, 16, 9, 30)  # noqa: DTZ001 - the lock records naive local time
@@ -212,3 +214,43 @@ def test_a_lock_from_another_host_needs_unlock(tmp_path: Path) -> None:
     holder = store.break_lock()
     assert holder is not None and (holder.pid, holder.host) == (7, "other")
     assert store.acquire_lock(pid=8, host="box", now=NOW, alive=pid_alive) is None
+
+
+@pytest.mark.slow
+def test_the_ledger_and_the_lock_on_postgres(postgres_url: str, calendar: BusinessCalendar) -> None:  # noqa: F811
+    from sqlalchemy import create_engine, text
+
+    from campaign.store import open_store
+
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    store = open_store(postgres_url)
+    try:
+        a, b = add_prospects(store, 2)
+        rows = store.claim(
+            [Claim(a.id, "marketing", EMAIL), Claim(b.id, "marketing", POST)],
+            week=WEEK, today=TODAY, run_id="r", cap=2,
+        )  # fmt: skip
+        with pytest.raises(LedgerConflict, match="already has a marketing letter"):
+            store.claim(
+                [Claim(a.id, "marketing", EMAIL)], week=WEEK, today=TODAY, run_id="x", cap=None
+            )
+        store.mark_transmitting(rows[0].id, "<m@x>")
+        up = store.mark_sent(rows[0].id, sent_on=TODAY, schedule=Schedule(), calendar=calendar)
+        (printed,) = store.mark_printed(
+            [rows[1].id], sent_on=TODAY, pack="p", schedule=Schedule(), calendar=calendar
+        )
+        assert (up.due, printed.due) == (date(2026, 11, 23), date(2026, 11, 27))
+        assert states_of(store) == [SENT, SENT] and store.cap_used(WEEK) == 2
+        store.acquire_lock(pid=1, host="box", now=NOW, alive=lambda pid: True)
+        with pytest.raises(RunInProgress, match="pid 1 on host box"):
+            store.acquire_lock(pid=2, host="box", now=NOW, alive=lambda pid: True)
+        store.release_lock(pid=1, host="box")
+    finally:
+        store.close()
+
+
+def states_of(store: Store) -> list[str]:
+    return [s.state for s in store.list_sends()]
