@@ -193,3 +193,23 @@ def test_simulated_weeks_every_letter_keeps_one_follow_up_until_closed(run, stor
     open_calls = calls_json(run, "2026-12-02", "all")
     assert sorted(c["prospect_id"] for c in open_calls) == [1, 2, 4, 6]
     assert max(c["attempt"] for c in open_calls if c["prospect_id"] == 2) >= 2
+
+
+def test_the_call_sheet_imports_nothing_heavy(store, campaign_home):
+    import subprocess
+    import sys
+
+    send_letters(store, add_prospects(store, 2), MON)
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom campaign.cli import cli\n"
+        "for fmt in ('table', 'json', 'csv'):\n"
+        "    r = CliRunner().invoke(cli, ['calls', '--format', fmt])\n"
+        "    assert r.exit_code == 0, r.output\n"
+        "heavy = ('pandas', 'reportlab', 'matplotlib', 'icalendar', 'holidays', 'docx')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {"CAMPAIGN_HOME": str(campaign_home), "CAMPAIGN_TODAY": "2026-11-27"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout == "[]\n"

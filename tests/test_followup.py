@@ -182,3 +182,9 @@ def test_the_follow_up_on_postgres(postgres_url):  # noqa: F811
         assert [r.prospect.id for r in store.cancelled_calls(FRI)] == [2]
     finally:
         store.close()
+
+
+def test_the_cli_offers_exactly_the_outcomes_the_rules_know():
+    from campaign.cli.calls import OUTCOMES as CLI_OUTCOMES
+
+    assert CLI_OUTCOMES == OUTCOMES
