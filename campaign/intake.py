@@ -15,6 +15,7 @@ functions that use them.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campaign.errors import InputError
+from campaign.models import Prospect
 from campaign.store.prospects import person_key
 
 if TYPE_CHECKING:
@@ -333,6 +335,8 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+# A merge field must not shadow a prospect's own field (a "Status" column is not its status).
+_RESERVED = {f.name for f in dataclasses.fields(Prospect)} | {"identity", "name", "salutation"}
 _ALIAS_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 
 
@@ -359,7 +363,7 @@ def match_columns(path: Path, header: Sequence[str], mapping: Mapping[str, str])
             fields[target] = index
         elif key or header[index].strip():
             name = extra_key(header[index])
-            while name in extra or name in FIELDS:
+            while name in extra or name in _RESERVED:
                 name += "_2"
             extra[name] = index
     missing = []

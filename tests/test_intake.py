@@ -146,9 +146,9 @@ def test_headers_match_case_spacing_and_punctuation_aside() -> None:
 
 
 def test_unknown_columns_become_identifier_merge_fields() -> None:
-    header = ["Company", "Name", "Email", "Industry Sector", "2024 Revenue ($)", ""]
+    header = ["Company", "Name", "Email", "Industry Sector", "2024 Revenue ($)", "", "Status"]
     columns = match_columns(Path("x.csv"), header, {})
-    assert columns.extra == {"industry_sector": 3, "column_2024_revenue": 4}
+    assert columns.extra == {"industry_sector": 3, "column_2024_revenue": 4, "status_2": 6}
     assert extra_key("Héllo Wörld!") == "hello_world"
 
 
@@ -174,7 +174,7 @@ def test_map_wins_over_an_alias_elsewhere_in_the_header() -> None:
     mapping = parse_mapping(["Boss=contact"])
     columns = match_columns(Path("x.csv"), ["Company", "Name", "Boss", "Email"], mapping)
     assert columns.fields == {"company": 0, "contact": 2, "email": 3}
-    assert columns.extra == {"name": 1}
+    assert columns.extra == {"name_2": 1}  # "name" is the merge field for the person
 
 
 def test_map_naming_a_missing_column_names_the_file() -> None:
