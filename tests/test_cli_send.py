@@ -258,3 +258,13 @@ def test_test_to_needs_one_address(
         "Error: --test-to 'me@example.com, you@example.com' is not one email address\n",
     )
     assert server.received == []
+
+
+def test_verdict_without_settle_and_unknown_batch(run, sender_config: Path) -> None:
+    configure(sender_config, None)
+    alone = run("send", "--sent")
+    assert (alone.exit_code, alone.stderr) == (
+        1,
+        "Error: --sent and --not-sent go with --settle ID (a send in doubt)\n",
+    )
+    assert run("send", "--batch", "top10").exit_code == 2

@@ -33,7 +33,11 @@ def _connector(app: App) -> Mailer:
 
 @click.command()
 @click.option(
-    "--batch", default="top20", show_default=True, help="top20 (this week's wave) or all."
+    "--batch",
+    type=click.Choice(["top20", "all"]),
+    default="top20",
+    show_default=True,
+    help="top20: this week's wave; all: everyone not yet sent this letter.",
 )
 @click.option("--letter", default="marketing", show_default=True, help="The letter to send.")
 @click.option(
@@ -81,7 +85,7 @@ def send(
     from campaign import sending
 
     request = sending.SendRequest(batch, letter, limit, no_cap, resend)
-    if unlock or settle is not None:
+    if unlock or settle is not None or arrived is not None:
         _admin(app, settle, arrived, unlock)
     elif dry_run:
         _echo_summary(sending.plan_run(app.store, app.settings, app.today, request))
@@ -114,7 +118,9 @@ def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> 
             f"Removed the lock of pid {holder.pid} on {holder.host}." if holder else "No lock held."
         )
         return
-    if arrived is None or settle is None:
+    if settle is None:
+        raise InputError("--sent and --not-sent go with --settle ID (a send in doubt)")
+    if arrived is None:
         raise InputError("--settle ID needs --sent (it arrived) or --not-sent (send it again)")
     row, up = sending.settle(app.store, app.settings, settle, sent=arrived)
     if arrived:
