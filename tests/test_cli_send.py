@@ -268,3 +268,19 @@ def test_verdict_without_settle_and_unknown_batch(run, sender_config: Path) -> N
         "Error: --sent and --not-sent go with --settle ID (a send in doubt)\n",
     )
     assert run("send", "--batch", "top10").exit_code == 2
+
+
+def test_unlock_removes_a_lock_from_another_host(run, sender_config: Path, store: Store) -> None:
+    from datetime import datetime
+
+    configure(sender_config, None)
+    add_prospects(store, 1)
+    when = datetime(2026, 11, 16, 8, 0)  # noqa: DTZ001 - the lock records naive local time
+    store.acquire_lock(pid=4242, host="laptop", now=when, alive=bool)
+    blocked = run("send")
+    assert blocked.exit_code == 1
+    assert blocked.stderr.endswith(", or if it died on laptop, run `campaign send --unlock`\n")
+    unlocked = run("send", "--unlock")
+    assert (unlocked.exit_code, unlocked.stdout) == (0, "Removed the lock of pid 4242 on laptop.\n")
+    assert run("send").exit_code == 0
+    assert states(store) == [SENT]
