@@ -305,15 +305,18 @@ def _sheet_names(path: Path) -> list[str]:
 
 
 def header_key(text: str) -> str:
-    """A header as compared: case, spacing and punctuation aside."""
-    return _NOT_ALNUM.sub("", text.casefold())
+    """A header as compared: case, accents, spacing and punctuation aside."""
+    return _NOT_ALNUM.sub("", _fold(text))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
 
 
 def extra_key(text: str) -> str:
     """An unknown column's name as a merge field: an ASCII snake_case identifier."""
-    # Accents folded ("Région" -> "region") so templates can be typed on any keyboard.
-    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-    key = _NOT_ALNUM.sub("_", folded).strip("_")
+    # Accents folded ("Activité" -> "activite") so templates can be typed on any keyboard.
+    key = _NOT_ALNUM.sub("_", _fold(text)).strip("_")
     if not key:
         return "column"
     return f"column_{key}" if key[0].isdigit() else key

@@ -143,6 +143,7 @@ def test_headers_match_case_spacing_and_punctuation_aside() -> None:
         "priority": 6,
     }  # fmt: skip
     assert header_key("Postal Code") == "postalcode"
+    assert header_key("Téléphone") == "telephone"
 
 
 def test_unknown_columns_become_identifier_merge_fields() -> None:
