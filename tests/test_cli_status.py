@@ -125,3 +125,30 @@ def test_unknown_format_is_a_usage_error(run) -> None:
     result = run("status", "--format", "xml")
     assert result.exit_code == 2
     assert "'xml' is not one of 'table', 'json'" in result.output
+
+
+def test_status_loads_no_heavy_library(campaign, sender_config, campaign_home) -> None:
+    """Status must answer in a blink: no pandas, matplotlib, reportlab or holiday tables."""
+    import subprocess
+    import sys
+
+    from tests.conftest import env_without
+
+    templates = campaign_home / "templates"
+    templates.mkdir()
+    (templates / "marketing.txt").write_text(
+        "Subject: Hello\n\n{{ salutation }}\n\nI admire {{ company }}.\n", encoding="utf-8"
+    )
+    code = (
+        "import sys; from campaign.cli import cli\n"
+        "cli(['status', '--format', 'json'], standalone_mode=False)\n"
+        "heavy = {'pandas', 'matplotlib', 'reportlab', 'docxtpl', 'docx', 'holidays', 'yagmail'}\n"
+        "print('HEAVY', sorted(heavy & set(sys.modules)))\n"
+    )
+    env = {**env_without("CAMPAIGN_DB"), "CAMPAIGN_HOME": str(campaign_home)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("HEAVY []")
+    assert '"kind": "template"' not in done.stdout  # the template was tried, and renders

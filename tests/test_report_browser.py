@@ -85,3 +85,18 @@ def test_the_screenshot_is_not_blank(page: Path, tmp_path: Path) -> None:
         dark = sum(top.histogram()[:128])
         assert dark > 5000, f"only {dark} dark pixels where the first chart should be"
         assert sum(1 for n in grey.histogram() if n) > 20  # text, greys, hatching: not blank
+
+
+def test_the_report_prints_on_paper(page: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pdf = SCREENSHOTS / "report-browser.pdf"
+    pdf.unlink(missing_ok=True)
+    result = _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    reader = PdfReader(pdf)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert len(reader.pages) >= 3  # summary, five charts and 40 table rows
+    assert "Where the campaign stands" in text
+    assert "Every prospect" in text and "Company 40 Inc." in text
