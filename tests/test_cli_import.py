@@ -35,7 +35,9 @@ def test_the_sample_campaign_imports_every_row(run, campaign_home: Path) -> None
     assert sum(1 for p in prospects if not p.email) >= 25
     assert all(p.has_postal_address for p in prospects)
     assert any(p.honorific == "Dr." for p in prospects)
-    assert {"industry", "notes"} <= set(prospects[0].extra) | {"notes"}
+    assert all(set(p.extra) == {"industry"} and p.extra["industry"] for p in prospects)
+    assert any(p.street2 for p in prospects)
+    assert {"Zoë", "Łukasz"} <= {p.first_name for p in prospects}
 
 
 def test_import_reports_rejects_warnings_and_writes_the_rejects_file(
