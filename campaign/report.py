@@ -9,6 +9,7 @@ for ``render_report`` (Jinja2, autoescaped, charts from ``campaign.charts``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -97,7 +98,6 @@ class Status:
     last_wave: date | None
     attention: list[Attention]
     next_steps: list[str]
-    has_store: bool = True
 
     @property
     def cap_left(self) -> int:
@@ -156,7 +156,7 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
     figures = store.status_figures(today, week, MARKETING) if store else StatusFigures()
     attention = _attention(figures, today)
     attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
-    return _status(figures, settings, today, attention, has_store=store is not None)
+    return _status(figures, settings, today, attention)
 
 
 def _status(
@@ -164,7 +164,6 @@ def _status(
     settings: Settings,
     today: date,
     attention: list[Attention],
-    has_store: bool,
 ) -> Status:
     cap = settings.schedule.weekly_cap
     week = iso_week(today)
@@ -211,9 +210,8 @@ def _status(
         last_wave=last_wave,
         attention=attention,
         next_steps=[],
-        has_store=has_store,
     )
-    return _with_next_steps(status, figures)
+    return dataclasses.replace(status, next_steps=next_steps(status))
 
 
 def weeks_to_finish(
@@ -365,7 +363,8 @@ def _try_render(merge: Any, letter: Any, prospect: Any, settings: Settings, toda
     merge._split(merge._render(letter.template, letter.shown, strict), letter.shown)
 
 
-def _with_next_steps(status: Status, figures: StatusFigures) -> Status:
+def next_steps(status: Status) -> list[str]:
+    """What to do today, most pressing first, each with its command."""
     steps: list[str] = []
     if status.funnel.prospects == 0:
         steps.append("`campaign import lists/FILE.csv` to load your prospect list")
@@ -391,7 +390,7 @@ def _with_next_steps(status: Status, figures: StatusFigures) -> Status:
             steps.append(f"the next wave opens {status.next_wave:%A %d %B}: `campaign send` then")
         else:
             steps.append("the whole list has had its letter: `campaign import` a new list")
-    return Status(**{**status.__dict__, "next_steps": steps})
+    return steps
 
 
 def _n(count: int, word: str, plural: str | None = None) -> str:
