@@ -393,6 +393,7 @@ def _print(
         schedule=settings.schedule,
         calendar=calls[0],
         load=calls[1],
+        promised={p.item.send_id: d for p in posts if p.item.send_id and (d := _promise(p))},
     )
     summary.pack = where
     files = (
@@ -438,6 +439,7 @@ def _email(
                 calendar=calls[0],
                 message_id=message_id,
                 load=calls[1],
+                promised=_promise(plan),
             )
             summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
         elif delivery.state == DEFERRED:
@@ -449,6 +451,12 @@ def _email(
         else:
             store.mark_unknown(item.send_id, delivery.detail)
             summary.unknown.append(_with(item, detail=delivery.detail))
+
+
+def _promise(plan: _Planned) -> date | None:
+    # The letter names the day of the follow-up call; the call must fall on it.
+    day = getattr(plan.rendered, "call_date", None)
+    return day if isinstance(day, date) else None
 
 
 def _relative(path: Path, home: Path) -> str:

@@ -15,7 +15,7 @@ from campaign.errors import RunInProgress
 from campaign.models import CLAIMED, DEFERRED, EMAIL, FAILED, POST, SENT, TRANSMITTING, UNKNOWN
 from campaign.sending import pid_alive
 from campaign.store import Store
-from campaign.store.sends import Claim, LedgerConflict
+from campaign.store.sends import CallLoad, Claim, LedgerConflict
 from tests.factories import TODAY, add_prospects, store_at
 from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
@@ -254,3 +254,24 @@ def test_the_ledger_and_the_lock_on_postgres(postgres_url: str, calendar: Busine
 
 def states_of(store: Store) -> list[str]:
     return [s.state for s in store.list_sends()]
+
+
+def test_without_a_promise_calls_spread_under_the_daily_cap(
+    tmp_path: Path, calendar: BusinessCalendar
+) -> None:
+    store = store_at(tmp_path)
+    ps = add_prospects(store, 5)
+    rows = store.claim(
+        [Claim(p.id, "marketing", EMAIL) for p in ps], week=WEEK, today=TODAY, run_id="r", cap=None
+    )
+    load = CallLoad()
+    dues = []
+    for row in rows:
+        store.mark_transmitting(row.id)
+        schedule = Schedule(calls_per_day=2)
+        dues.append(
+            store.mark_sent(
+                row.id, sent_on=TODAY, schedule=schedule, calendar=calendar, load=load
+            ).due
+        )
+    assert dues == [date(2026, 11, 23)] * 2 + [date(2026, 11, 24)] * 2 + [date(2026, 11, 25)]

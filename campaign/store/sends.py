@@ -12,7 +12,7 @@ doubt: it becomes UNKNOWN, never resent automatically).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -248,13 +248,20 @@ class SendQueries(StoreBase):
         calendar: BusinessCalendar,
         message_id: str = "",
         load: CallLoad | None = None,
+        promised: date | None = None,
     ) -> FollowUp:
-        """TRANSMITTING -> SENT after the server's 250, with its first call, in one transaction."""
+        """TRANSMITTING -> SENT after the server's 250, with its first call, in one transaction.
+
+        ``promised``: the day the letter told the reader to expect the call; the call is
+        due then (a promise in writing beats the daily call cap).
+        """
         with self.write() as conn:
             values: dict[str, Any] = {"state": SENT, "sent_on": sent_on, "last_error": ""}
             if message_id:
                 values["message_id"] = message_id
-            return self._finish(conn, send_id, (TRANSMITTING,), values, schedule, calendar, load)
+            return self._finish(
+                conn, send_id, (TRANSMITTING,), values, schedule, calendar, load, promised
+            )
 
     def mark_printed(
         self,
@@ -265,8 +272,12 @@ class SendQueries(StoreBase):
         schedule: Schedule,
         calendar: BusinessCalendar,
         load: CallLoad | None = None,
+        promised: Mapping[int, date] | None = None,
     ) -> list[FollowUp]:
-        """CLAIMED printed letters -> SENT the day their print pack is made, with their calls."""
+        """CLAIMED printed letters -> SENT the day their print pack is made, with their calls.
+
+        ``promised`` maps a send id to the call day its letter names (see ``mark_sent``).
+        """
         values: dict[str, Any] = {"state": SENT, "sent_on": sent_on, "pack": pack}
         load = load or CallLoad()  # one read for the whole pack
         with self.write() as conn:
@@ -279,6 +290,7 @@ class SendQueries(StoreBase):
                     schedule,
                     calendar,
                     load,
+                    (promised or {}).get(send_id),
                 )
                 for send_id in send_ids
             ]
@@ -329,6 +341,7 @@ class SendQueries(StoreBase):
         schedule: Schedule,
         calendar: BusinessCalendar,
         cache: CallLoad | None = None,
+        promised: date | None = None,
     ) -> FollowUp:
         row = conn.execute(select(sends).where(sends.c.id == send_id)).first()
         if row is None or row.state not in sources:
@@ -352,7 +365,10 @@ class SendQueries(StoreBase):
             load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)
         else:
             load = cache.read(conn, sent_on)
-        due = place_call(calendar, earliest, load, schedule.calls_per_day)
+        if promised is not None and promised >= earliest:
+            due = calendar.on_or_after(promised)
+        else:
+            due = place_call(calendar, earliest, load, schedule.calls_per_day)
         if cache is not None:
             load[due] = load.get(due, 0) + 1
         insert_task(
