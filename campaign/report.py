@@ -513,24 +513,38 @@ def _band(priority: int | None) -> str:
 BAND_ORDER = ("priority 1", "priority 2-3", "priority 4-5", "priority 6+", "no priority")
 
 
-def responders(history: ReportHistory) -> set[int]:
-    """Prospects the job seeker spoke with (a conversation on a call, or a meeting)."""
-    spoke = {c.prospect_id for c in history.calls if c.outcome in CONVERSATIONS}
-    spoke |= {m.prospect_id for m in history.meetings}
-    return {p for p in spoke if p is not None}
+def spoken_with(history: ReportHistory) -> dict[int, date]:
+    """Each prospect spoken with (a conversation on a call, or a meeting), and the last day."""
+    last: dict[int, date] = {}
+    talks = [(c.prospect_id, c.called_on) for c in history.calls if c.outcome in CONVERSATIONS]
+    talks += [(m.prospect_id, m.held_on) for m in history.meetings]
+    for pid, day in talks:
+        if pid is not None and (pid not in last or day > last[pid]):
+            last[pid] = day
+    return last
 
 
 def response_rates(history: ReportHistory, band: Any) -> list[Rate]:
-    """Of the prospects sent a letter, the share spoken with, by priority band or by letter."""
-    spoke = responders(history)
+    """Of the prospects sent a letter, the share spoken with since, by priority band or letter."""
+    spoke = spoken_with(history)
     priority = {p.id: p.priority for p in history.prospects}
-    groups: dict[str, set[int]] = defaultdict(set)
+    # Per group, each prospect's first letter: a talk before it is no response to it.
+    groups: dict[str, dict[int, date]] = defaultdict(dict)
     for s in history.sends:
-        if s.state == SENT:
+        if s.state == SENT and s.sent_on is not None:
             key = band(priority.get(s.prospect_id)) if band else s.letter
-            groups[key].add(s.prospect_id)
+            first = groups[key].get(s.prospect_id)
+            groups[key][s.prospect_id] = s.sent_on if first is None else min(first, s.sent_on)
     order = list(BAND_ORDER) if band else sorted(groups)
-    return [Rate(k, len(groups[k]), len(groups[k] & spoke)) for k in order if k in groups]
+    return [
+        Rate(
+            key,
+            len(groups[key]),
+            sum(1 for pid, sent in groups[key].items() if spoke.get(pid, date.min) >= sent),
+        )
+        for key in order
+        if key in groups
+    ]
 
 
 _TASK_NAMES = {

@@ -141,7 +141,8 @@ def test_report_figures_agree_with_the_store(store, scenario, campaign_home) -> 
 def test_response_rates_by_band_and_by_letter(store, scenario, campaign_home) -> None:
     report = build_report(store, load_settings(campaign_home, {}), TODAY)
     letters = {r.label: (r.sent, r.responded) for r in report.by_letter}
-    assert letters == {"cover": (1, 1), "marketing": (30, 6)}
+    # Prospect 5 was spoken with on 9 Nov, before its cover letter of 16 Nov went.
+    assert letters == {"cover": (1, 0), "marketing": (30, 6)}
     sent = {s["prospect_id"] for s in scenario.sends if s.get("state", "sent") == "sent"}
     spoke = {1, 3, 4, 5, 6, 11}
 
@@ -194,6 +195,7 @@ def test_report_html_is_self_contained_escaped_and_printable(store, campaign_hom
     assert "@media print" in html
     assert '<b id="fig-prospects">41</b>' in html
     assert '<b id="fig-week">4/20</b>' in html
+    assert "Not shown: 3 overdue calls, due now." in html
 
 
 def test_report_never_overwrites_an_earlier_one(store, campaign_home) -> None:
