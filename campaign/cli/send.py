@@ -194,7 +194,8 @@ def _echo_summary(summary: SendSummary) -> None:
         )
     if summary.waiting and summary.next_wave and not summary.dry_run:
         click.echo(
-            f"{summary.waiting} still waiting for this letter; next wave {summary.next_wave}."
+            f"{summary.waiting} still waiting for the {summary.letter} letter; "
+            f"the next wave opens {summary.next_wave:%a %d %b %Y}."
         )
 
 
