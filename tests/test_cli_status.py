@@ -152,3 +152,28 @@ def test_status_loads_no_heavy_library(campaign, sender_config, campaign_home) -
     assert done.returncode == 0, done.stderr
     assert done.stdout.rstrip().endswith("HEAVY []")
     assert '"kind": "template"' not in done.stdout  # the template was tried, and renders
+
+
+@pytest.mark.slow
+def test_status_after_real_send_runs_and_logged_calls(run, sender_config, campaign_home) -> None:
+    """Two weekly send runs and a day of logged calls, all through the real commands."""
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "lists", campaign_home / "lists")
+    assert run("import", "lists/sample-prospects.csv").exit_code == 0
+    assert run("send", env={"CAMPAIGN_TODAY": "2026-11-02"}).exit_code == 0
+    assert run("send", env={"CAMPAIGN_TODAY": "2026-11-09"}).exit_code == 0
+    day = {"CAMPAIGN_TODAY": "2026-11-16"}
+    due = json.loads(run("calls", "--format", "json", env=day).output)
+    outcomes = ["reached", "voicemail", "no-answer", "gatekeeper", "meeting", "declined"]
+    for call, outcome in zip(due, outcomes, strict=False):
+        result = run("log", str(call["prospect_id"]), "--outcome", outcome, env=day)
+        assert result.exit_code == 0, result.output
+    doc = json.loads(run("status", "--format", "json", env=day).output)
+    assert (doc["prospects"], doc["sent"], doc["sent_this_week"]) == (120, 40, 0)
+    assert doc["funnel"]["letters_by_post"] == 40  # no [smtp]: every letter printed
+    assert doc["funnel"]["calls_made"] == len(outcomes)
+    assert doc["funnel"]["conversations"] == 3  # reached, meeting, declined
+    assert doc["funnel"]["meetings"] == 1 and doc["funnel"]["declined"] == 1
+    assert doc["remaining"] == {"prospects": 80, "weeks": 4, "last_wave": "2026-12-07"}
+    assert doc["calls_due"] == len(json.loads(run("calls", "--format", "json", env=day).output))
