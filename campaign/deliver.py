@@ -151,6 +151,7 @@ class SmtpMailer:
         recipients = [a for field in ("To", "Cc", "Bcc") for a in _addresses(message, field) if a]
         if not sender or not recipients:
             return Delivery(FAILED, "the message has no sender or no recipient")
+        payload = _wire_bytes(message)
         stage = "before DATA"
         try:
             code, reply = self._smtp.mail(sender[0])
@@ -161,13 +162,12 @@ class SmtpMailer:
                 if code not in (250, 251):
                     return self._refused(code, reply)
             stage = "during DATA"
-            code, reply = self._smtp.data(_wire_bytes(message))
+            code, reply = self._smtp.data(payload)
         except smtplib.SMTPDataError as exc:
             # The server refused DATA itself (no 354): nothing was transmitted.
             return self._refused(exc.smtp_code, exc.smtp_error)
-        except smtplib.SMTPServerDisconnected as exc:
-            return self._lost(stage, _describe(exc))
         except (OSError, smtplib.SMTPException) as exc:
+            # Disconnected, reset, timed out: after DATA began the server may have it all.
             return self._lost(stage, _describe(exc))
         if code == 250:
             return Delivery(SENT, _reply(code, reply))
