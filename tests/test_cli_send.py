@@ -284,3 +284,22 @@ def test_unlock_removes_a_lock_from_another_host(run, sender_config: Path, store
     assert (unlocked.exit_code, unlocked.stdout) == (0, "Removed the lock of pid 4242 on laptop.\n")
     assert run("send").exit_code == 0
     assert states(store) == [SENT]
+
+
+def test_no_password_and_no_terminal_never_prompts(
+    run, sender_config: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    configure(sender_config, None)
+    sender_config.write_text(
+        sender_config.read_text()
+        + '[smtp]\nhost = "127.0.0.1"\nport = 2525\nsecurity = "none"\nuser = "pat@example.com"\n'
+    )
+    add_prospects(store, 1)
+    result = run("send")  # CliRunner's stdin is not a terminal
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: no SMTP password for pat@example.com: set CAMPAIGN_SMTP_PASSWORD, or store it "
+        "with `keyring set campaign pat@example.com`\n",
+    )
+    assert store.list_sends() == []
