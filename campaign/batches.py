@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from campaign.clock import iso_week, next_week_start
 from campaign.errors import InputError
-from campaign.models import ACTIVE, Prospect
-from campaign.store import Store
+from campaign.models import ACTIVE, EMAIL, POST, Prospect
+
+if TYPE_CHECKING:
+    from campaign.config import Settings
+    from campaign.store import Store
 
 BATCHES = ("top20", "all")
 
@@ -25,11 +29,22 @@ class Batch:
     cap_used: int
     waiting: int  # active prospects not yet sent this letter, in all
     next_wave: date  # when the cap opens again
+    # Left out because no letter can reach them (email only, and no [smtp] to send it).
+    unreachable: list[Prospect] = field(default_factory=list)
 
     @property
     def cap_left(self) -> int:
         """Slots of this week's cap still free."""
         return max(self.cap - self.cap_used, 0)
+
+
+def delivery_channel(prospect: Prospect, settings: Settings) -> str | None:
+    """Email when SMTP is set up and they have an address, else the post; None if neither."""
+    if prospect.email and settings.smtp is not None:
+        return EMAIL
+    if prospect.has_postal_address:
+        return POST
+    return None
 
 
 def select_batch(
@@ -39,11 +54,14 @@ def select_batch(
     today: date,
     weekly_cap: int,
     limit: int | None = None,
+    settings: Settings | None = None,
 ) -> Batch:
     """The batch ``name`` for ``letter`` as of ``today``, highest priority first.
 
     ``top20`` takes as many as this ISO week's cap still allows; ``all`` takes every
-    active prospect not yet sent this letter. ``limit`` takes fewer still.
+    active prospect not yet sent this letter. ``limit`` takes fewer still. With
+    ``settings``, prospects no letter can reach are set aside (``unreachable``) rather
+    than taking a slot of the cap every week.
     """
     if name not in BATCHES:
         raise InputError(f"unknown batch {name!r}; use one of: {', '.join(BATCHES)}")
@@ -51,6 +69,10 @@ def select_batch(
     used = store.cap_used(week)
     already = store.prospects_with_letter(letter)
     waiting = [p for p in store.list_prospects([ACTIVE]) if p.id not in already]
+    unreachable: list[Prospect] = []
+    if settings is not None:
+        unreachable = [p for p in waiting if delivery_channel(p, settings) is None]
+        waiting = [p for p in waiting if delivery_channel(p, settings) is not None]
     chosen = waiting if name == "all" else waiting[: max(weekly_cap - used, 0)]
     if limit is not None:
         chosen = chosen[: max(limit, 0)]
@@ -63,4 +85,5 @@ def select_batch(
         cap_used=used,
         waiting=len(waiting),
         next_wave=next_week_start(today),
+        unreachable=unreachable,
     )

@@ -41,6 +41,28 @@ def first_call_earliest(channel: str, sent_on: date, schedule: Schedule) -> date
     return sent_on + timedelta(days=days)
 
 
+def promised_calls(
+    sends: Sequence[tuple[int, str]],
+    sent_on: date,
+    schedule: Schedule,
+    calendar: BusinessCalendar,
+    load: Mapping[date, int],
+) -> dict[int, date]:
+    """The first-call day of each (prospect id, channel) sent on ``sent_on``, in order.
+
+    Each is placed under ``calls_per_day`` on top of ``load`` (the open calls already
+    scheduled), so the day a letter promises is the day its call will be due.
+    """
+    days = dict(load)
+    promised: dict[int, date] = {}
+    for prospect_id, channel in sends:
+        earliest = first_call_earliest(channel, sent_on, schedule)
+        due = place_call(calendar, earliest, days, schedule.calls_per_day)
+        days[due] = days.get(due, 0) + 1
+        promised[prospect_id] = due
+    return promised
+
+
 def first_call_reason(letter: str, channel: str, sent_on: date) -> str:
     """Why the call is on the sheet, e.g. ``marketing letter mailed 16 Nov``."""
     verb = "mailed" if channel == POST else "emailed"

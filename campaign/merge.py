@@ -22,9 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from campaign.batches import delivery_channel
 from campaign.config import Sender, Settings
 from campaign.errors import InputError, TemplateError
-from campaign.models import EMAIL, POST, Prospect
+from campaign.models import POST, Prospect
 
 if TYPE_CHECKING:
     from campaign.store import Store
@@ -261,9 +262,19 @@ def salutation(prospect: Prospect) -> str:
 _ABBREVIATED = {"mr", "ms", "mrs", "dr", "prof", "mx"}
 
 
-def _channel(prospect: Prospect, settings: Settings) -> str:
-    # The same rule as the send run: email when SMTP is set up, else the post.
-    return EMAIL if prospect.email and settings.smtp is not None else POST
+def scheduled_calls(
+    prospects: Sequence[Prospect], settings: Settings, today: date, store: Store | None = None
+) -> dict[int, date]:
+    """The call day each letter sent today promises, on top of the calls already in ``store``."""
+    from datetime import timedelta
+
+    from campaign.clock import BusinessCalendar
+    from campaign.followup import promised_calls
+
+    load = {} if store is None else store.call_load(today, today + timedelta(days=400))[0]
+    sends = [(p.id, delivery_channel(p, settings) or POST) for p in prospects]
+    calendar = BusinessCalendar(settings.country)
+    return promised_calls(sends, today, settings.schedule, calendar, load)
 
 
 def _with_blanks(values: Mapping[str, Any], blank: Any, what: Callable[[str], str]) -> dict:
@@ -407,14 +418,18 @@ def render_batch(
     settings: Settings,
     today: date,
     track: Track | None = None,
+    call_dates: Mapping[int, date] | None = None,
 ) -> list[Rendered]:
-    """Render and check every prospect's letter; nothing is written; TemplateError on a fault."""
-    from campaign.clock import BusinessCalendar
-    from campaign.followup import first_call_earliest
+    """Render and check every prospect's letter; nothing is written; TemplateError on a fault.
 
+    ``call_dates`` (prospect id -> day) are the follow-up calls each letter promises,
+    placed by ``followup.promised_calls`` on top of the calls already scheduled; without
+    them the batch's calls are placed as if none were.
+    """
     sender = settings.require_sender()
+    if call_dates is None:
+        call_dates = scheduled_calls(prospects, settings, today)
     enclosures = ("Resume",) if check_resume(settings, letter.name) else ()
-    calendar = BusinessCalendar(settings.country)
     blank = _blank_class()
     sender_lines = _sender_lines(sender)
     contact_line = " · ".join(p for p in (sender.phone, sender.email) if p)
@@ -425,8 +440,8 @@ def render_batch(
     if track is not None:
         items = track(list(items), f"Rendering {letter.name} letters")
     for position, prospect in items:
-        channel = _channel(prospect, settings)
-        call_date = calendar.on_or_after(first_call_earliest(channel, today, settings.schedule))
+        channel = delivery_channel(prospect, settings) or POST
+        call_date = call_dates[prospect.id]
         strict, plain = _context(
             prospect, sender, settings, today, call_date, channel, position, len(prospects), blank
         )
@@ -492,7 +507,8 @@ class MergeResult:
     pdf: list[Path] = field(default_factory=list)
     eml: list[Path] = field(default_factory=list)
     no_email: list[Prospect] = field(default_factory=list)
-    no_address: list[Prospect] = field(default_factory=list)  # would be printed, but can't be
+    # No postal address and no [smtp] to email them: left out of every wave.
+    unreachable: list[Prospect] = field(default_factory=list)
     pack: Any = None  # documents.printpack.PrintPack when letters would be printed
 
 
@@ -525,10 +541,15 @@ def merge_batch(
 
     sender = settings.require_sender()
     letter = load_letter(settings, letter_name)
-    chosen = select_batch(store, batch, letter.name, today, settings.schedule.weekly_cap)
-    rendered = render_batch(letter, chosen.prospects, settings, today, track)
+    chosen = select_batch(
+        store, batch, letter.name, today, settings.schedule.weekly_cap, settings=settings
+    )
+    promised = scheduled_calls(chosen.prospects, settings, today, store)
+    rendered = render_batch(letter, chosen.prospects, settings, today, track, promised)
     resume = check_resume(settings, letter.name)
-    return write_merge(rendered, settings, sender, today, formats, batch, letter.name, resume)
+    result = write_merge(rendered, settings, sender, today, formats, batch, letter.name, resume)
+    result.unreachable = chosen.unreachable
+    return result
 
 
 def write_merge(
@@ -586,10 +607,7 @@ def write_merge(
                 continue
             message = email_message(r, sender, today, attachments)
             result.eml.append(write_eml(message, folder / "email" / file_name(r, ".eml")))
-    printed = [r for r in rendered if r.channel == POST and r.prospect.has_postal_address]
-    result.no_address = [
-        r.prospect for r in rendered if r.channel == POST and not r.prospect.has_postal_address
-    ]
+    printed = [r for r in rendered if r.channel == POST]
     if printed and "pdf" in formats:
         from campaign.documents.printpack import write_print_pack
 

@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from campaign.batches import select_batch
+from campaign.batches import delivery_channel, select_batch
 from campaign.clock import iso_week, next_week_start
 from campaign.config import Settings
 from campaign.errors import DeliveryError, InputError
@@ -165,14 +165,6 @@ class _Planned:
 # -- planning ------------------------------------------------------------------------
 
 
-def _channel(prospect: Prospect, settings: Settings) -> str | None:
-    if prospect.email and settings.smtp is not None:
-        return EMAIL
-    if prospect.has_postal_address:
-        return POST
-    return None
-
-
 def _plan(
     store: Store, settings: Settings, today: date, request: SendRequest, summary: SendSummary
 ) -> list[Item]:
@@ -197,7 +189,7 @@ def _plan(
             Item(
                 prospect,
                 send.letter,
-                _channel(prospect, settings) or send.channel,
+                delivery_channel(prospect, settings) or send.channel,
                 send.id,
                 retry=True,
             )
@@ -212,14 +204,15 @@ def _plan(
     left = None if limit is None else max(limit - len(items), 0)
     if room is not None:
         left = room if left is None else min(left, room)
-    batch = select_batch(store, request.batch, request.letter, today, cap, limit=left)
+    batch = select_batch(
+        store, request.batch, request.letter, today, cap, limit=left, settings=settings
+    )
     summary.waiting = batch.waiting
     summary.next_wave = batch.next_wave
+    summary.unreachable.extend(batch.unreachable)
     for prospect in batch.prospects:
-        reach = _channel(prospect, settings)
-        if reach is None:
-            summary.unreachable.append(prospect)
-            continue
+        reach = delivery_channel(prospect, settings)
+        assert reach is not None  # select_batch set the unreachable aside
         items.append(Item(prospect, request.letter, reach))
     return items
 
@@ -239,7 +232,7 @@ def _plan_resend(
             f"this week's cap ({week}) is used up; resend send {send_id} next week, or add --no-cap"
         )
     prospect = store.get_prospect(send.prospect_id)
-    channel = _channel(prospect, settings) or send.channel
+    channel = delivery_channel(prospect, settings) or send.channel
     return [Item(prospect, send.letter, channel, send.id, retry=True)]
 
 
@@ -249,12 +242,19 @@ def _render(
     items: Sequence[Item],
     test_to: str | None = None,
     track: Track | None = None,
+    store: Store | None = None,
 ) -> list[_Planned]:
-    """Render and check every letter before anything is recorded or sent."""
+    """Render and check every letter before anything is recorded or sent.
+
+    With ``store``, the call day each letter promises is placed on top of the calls
+    already scheduled, so it is the day the call will be due.
+    """
     if not items:
         return []
     from campaign.documents.email import email_message
-    from campaign.merge import check_resume, load_letter, render_batch
+    from campaign.merge import check_resume, load_letter, render_batch, scheduled_calls
+
+    promised = scheduled_calls([i.prospect for i in items], settings, today, store)
 
     sender = settings.require_sender()
     planned: dict[int, _Planned] = {}
@@ -263,7 +263,8 @@ def _render(
         letter = load_letter(settings, name)
         resume = check_resume(settings, name)
         attachments = (resume,) if resume is not None else ()
-        rendered = render_batch(letter, [i.prospect for i in group], settings, today, track)
+        people = [i.prospect for i in group]
+        rendered = render_batch(letter, people, settings, today, track, promised)
         for item, done in zip(group, rendered, strict=True):
             message = None
             if item.channel == EMAIL:
@@ -295,7 +296,7 @@ def plan_run(store: Store, settings: Settings, today: date, request: SendRequest
         today, iso_week(today), settings.schedule.weekly_cap, request.letter, dry_run=True
     )
     items = _plan(store, settings, today, request, summary)
-    _render(settings, today, items)
+    _render(settings, today, items, store=store)
     summary.cap_used = store.cap_used(summary.week)
     summary.recovered = [
         Item(store.get_prospect(s.prospect_id), s.letter, s.channel, s.id, INTERRUPTED)
@@ -340,7 +341,7 @@ def _run(
         prospect = store.get_prospect(send.prospect_id)
         summary.recovered.append(Item(prospect, send.letter, send.channel, send.id, INTERRUPTED))
     items = _plan(store, settings, today, request, summary)
-    planned = _render(settings, today, items, track=track)
+    planned = _render(settings, today, items, track=track, store=store)
     calendar = BusinessCalendar(settings.country)
     load = CallLoad()
     emails = [p for p in planned if p.item.channel == EMAIL]

@@ -45,14 +45,11 @@ def postgres_url() -> Iterator[str]:
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-    run = (
-        lambda *a: subprocess.run(  # noqa: E731 - a local shorthand
-            _as_server_user([str(bindir / a[0]), *a[1:]]),
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-    )
+
+    def run(program: str, *args: str) -> None:
+        command = _as_server_user([str(bindir / program), *args])
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
     try:
         run("initdb", "-D", str(data), "-A", "trust", "-U", "campaign", "-E", "UTF8")
         options = f"-k {root} -c listen_addresses='' -c fsync=off"

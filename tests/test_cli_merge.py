@@ -189,5 +189,8 @@ def test_letters_without_a_postal_address_stay_out_of_the_print_pack(
     store.close()
     result = run("merge", "--to", "pdf")
     assert result.exit_code == 0, result.output
-    assert "       no postal address (not in the print pack): prospects 2\n" in result.output
+    assert (
+        "       left out: no postal address, and no [smtp] to email them: prospects 2\n"
+        in result.output
+    )
     assert "print-pack/: 1 pages of letters" in result.output

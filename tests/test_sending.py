@@ -336,10 +336,14 @@ def test_the_first_call_falls_on_the_day_the_letter_promised(
     add_prospects(store, 3)
     add_prospect(store, email="")
     summary = run(store, config)
-    # The letters say the day; more calls than calls_per_day that day, but no broken promise.
-    assert [i.due for i in summary.emailed] == [date(2026, 11, 23)] * 3
+    # Each letter names the day its call is due, and no day holds more than calls_per_day.
+    assert [i.due for i in summary.emailed] == [date(2026, 11, 23)] * 2 + [date(2026, 11, 24)]
     assert [i.due for i in summary.printed] == [date(2026, 11, 27)]  # after the post
-    assert all(b"Monday, November 23" in r.data for r in server.received)
+    promised = {r.recipients[0]: r.data for r in server.received}
+    for item in summary.emailed:
+        assert f"{item.due:%A}, {item.due:%B} {item.due.day}".encode() in promised[
+            item.prospect.email
+        ]
 
 
 def test_printed_letters_a_killed_run_claimed_go_into_the_next_pack(campaign_home: Path) -> None:

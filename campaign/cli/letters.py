@@ -64,10 +64,13 @@ def _report(result: MergeResult, home: Path) -> None:
         ids = ", ".join(str(p.id) for p in result.no_email[:10])
         more = " ..." if len(result.no_email) > 10 else ""
         click.echo(f"       no email address (printed only): prospects {ids}{more}")
-    if result.no_address:
-        ids = ", ".join(str(p.id) for p in result.no_address[:10])
-        more = " ..." if len(result.no_address) > 10 else ""
-        click.echo(f"       no postal address (not in the print pack): prospects {ids}{more}")
+    if result.unreachable:
+        ids = ", ".join(str(p.id) for p in result.unreachable[:10])
+        more = " ..." if len(result.unreachable) > 10 else ""
+        click.echo(
+            f"       left out: no postal address, and no [smtp] to email them: "
+            f"prospects {ids}{more}"
+        )
     if result.pack is not None:
         pack = result.pack
         click.echo(
