@@ -315,10 +315,13 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
     from reportlab.lib.units import inch
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"call-sheet-{today.isoformat()}.pdf"
+    from campaign.documents.files import new_file
+    from campaign.documents.fonts import register_fonts
+
+    path = new_file(out_dir, f"call-sheet-{today.isoformat()}", ".pdf")
     styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    # The letters' font: every name on the sheet prints as written (Łukasz, Ødegaard).
+    small = styles["BodyText"].clone("small", fontName=register_fonts(), fontSize=8, leading=10)
 
     def cell(text: str) -> Any:
         return Paragraph(escape(text).replace("\n", "<br/>"), small)

@@ -679,28 +679,21 @@ def write_rejects(
     output_dir: Path, source: Path, today: date, header: Sequence[str], rejects: Sequence[Reject]
 ) -> Path:
     """Write the rejected rows, unchanged plus a reason, to a new CSV; never overwrite."""
+    from campaign.documents.files import new_file
+
     reason = "reason"
     while reason in header:
         reason = f"import_{reason}"
     width = max([len(header), *(len(r.cells) for r in rejects)])
     stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-") or "list"
+    target = new_file(output_dir, f"rejects-{stem}-{today.isoformat()}", ".csv")
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        for n in range(1, 10_000):
-            name = f"rejects-{stem}-{today.isoformat()}{'' if n == 1 else f'-{n}'}.csv"
-            target = output_dir / name
-            try:
-                # "x": exclusive creation, so an earlier rejects file is never overwritten.
-                handle = target.open("x", encoding="utf-8-sig", newline="")
-            except FileExistsError:
-                continue
-            with handle:
-                writer = csv.writer(handle)
-                writer.writerow([*header, *[""] * (width - len(header)), reason])
-                for reject in rejects:
-                    cells = reject.cells + [""] * (width - len(reject.cells))
-                    writer.writerow([*cells, f"row {reject.row}: {reject.reason}"])
-            return target
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*header, *[""] * (width - len(header)), reason])
+            for reject in rejects:
+                cells = reject.cells + [""] * (width - len(reject.cells))
+                writer.writerow([*cells, f"row {reject.row}: {reject.reason}"])
     except OSError as exc:
         raise InputError(f"{output_dir}: can't write the rejects file: {exc}") from None
-    raise InputError(f"{output_dir}: too many rejects files for {source.name} today")
+    return target

@@ -124,19 +124,6 @@ def _environment(autoescape: bool = False) -> Any:
     )
 
 
-def strict_environment(autoescape: bool = False) -> Any:
-    """A strict Jinja2 environment (StrictUndefined) for other text or Word templates."""
-    from jinja2 import Environment, StrictUndefined
-
-    return Environment(
-        undefined=StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _blank_class() -> Any:
     from jinja2 import StrictUndefined
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,6 @@ if TYPE_CHECKING:
 
 # A folded A2 note card (5.5 x 4.25 in), in points.
 CARD_SIZE = (5.5 * 72, 4.25 * 72)
-FONT_NAME = "CampaignNoteSerif"
 
 
 @dataclass(frozen=True)
@@ -50,39 +48,6 @@ def open_note_cards(store: Store, until: date | None) -> list[NoteCard]:
     return cards
 
 
-def font_path() -> Path | None:
-    """DejaVu Serif as shipped by matplotlib (wide coverage), found without importing it."""
-    spec = importlib.util.find_spec("matplotlib")
-    for root in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(root) / "mpl-data" / "fonts" / "ttf" / "DejaVuSerif.ttf"
-        if path.is_file():
-            return path
-    return None
-
-
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
-        return FONT_NAME
-    path = font_path()
-    if path is None:
-        return "Times-Roman"  # Latin-1 only, but better than no cards
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path)))
-    return FONT_NAME
-
-
-def free_path(folder: Path, stem: str) -> Path:
-    """``folder/stem.pdf``, or ``stem-2.pdf``... : an earlier run's cards are never overwritten."""
-    path = folder / f"{stem}.pdf"
-    n = 2
-    while path.exists():
-        path = folder / f"{stem}-{n}.pdf"
-        n += 1
-    return path
-
-
 def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -> Path:
     """One card per note (a long note runs onto the next card); returns the PDF's path."""
     from xml.sax.saxutils import escape
@@ -90,7 +55,10 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-    font = _font()
+    from campaign.documents.files import new_file
+    from campaign.documents.fonts import register_fonts
+
+    font = register_fonts()
     header = ParagraphStyle("header", fontName=font, fontSize=7.5, leading=9, textColor="#666666")
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=14)
     story: list[object] = []
@@ -107,9 +75,8 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
         for paragraph in card.text.strip().split("\n"):
             story.append(Paragraph(escape(paragraph) or "&nbsp;", body))
     folder = output_dir / "notes"
+    path = new_file(folder, f"note-cards-{today.isoformat()}", ".pdf")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = free_path(folder, f"note-cards-{today.isoformat()}")
         doc = SimpleDocTemplate(
             str(path),
             pagesize=CARD_SIZE,

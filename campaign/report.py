@@ -635,29 +635,17 @@ def _funnel_stages(f: Funnel) -> list[tuple[str, int]]:
 
 def report_path(output_dir: Path, today: date) -> Path:
     """``output/report-DATE.html``, or ``-2``, ``-3`` ... so no earlier run is overwritten."""
-    base = f"report-{today.isoformat()}"
-    path = output_dir / f"{base}.html"
-    n = 2
-    while path.exists():
-        path = output_dir / f"{base}-{n}.html"
-        n += 1
-    return path
+    from campaign.documents.files import new_file
+
+    return new_file(output_dir, f"report-{today.isoformat()}", ".html")
 
 
 def write_report(store: Store, settings: Settings, today: date) -> Path:
     """Build, render and write the report under output/; returns its path."""
     html = render_report(build_report(store, settings, today))
-    out = settings.output_dir
+    path = report_path(settings.output_dir, today)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        while True:
-            path = report_path(out, today)
-            try:
-                # "x" refuses to overwrite: a report written in the same instant keeps its name.
-                with path.open("x", encoding="utf-8") as handle:
-                    handle.write(html)
-                return path
-            except FileExistsError:
-                continue
+        path.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise CampaignError(f"{out}: can't write the report: {exc}") from None
+        raise CampaignError(f"{path}: can't write the report: {exc}") from None
+    return path

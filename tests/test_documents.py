@@ -319,3 +319,18 @@ def test_run_folders_are_never_reused(tmp_path: Path) -> None:
 
 def test_settings_type_is_used(campaign_home: Path) -> None:
     assert isinstance(make_settings(campaign_home), Settings)
+
+
+def test_new_file_never_reuses_a_name(tmp_path: Path) -> None:
+    from campaign.documents.files import new_file
+
+    first = new_file(tmp_path / "out", "report-2026-11-16", ".html")
+    first.write_text("first", encoding="utf-8")
+    second = new_file(tmp_path / "out", "report-2026-11-16", ".html")
+    third = new_file(tmp_path / "out", "report-2026-11-16", ".html")
+    assert [first.name, second.name, third.name] == [
+        "report-2026-11-16.html",
+        "report-2026-11-16-2.html",
+        "report-2026-11-16-3.html",
+    ]
+    assert first.read_text(encoding="utf-8") == "first"

@@ -29,6 +29,23 @@ def slug(text: str, limit: int = SLUG_LIMIT) -> str:
     return cleaned[:limit].rstrip("-") or "x"
 
 
+def new_file(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem.suffix``, else ``stem-2.suffix``, ...: created empty and exclusively,
+    so no earlier run's file is ever overwritten, even by two runs at once."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(1, 10_000):
+            path = folder / f"{stem}{'' if number == 1 else f'-{number}'}{suffix}"
+            try:
+                path.touch(exist_ok=False)
+            except FileExistsError:
+                continue
+            return path
+    except OSError as exc:
+        raise InputError(f"{folder}: can't write {stem}{suffix}: {exc}") from None
+    raise InputError(f"{folder}: too many {stem}{suffix} files; clear some out")
+
+
 def file_name(rendered: Rendered, suffix: str) -> str:
     """``003-acme-corp-p12.pdf``: running number, company slug and prospect id.
 

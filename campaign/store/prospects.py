@@ -83,7 +83,7 @@ class ProspectQueries(StoreBase):
         """How many prospects there are in each status."""
         query = select(prospects.c.status, func.count()).group_by(prospects.c.status)
         with self.read() as conn:
-            counts: dict[str, int] = {status: n for status, n in conn.execute(query)}
+            counts: dict[str, int] = dict(conn.execute(query).all())
         counts.setdefault(ACTIVE, 0)
         return counts
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, exists, func, select
+from sqlalchemy import Connection, Row, func, select
 from sqlalchemy.exc import IntegrityError
 
 from campaign.clock import BusinessCalendar
@@ -29,15 +29,14 @@ from campaign.models import (
     CLAIMED,
     DEFERRED,
     FAILED,
-    OPEN,
     SENT,
     TRANSMITTING,
     UNKNOWN,
     Send,
 )
 from campaign.store.base import StoreBase
-from campaign.store.schema import locks, sends, tasks
-from campaign.store.tasks import CALL, insert_task, open_call_load
+from campaign.store.schema import locks, sends
+from campaign.store.tasks import CALL, insert_task, open_call_load, open_call_row
 
 _SEND_FIELDS = {f.name for f in dataclasses.fields(Send)}
 
@@ -349,16 +348,7 @@ class SendQueries(StoreBase):
             raise LedgerConflict(f"send {send_id} is {state}; it can't be marked sent")
         conn.execute(sends.update().where(sends.c.id == send_id).values(**values))
         sent_on: date = values["sent_on"]
-        has_open_call = conn.scalar(
-            select(
-                exists().where(
-                    tasks.c.prospect_id == row.prospect_id,
-                    tasks.c.kind == CALL,
-                    tasks.c.state == OPEN,
-                )
-            )
-        )
-        if has_open_call:
+        if open_call_row(conn, row.prospect_id) is not None:
             return FollowUp(send_id, row.prospect_id, None)  # one open follow-up per prospect
         earliest = first_call_earliest(row.channel, sent_on, schedule)
         if cache is None:

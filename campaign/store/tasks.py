@@ -76,6 +76,20 @@ def insert_task(
     return int(key[0])
 
 
+def open_call_row(conn: Connection, prospect_id: int) -> Row[Any] | None:
+    """The prospect's open follow-up call inside the caller's transaction (at most one)."""
+    query = (
+        select(tasks)
+        .where(
+            tasks.c.prospect_id == prospect_id,
+            tasks.c.kind.in_(CALL_KINDS),
+            tasks.c.state == OPEN,
+        )
+        .order_by(tasks.c.id)
+    )
+    return conn.execute(query).first()
+
+
 def open_call_load(conn: Connection, start: date, end: date) -> dict[date, int]:
     """How many open calls fall on each day from ``start`` to ``end`` inclusive."""
     query = (
@@ -181,15 +195,7 @@ class TaskQueries(StoreBase):
     def open_call(self, prospect_id: int) -> Task | None:
         """The prospect's open follow-up call, if any (there is at most one)."""
         with self.read() as conn:
-            row = conn.execute(
-                select(tasks)
-                .where(
-                    tasks.c.prospect_id == prospect_id,
-                    tasks.c.kind.in_(CALL_KINDS),
-                    tasks.c.state == OPEN,
-                )
-                .order_by(tasks.c.id)
-            ).first()
+            row = open_call_row(conn, prospect_id)
             return None if row is None else _task(row)
 
     def call_sheet(self, until: date | None) -> list[SheetRow]:
@@ -253,15 +259,7 @@ class TaskQueries(StoreBase):
                 is None
             ):
                 raise NotFound(f"no prospect with id {prospect_id}")
-            open_row = conn.execute(
-                select(tasks)
-                .where(
-                    tasks.c.prospect_id == prospect_id,
-                    tasks.c.kind.in_(CALL_KINDS),
-                    tasks.c.state == OPEN,
-                )
-                .order_by(tasks.c.id)
-            ).first()
+            open_row = open_call_row(conn, prospect_id)
             task_id = open_row.id if open_row is not None else None
             call_id = conn.execute(
                 calls.insert().values(
