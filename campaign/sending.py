@@ -531,6 +531,8 @@ def waiting_retries(store: Store) -> list[Send]:
 def describe(items: Iterable[Item]) -> Iterator[str]:
     """One line per item: id, company, contact, address."""
     for item in items:
-        where = item.prospect.email if item.channel == EMAIL else item.prospect.city
+        p = item.prospect
+        place = ", ".join(x for x in (p.city, p.region) if x)
+        where = f" <{p.email}>" if item.channel == EMAIL else f", by post to {place}"
         ref = f"#{item.send_id} " if item.send_id is not None else ""
-        yield f"{ref}{item.prospect.company} - {item.prospect.contact} <{where}>"
+        yield f"{ref}{p.company} - {p.contact}{where}"

@@ -59,7 +59,7 @@ def test_a_weekly_run_emails_prints_and_says_what_is_next(
         "  #1 Company 1 Inc. - Ms. Alex Person1 <alex1@company1.example>",
         "  #2 Company 2 Inc. - Ms. Alex Person2 <alex2@company2.example>",
         "Printed:",
-        "  #3 Paper Co - Ms. Alex Person3 <Springfield>",
+        "  #3 Paper Co - Ms. Alex Person3, by post to Springfield, IL",
         f"Print pack: {pack} (letters.pdf, envelopes.pdf, labels.pdf, manifest.csv)",
         "Next calls: 3 first follow-up calls due Mon 23 Nov to Fri 27 Nov 2026; "
         "see `campaign calls --due all`.",
