@@ -25,7 +25,6 @@ from campaign.models import CLOSED, DECLINED, EMAIL, HIRED, POST, CallRecord
 from campaign.store.schema import tasks
 from tests.callfactory import calendar, send_letters
 from tests.factories import add_prospects, store_at
-from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 US = calendar("US")
 FRI = date(2026, 11, 27)
@@ -157,7 +156,7 @@ def test_phone_with_an_extension_is_kept_whole():
 
 
 @pytest.mark.slow
-def test_the_follow_up_on_postgres(postgres_url):  # noqa: F811
+def test_the_follow_up_on_postgres(postgres_url):
     from sqlalchemy import create_engine, text
 
     from campaign.store import open_store

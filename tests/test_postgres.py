@@ -10,13 +10,12 @@ from campaign.errors import StoreError
 from campaign.store import open_store
 from campaign.store.schema import metadata, sends
 from tests.factories import TODAY, add_prospect
-from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def pg_store(postgres_url: str):  # noqa: F811
+def pg_store(postgres_url: str):
     engine = create_engine(postgres_url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -26,7 +25,7 @@ def pg_store(postgres_url: str):  # noqa: F811
     store.close()
 
 
-def test_blank_postgres_migrates_to_the_schema(pg_store, postgres_url: str) -> None:  # noqa: F811
+def test_blank_postgres_migrates_to_the_schema(pg_store, postgres_url: str) -> None:
     inspector = inspect(create_engine(postgres_url))
     for table in metadata.sorted_tables:
         columns = {c["name"] for c in inspector.get_columns(table.name)}

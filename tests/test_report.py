@@ -23,7 +23,6 @@ from campaign.report import (
 from campaign.store import Store
 from tests.factories import add_prospect, store_at
 from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
-from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 CONVERSATIONS = {"reached", "meeting", "declined", "hired"}
 

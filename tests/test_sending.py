@@ -341,9 +341,9 @@ def test_the_first_call_falls_on_the_day_the_letter_promised(
     assert [i.due for i in summary.printed] == [date(2026, 11, 27)]  # after the post
     promised = {r.recipients[0]: r.data for r in server.received}
     for item in summary.emailed:
-        assert f"{item.due:%A}, {item.due:%B} {item.due.day}".encode() in promised[
-            item.prospect.email
-        ]
+        assert (
+            f"{item.due:%A}, {item.due:%B} {item.due.day}".encode() in promised[item.prospect.email]
+        )
 
 
 def test_printed_letters_a_killed_run_claimed_go_into_the_next_pack(campaign_home: Path) -> None:

@@ -17,7 +17,6 @@ from campaign.sending import pid_alive
 from campaign.store import Store
 from campaign.store.sends import CallLoad, Claim, LedgerConflict
 from tests.factories import TODAY, add_prospects, store_at
-from tests.postgres import postgres_url  # noqa: F401 - the fixture
 
 WEEK = "2026-W47"
 NOW = datetime(2026, 11, 16, 9, 30)  # noqa: DTZ001 - the lock records naive local time
@@ -217,7 +216,7 @@ def test_a_lock_from_another_host_needs_unlock(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_ledger_and_the_lock_on_postgres(postgres_url: str, calendar: BusinessCalendar) -> None:  # noqa: F811
+def test_the_ledger_and_the_lock_on_postgres(postgres_url: str, calendar: BusinessCalendar) -> None:
     from sqlalchemy import create_engine, text
 
     from campaign.store import open_store
