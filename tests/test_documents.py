@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from campaign.config import Settings
-from campaign.documents.docx import write_docx
+from campaign.documents.docx import DocxWriter, write_docx
 from campaign.documents.email import email_message, message_id, write_eml
 from campaign.documents.files import file_name, new_run_folder, slug
 from campaign.documents.pdf import write_letter_pdf
@@ -97,6 +97,57 @@ def test_docx_is_a_block_format_letter_with_data_as_written(
     assert paragraphs[-2:] == ["Sincerely,", "Pat Example"]
     bold = [run.text for p in Document(str(path)).paragraphs for run in p.runs if run.bold]
     assert "Freight." in bold
+
+
+def test_docx_page_and_type_are_a_typists(campaign_home: Path, tmp_path: Path) -> None:
+    """US Letter, one-inch margins, Georgia 11 pt down to the document defaults."""
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
+
+    document = Document(str(write_docx(rendered(campaign_home)[0], tmp_path / "a.docx")))
+    section = document.sections[0]
+    assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
+    margins = (section.top_margin, section.bottom_margin, section.left_margin)
+    assert margins == (Inches(1),) * 3 and section.right_margin == Inches(1)
+    normal = document.styles["Normal"]
+    assert (normal.font.name, normal.font.size) == ("Georgia", Pt(11))
+    assert normal.paragraph_format.widow_control is True
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    fonts = defaults.find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Georgia"
+    assert fonts.get(qn("w:asciiTheme")) is None  # a theme font would win over Georgia
+    table = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    ).blob
+    assert b'w:name="Georgia"><w:panose1' in table and b'<w:family w:val="roman"/>' in table
+
+
+def test_docx_holds_one_page_and_nothing_stray(campaign_home: Path, tmp_path: Path) -> None:
+    for r in rendered(campaign_home, "marketing") + rendered(campaign_home, "cover"):
+        document = Document(str(write_docx(r, tmp_path / "a.docx")))
+        paragraphs = document.paragraphs
+        assert all(p.text.strip() for p in paragraphs)  # no empty paragraph as a spacer
+        # 6.5 in of 11 pt Georgia holds ~80 characters a line, 9 in holds ~46 lines at 1.1.
+        lines = sum(-(-len(line) // 80) for p in paragraphs for line in p.text.split("\n"))
+        space = sum(p.paragraph_format.space_after.pt for p in paragraphs) / 14
+        assert lines + space < 46, (r.prospect.company, lines, space)
+        closing = next(p for p in paragraphs if p.text == "Sincerely,")
+        assert closing.paragraph_format.keep_with_next  # never signed on a page of its own
+
+
+def test_docx_properties_are_the_senders(campaign_home: Path, tmp_path: Path) -> None:
+    """File > Properties names the sender and the letter, not python-docx's 2013 template."""
+    import zipfile
+
+    writer = DocxWriter()  # one writer for the batch: each letter gets its own properties
+    for index, r in enumerate(rendered(campaign_home)):
+        path = writer.write(r, tmp_path / f"{index}.docx")
+        properties = Document(str(path)).core_properties
+        assert (properties.author, properties.title) == ("Pat Example", r.subject)
+        assert properties.created is not None and properties.created.year >= 2025
+        with zipfile.ZipFile(path) as package:
+            assert not any("thumbnail" in name for name in package.namelist())
+            assert not any(b"python-docx" in package.read(name) for name in package.namelist())
 
 
 def test_docx_from_a_user_docxtpl_template(campaign_home: Path, tmp_path: Path) -> None:

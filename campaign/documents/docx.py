@@ -7,6 +7,7 @@ so ``&``, ``<``, ``>`` and quotes come out exactly as in the data.
 from __future__ import annotations
 
 import zipfile
+from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -17,31 +18,68 @@ from campaign.errors import TemplateError
 if TYPE_CHECKING:
     from campaign.merge import Rendered
 
-FONT = "Georgia"  # on every Word and LibreOffice install; close to the PDF's serif
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FONT = "Georgia"  # on every Word install; LibreOffice falls back to a serif (DejaVu Serif)
+# The font table tells Word what Georgia is, so a machine without it substitutes a serif.
+_FONT_ENTRY = (
+    f'<w:font xmlns:w="{W_NS}" w:name="{FONT}"><w:panose1 w:val="02040502050405020303"/>'
+    '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/>'
+    '<w:sig w:usb0="00000287" w:usb1="00000000" w:usb2="00000000" w:usb3="00000000"'
+    ' w:csb0="0000009F" w:csb1="00000000"/></w:font>'
+)
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+FONT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 
 
 @cache
 def _blank_document() -> bytes:
-    """The default letter's empty document, styled once and copied for each letter."""
+    """The default letter's empty document, styled once and copied for each letter.
+
+    One-inch margins on US Letter, Georgia 11 pt everywhere (the document defaults too,
+    not only the Normal style), widow control, and nothing left over from python-docx's
+    own template: no blank-page thumbnail, no "python-docx" author or comment.
+    """
     from docx import Document
+    from docx.oxml.ns import qn
     from docx.shared import Inches, Pt
+    from lxml import etree
 
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Inches(8.5), Inches(11)
     section.left_margin = section.right_margin = Inches(1)
-    section.top_margin, section.bottom_margin = Inches(0.9), Inches(1)
-    normal = document.styles["Normal"]
+    section.top_margin = section.bottom_margin = Inches(1)
+    styles = document.styles
+    fonts = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = fonts.find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme"):  # a theme font beats w:ascii
+        fonts.attrib.pop(qn(theme), None)
+    for script in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(script), FONT)
+    normal = styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(11)
     fmt = normal.paragraph_format
     fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.1
+    fmt.widow_control = True
+    font_table = document.part.part_related_by(FONT_TABLE)
+    table = etree.fromstring(font_table.blob)
+    table.append(etree.fromstring(_FONT_ENTRY))
+    font_table._blob = etree.tostring(
+        table, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == THUMBNAIL:  # python-docx's picture of an empty page
+            del package.rels[rid]
+    properties = document.core_properties
+    properties.author = properties.comments = properties.last_modified_by = ""
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _block(document: Any, lines: tuple[str, ...], after: float, first_bold: bool = False) -> None:
+def _block(document: Any, lines: tuple[str, ...], after: float, first_bold: bool = False) -> Any:
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()
@@ -53,6 +91,7 @@ def _block(document: Any, lines: tuple[str, ...], after: float, first_bold: bool
         if index < len(lines) - 1:
             run.add_break()
     paragraph.paragraph_format.space_after = Pt(after)
+    return paragraph
 
 
 def default_docx(rendered: Rendered, document: Any = None) -> Any:
@@ -67,10 +106,14 @@ def default_docx(rendered: Rendered, document: Any = None) -> Any:
 
     if document is None:
         document = Document(BytesIO(_blank_document()))
-    body = document.element.body
-    for child in list(body):
+    element = document.element.body
+    for child in list(element):
         if child.tag != qn("w:sectPr"):
-            body.remove(child)
+            element.remove(child)
+    properties = document.core_properties  # File > Properties: the sender's, dated today
+    properties.author = properties.last_modified_by = rendered.sender_lines[0]
+    properties.title = rendered.subject
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
     _block(document, rendered.sender_lines, 22, first_bold=True)
     _block(document, (rendered.date_line,), 22)
     _block(document, rendered.recipient_lines, 11)
@@ -87,7 +130,8 @@ def default_docx(rendered: Rendered, document: Any = None) -> Any:
     for run in closing:
         made = last.add_run(run.text)
         made.bold, made.italic = run.bold or None, run.italic or None
-    _block(document, rendered.signature, 11 if rendered.enclosures else 0)
+    signature = _block(document, rendered.signature, 11 if rendered.enclosures else 0)
+    signature.paragraph_format.keep_with_next = bool(rendered.enclosures)
     if rendered.enclosures:
         label = "Enclosure" if len(rendered.enclosures) == 1 else "Enclosures"
         _block(document, (f"{label}: {', '.join(rendered.enclosures)}",), 0)
@@ -131,14 +175,14 @@ def templated_docx(rendered: Rendered, template: Path) -> Any:
 
 @cache
 def _package_without_body() -> bytes:
-    """The blank package, compressed once, less ``word/document.xml``."""
+    """The blank package, compressed once, less the parts each letter writes itself."""
     out = BytesIO()
     with (
         zipfile.ZipFile(BytesIO(_blank_document())) as blank,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package,
     ):
         for name in blank.namelist():
-            if name != DOCUMENT_PART:
+            if name not in (DOCUMENT_PART, CORE_PART):
                 package.writestr(name, blank.read(name))
     return out.getvalue()
 
@@ -146,12 +190,13 @@ def _package_without_body() -> bytes:
 class DocxWriter:
     """Writes many default-layout letters fast: one parsed document, re-filled per letter.
 
-    Only ``word/document.xml`` differs between letters (paragraphs and runs, no new
-    relationships), so the other parts of the package are written once, compressed.
+    Only ``word/document.xml`` and ``docProps/core.xml`` differ between letters (paragraphs,
+    runs and properties; no new relationships), so the other parts are compressed once.
     """
 
     def __init__(self) -> None:
         self._document: Any = None
+        self._core: Any = None
 
     def write(self, rendered: Rendered, path: Path) -> Path:
         """Write one letter as .docx (the user's template when there is one); returns the path."""
@@ -168,10 +213,18 @@ class DocxWriter:
         path.write_bytes(_package_without_body())
         with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
             package.writestr(DOCUMENT_PART, xml)
+            package.writestr(CORE_PART, self._core_part().blob)
         return path
+
+    def _core_part(self) -> Any:
+        if self._core is None:
+            package = self._document.part.package
+            self._core = next(p for p in package.iter_parts() if p.partname == f"/{CORE_PART}")
+        return self._core
 
 
 DOCUMENT_PART = "word/document.xml"
+CORE_PART = "docProps/core.xml"
 
 
 def write_docx(rendered: Rendered, path: Path) -> Path:
