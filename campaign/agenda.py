@@ -146,11 +146,15 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
     )
 
 
+def referral_news(store: Store, contact_id: int) -> list[str]:
+    """What became of each referral a contact gave: ``Acme (interview)``, ``Eli (contact)``."""
+    given, people = store.referrals(contact_id)
+    return [f"{p.company} ({p.status})" for p in given] + [f"{c.name} (contact)" for c in people]
+
+
 def _with_referrals(store: Store, contact_id: int, reason: str) -> str:
     """A catch-up call tells the contact what became of every referral they gave."""
-    given, people = store.referrals(contact_id)
-    news = [f"{p.company} ({p.status})" for p in given]
-    news += [f"{c.name} (contact)" for c in people]
+    news = referral_news(store, contact_id)
     return f"{reason}; referrals: {', '.join(news)}" if news else reason
 
 

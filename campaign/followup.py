@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from campaign.clock import BusinessCalendar
 from campaign.config import Schedule, Settings
@@ -22,7 +22,9 @@ from campaign.models import (
 )
 
 if TYPE_CHECKING:
+    from campaign.models import Prospect
     from campaign.store import Store
+    from campaign.store.meetings import Referred
 
 
 def place_call(
@@ -243,6 +245,81 @@ class Logged:
     call: CallRecord
     step: NextStep
     task: Task | None  # the follow-up call now open, if any
+    referred: Referred | None = None  # what --referred wrote, if given
+
+
+# -- referrals heard on a call ------------------------------------------------------------
+
+REFERRAL_OUTCOMES = (REACHED, MEETING)  # the hiring authority spoke to you and gave a name
+REFERRAL_PRIORITY = 1  # a referral is the warmest lead: it goes in the next wave
+
+
+@dataclass(frozen=True)
+class ReferralPlan:
+    """What to write for ``--referred``: the contact who gave it and the prospects given."""
+
+    referrer: dict[str, Any]  # the networking contact's fields (the hiring authority)
+    prospects: list[dict[str, Any]]  # records as import makes them, without a way to reach
+    first_call: date  # the new contact's first catch-up call, before the daily cap
+    reason: str
+    source: str  # the new prospects' source_file
+
+
+def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[str, str]]:
+    """Each ``--referred "Name, Company"`` as (name, company); InputError if misused."""
+    if referred and outcome not in REFERRAL_OUTCOMES:
+        raise InputError(
+            "--referred goes with --outcome reached or meeting "
+            "(the person you spoke to gave you a name)"
+        )
+    pairs = []
+    for text in referred:
+        name, comma, company = text.partition(",")
+        name, company = " ".join(name.split()), " ".join(company.split())
+        if not (comma and name and company):
+            raise InputError(f'--referred {text!r}: write it as "Name, Company"')
+        pairs.append((name, company))
+    return pairs
+
+
+def plan_referral(
+    prospect: Prospect, pairs: Sequence[tuple[str, str]], settings: Settings, today: date
+) -> ReferralPlan:
+    """The hiring authority of ``prospect`` referred you to each (name, company)."""
+    from campaign.intake import parse_name
+    from campaign.store.prospects import person_key
+
+    records = []
+    for name, company in pairs:
+        parts = parse_name(name)
+        records.append(
+            {
+                "company": company,
+                "contact": name,
+                **parts,
+                "priority": REFERRAL_PRIORITY,
+                "identity": person_key(company, name, parts["first_name"], parts["last_name"]),
+            }
+        )
+    referrer = {
+        "name": prospect.contact,
+        "company": prospect.company,
+        "phone": prospect.phone,
+        "email": prospect.email,
+        "prospect_id": prospect.id,
+        "honorific": prospect.honorific,
+        "first_name": prospect.first_name,
+        "last_name": prospect.last_name,
+        "title": prospect.title,
+        "notes": f"hiring authority at {prospect.company}; gave a referral on {_day(today)}",
+    }
+    return ReferralPlan(
+        referrer,
+        records,
+        today + timedelta(days=settings.schedule.contact_every_days),
+        "catch-up: news of the search and of any referral",
+        f"referred on a call to prospect {prospect.id}",
+    )
 
 
 def log_call(
@@ -255,8 +332,15 @@ def log_call(
     note: str = "",
     gatekeeper: str = "",
     callback: date | None = None,
+    referred: Sequence[str] = (),
 ) -> Logged:
-    """Record a call's outcome and schedule what follows, in one transaction."""
+    """Record a call's outcome and schedule what follows, in one transaction.
+
+    Each ``referred`` ("Name, Company") becomes a priority-1 prospect (or links a known
+    one) referred by the hiring authority, who becomes a networking contact; in the
+    same transaction as the call.
+    """
+    pairs = check_referred(outcome, referred)
     prospect = store.get_prospect(prospect_id)
     if prospect.status in (DECLINED, HIRED, CLOSED):
         raise InputError(
@@ -291,7 +375,8 @@ def log_call(
     def place(earliest: date, load: Mapping[date, int]) -> date:
         return place_call(calendar, earliest, load, per_day)
 
-    call, nxt = store.record_call(
+    referral = plan_referral(prospect, pairs, settings, today) if pairs else None
+    call, nxt, done = store.record_call(
         prospect_id,
         today,
         attempt=attempt,
@@ -301,8 +386,9 @@ def log_call(
         callback=callback,
         step=step,
         place=place,
+        referral=referral,
     )
-    return Logged(call, step, nxt)
+    return Logged(call, step, nxt, done)
 
 
 def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> Task:

@@ -618,6 +618,7 @@ def import_file(
     mapping: Iterable[str] = (),
     region: str = "US",
     track: Callable[[Sequence[Any]], Iterable[Any]] = identity_track,
+    referred_by: int | None = None,
 ) -> ImportReport:
     """Import the prospect list at ``path``: new prospects added, known ones updated.
 
@@ -625,7 +626,8 @@ def import_file(
     column, to a new rejects CSV under ``output_dir``; the rest go into the store in one
     transaction. A file that can't be read or lacks a required column raises
     InputError before anything changes: ``store`` may be a function that opens it,
-    so a bad file does not even create the database.
+    so a bad file does not even create the database. ``referred_by`` (a contact id)
+    marks the prospects new in this import as that contact's referrals.
     """
     wanted = parse_mapping(mapping)
     table = read_table(path, sheet)
@@ -664,7 +666,7 @@ def import_file(
         report.rejects_file = write_rejects(output_dir, path, today, table.header, report.rejects)
     try:
         opened = store() if callable(store) else store
-        result = opened.upsert_prospects(records, report.source, today)
+        result = opened.upsert_prospects(records, report.source, today, referred_by)
     except BaseException:
         if report.rejects_file is not None:
             report.rejects_file.unlink(missing_ok=True)

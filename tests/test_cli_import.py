@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -204,3 +205,53 @@ def test_a_relative_path_falls_back_to_the_campaign_folder(run, campaign_home: P
     result = run("import", "lists/mine.csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("lists/mine.csv: 1 new,")
+
+
+def test_referred_by_marks_only_the_new_prospects_as_the_contacts_referrals(
+    run, campaign_home: Path, tmp_path: Path
+) -> None:
+    write(tmp_path / "mine.csv", "Acme,Ada Okafor,,ada@acme.example,,,,,,,\n")
+    assert run("import", "mine.csv").exit_code == 0
+    assert run("contact", "add", "Dana Lee").exit_code == 0
+    write(
+        tmp_path / "from-dana.csv",
+        "Acme,Ada Okafor,,ada@acme.example,,,,,,,\nBeta,Bo Li,,bo@beta.example,,,,,,,\n",
+    )
+    result = run("import", "from-dana.csv", "--referred-by", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "1 new prospect recorded as referred by contact 1 (Dana Lee).",
+        "Next: `campaign prospects --batch top20` shows this week's wave.",
+    ]
+    store = store_at(campaign_home)
+    assert [(p.company, p.referred_by) for p in store.list_prospects()] == [
+        ("Acme", None),
+        ("Beta", 1),
+    ]
+    store.close()
+    (dana,) = json.loads(run("contact", "list", "--format", "json").stdout)
+    assert dana["referrals"] == ["Beta (active)"]
+    agenda = run("agenda", "--due", "all", "--format", "json")
+    (catch_up,) = [i for i in json.loads(agenda.stdout) if i["contact_id"] == 1]
+    assert catch_up["reason"] == (
+        "catch-up: news of the search and of any referral; referrals: Beta (active)"
+    )
+    again = run("import", "from-dana.csv", "--referred-by", "1")
+    assert "0 new, 0 updated, 2 unchanged" in again.stdout
+    assert "recorded as referred" not in again.stdout
+
+
+def test_referred_by_an_unknown_contact_exits_1_and_imports_nothing(
+    run, campaign_home: Path, tmp_path: Path
+) -> None:
+    write(tmp_path / "l.csv", "Acme,Ada Okafor,,ada@acme.example,,,,,,,\nBeta,,,,,,,,,,\n")
+    result = run("import", "l.csv", "--referred-by", "9")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: --referred-by 9: no contact with that id (see `campaign contact list`); "
+        "nothing imported\n"
+    )
+    store = store_at(campaign_home)
+    assert store.list_prospects() == []
+    store.close()
+    assert not list((campaign_home / "output").glob("rejects-*"))

@@ -249,3 +249,109 @@ def test_without_a_sender_the_talking_points_leave_room_for_your_name(run, campa
     assert call["talking_points"][0] == (
         "Hello Ms. Person1, this is (your name); I mailed you a letter on 16 Nov."
     )
+
+
+def test_referred_on_a_reached_call_adds_a_priority_one_prospect_and_a_networking_contact(
+    run, store, campaign_home
+):
+    result = run(
+        "log", "1", "--outcome", "reached", "--referred", "Ms. Jane Roe,  Beta Corp",
+        env=on("2026-11-27"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[3:] == [
+        "Ms. Alex Person1 is now networking contact 1: "
+        "their catch-up calls tell them what became of the referral.",
+        "Referral: new prospect 4, Ms. Jane Roe at Beta Corp (priority 1), referred by contact 1.",
+        "Next: add their address or email to your list and `campaign import` it.",
+    ]
+    jane = store.get_prospect(4)
+    assert (jane.company, jane.contact, jane.honorific, jane.first_name, jane.last_name) == (
+        "Beta Corp", "Ms. Jane Roe", "Ms.", "Jane", "Roe",
+    )  # fmt: skip
+    assert (jane.priority, jane.status, jane.referred_by, jane.email) == (1, "active", 1, "")
+    assert [c.outcome for c in store.call_history(1)] == ["reached"]
+    listed = json.loads(run("contact", "list", "--format", "json").output)
+    assert [(c["id"], c["name"], c["kind"], c["company"], c["prospect_id"]) for c in listed] == [
+        (1, "Ms. Alex Person1", "network", "Company 1 Inc.", 1)
+    ]
+    assert listed[0]["email"] == "alex1@company1.example"
+    assert listed[0]["referrals"] == ["Beta Corp (active)"]
+    agenda = run("agenda", "--due", "all", "--format", "json", env=on("2026-11-27"))
+    catch_up = next(i for i in json.loads(agenda.output) if i["contact_id"] == 1)
+    assert catch_up["due"] == "2027-01-08"  # 27 Nov + 42 days
+    assert catch_up["reason"] == (
+        "catch-up: news of the search and of any referral; referrals: Beta Corp (active)"
+    )
+    # Not reachable yet: the send run sets Jane aside until the list gives an address.
+    dry = run("send", "--dry-run", env=on("2026-11-30"))
+    assert "  Beta Corp - Ms. Jane Roe (prospect 4)\n" in dry.output
+    # The list row with her address is the same person: it completes prospect 4.
+    (campaign_home / "more.csv").write_text(
+        "Company,Hiring Manager,Address,City,State,Zip\n"
+        "Beta Corp,Jane Roe,5 Oak Ave,Boston,MA,02110\n",
+        encoding="utf-8",
+    )
+    imported = run("import", "more.csv", env=on("2026-11-30"))
+    assert "more.csv: 0 new, 1 updated, 0 unchanged" in imported.output
+    jane = store.get_prospect(4)
+    assert (jane.city, jane.priority, jane.referred_by) == ("Boston", 1, 1)
+
+
+def test_referred_links_a_known_prospect_and_the_same_contact_gives_again(run, store):
+    first = run(
+        "log", "1", "--outcome", "reached", "--referred", "alex PERSON2, company 2 inc.",
+        env=on("2026-11-27"),
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[-1] == (
+        "Referral: Ms. Alex Person2 at Company 2 Inc. is prospect 2 already; "
+        "now referred by contact 1."
+    )
+    again = run(
+        "log", "1", "--outcome", "meeting", "--referred", "Ms. Alex Person3, Company 3 Inc.",
+        "--referred", "Bo Li, Gamma LLC", env=on("2026-11-30"),
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "networking contact" not in again.output
+    assert again.output.splitlines()[-3:] == [
+        "Referral: Ms. Alex Person3 at Company 3 Inc. is prospect 3 already; "
+        "now referred by contact 1.",
+        "Referral: new prospect 4, Bo Li at Gamma LLC (priority 1), referred by contact 1.",
+        "Next: add their address or email to your list and `campaign import` it.",
+    ]
+    assert [p.referred_by for p in store.list_prospects()] == [1, None, 1, 1]
+    assert len(store.list_contacts()) == 1
+    assert store.get_prospect(2).priority is None  # linked, not re-ranked
+    assert store.get_prospect(1).status == INTERVIEW
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--outcome", "voicemail", "--referred", "Jane Roe, Beta Corp"),
+            "--referred goes with --outcome reached or meeting "
+            "(the person you spoke to gave you a name)",
+        ),
+        (
+            ("--referred", "Jane Roe, Beta Corp"),
+            "--referred goes with --outcome reached or meeting "
+            "(the person you spoke to gave you a name)",
+        ),
+        (
+            ("--outcome", "reached", "--referred", "Jane Roe, Beta Corp", "--referred", "Jane Roe"),
+            "--referred 'Jane Roe': write it as \"Name, Company\"",
+        ),
+        (
+            ("--outcome", "reached", "--referred", " , Beta Corp"),
+            "--referred ' , Beta Corp': write it as \"Name, Company\"",
+        ),
+    ],
+)
+def test_a_misused_referred_exits_1_and_changes_nothing(run, store, args, message):
+    result = run("log", "1", *args, env=on("2026-11-27"))
+    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
+    assert store.call_history(1) == []
+    assert len(store.list_prospects()) == 3
+    assert store.list_contacts() == []

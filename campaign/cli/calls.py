@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
+
+if TYPE_CHECKING:
+    from campaign.store.meetings import Referred
 
 # Kept here (not imported from followup) so `campaign --help` loads nothing heavy.
 OUTCOMES = (
@@ -118,6 +122,13 @@ def _plan(app: App, fmt: str, weeks: int) -> None:
     help='Who answered instead: "Tom, her assistant"; remembered for every later call.',
 )
 @click.option("--callback", type=DATE, help="A day the assistant said to call back (gatekeeper).")
+@click.option(
+    "--referred",
+    multiple=True,
+    metavar='"NAME, COMPANY"',
+    help="Who they referred you to (reached or meeting; repeatable): a new prospect at "
+    "priority 1, since a referral is the warmest lead, and they become a networking contact.",
+)
 @pass_app
 def log(
     app: App,
@@ -126,12 +137,14 @@ def log(
     note: str,
     gatekeeper: str,
     callback: datetime | None,
+    referred: tuple[str, ...],
 ) -> None:
     """Record a call's outcome and schedule the next step; without --outcome, show the history.
 
     \b
     Outcomes and what follows:
-      reached      next call in call_every_days (30); an information gift before the 3rd talk
+      reached      next call in call_every_days (30); an information gift before the 3rd talk;
+                   --referred "Name, Company": a priority-1 prospect referred by them
       voicemail    retry in retry_after_days business days; after max_unanswered (4) in a row,
       no-answer    a short note instead, and the next round at the 30-day cadence
       gatekeeper   remembers --gatekeeper; calls back on --callback, else like a voicemail
@@ -144,11 +157,13 @@ def log(
     Example:
       campaign log 12 --outcome gatekeeper --gatekeeper "Tom, her assistant" --callback 2026-11-24
       campaign log 12 --outcome reached --note "budget opens in January"
+      campaign log 12 --outcome reached --referred "Jane Roe, Beta Corp"
       campaign log 12                      # the call history
     """
-    from campaign.followup import log_call
+    from campaign.followup import check_referred, log_call
 
     if outcome is None:
+        check_referred(outcome, referred)
         return _history(app, prospect)
     logged = log_call(
         app.store,
@@ -159,6 +174,7 @@ def log(
         note=note,
         gatekeeper=gatekeeper,
         callback=callback.date() if callback else None,
+        referred=referred,
     )
     click.echo(f"Logged call #{logged.call.attempt} to prospect {prospect}: {outcome}.")
     click.echo(f"Next: {logged.step.message}.")
@@ -166,7 +182,32 @@ def log(
         click.echo(f"Next call: {logged.task.due.isoformat()} (attempt {logged.task.attempt}).")
     if logged.step.suggestion:
         click.echo(f"Suggestion: {logged.step.suggestion}.")
+    if logged.referred is not None:
+        _referred(app, logged.referred)
     return None
+
+
+def _referred(app: App, referred: Referred) -> None:
+    giver = referred.contact
+    if referred.contact_is_new:
+        click.echo(
+            f"{giver.name} is now networking contact {giver.id}: "
+            "their catch-up calls tell them what became of the referral."
+        )
+    for prospect_id, is_new in referred.prospects:
+        p = app.store.get_prospect(prospect_id)
+        if is_new:
+            click.echo(
+                f"Referral: new prospect {p.id}, {p.contact} at {p.company} (priority 1), "
+                f"referred by contact {giver.id}."
+            )
+        else:
+            click.echo(
+                f"Referral: {p.contact} at {p.company} is prospect {p.id} already; "
+                f"now referred by contact {giver.id}."
+            )
+    if any(is_new for _, is_new in referred.prospects):
+        click.echo("Next: add their address or email to your list and `campaign import` it.")
 
 
 def _history(app: App, prospect_id: int) -> None:

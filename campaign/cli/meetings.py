@@ -164,19 +164,28 @@ def contact_add(
 def contact_list(app: App, fmt: str) -> None:
     """List contacts: networking contacts and the people met at interviews.
 
+    Referrals shows what became of each prospect or contact the person referred.
+
     \b
     Example:
       campaign contact list --format json
     """
     import dataclasses
 
+    from campaign.agenda import referral_news
+
     people = app.store.list_contacts()
+    news = {c.id: referral_news(app.store, c.id) for c in people}
     if fmt == "json":
-        echo_json([dataclasses.asdict(c) for c in people])
+        echo_json([{**dataclasses.asdict(c), "referrals": news[c.id]} for c in people])
         return
     echo_table(
-        ["ID", "Name", "Kind", "Title", "Company", "Phone", "Email", "Interest"],
-        [(c.id, c.name, c.kind, c.title, c.company, c.phone, c.email, c.interest) for c in people],
+        ["ID", "Name", "Kind", "Title", "Company", "Phone", "Email", "Interest", "Referrals"],
+        [
+            (c.id, c.name, c.kind, c.title, c.company, c.phone, c.email, c.interest, ", ".join(n))
+            for c in people
+            for n in [news[c.id]]
+        ],
     )
 
 

@@ -24,8 +24,16 @@ SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rej
     metavar='"COLUMN=field"',
     help='Read a column the aliases miss as a field, e.g. --map "Boss=contact" (repeatable).',
 )
+@click.option(
+    "--referred-by",
+    type=int,
+    metavar="CONTACT_ID",
+    help="The networking contact who gave you this list: the NEW prospects are their referrals.",
+)
 @pass_app
-def import_(app: App, file: str, sheet: str | None, mapping: tuple[str, ...]) -> None:
+def import_(
+    app: App, file: str, sheet: str | None, mapping: tuple[str, ...], referred_by: int | None
+) -> None:
     """Import a CSV or XLSX list of employers and their hiring authorities.
 
     Columns are matched by name (Company, Hiring Manager, Email, Address, City, State,
@@ -37,6 +45,7 @@ def import_(app: App, file: str, sheet: str | None, mapping: tuple[str, ...]) ->
     Example:
       campaign import lists/prospects.csv
       campaign import leads.xlsx --sheet "Q3" --map "Boss=contact" --map "Sector=notes"
+      campaign import lists/from-dana.csv --referred-by 3
     """
     from campaign.cli.output import progress
     from campaign.intake import import_file, resolve_source
@@ -52,6 +61,7 @@ def import_(app: App, file: str, sheet: str | None, mapping: tuple[str, ...]) ->
         mapping=mapping,
         region=app.settings.country,
         track=lambda rows: progress(rows, "Importing"),
+        referred_by=referred_by,
     )
     for reject in report.rejects[:SHOWN_ROWS]:
         click.echo(f"row {reject.row}: rejected: {reject.reason}", err=True)
@@ -64,6 +74,13 @@ def import_(app: App, file: str, sheet: str | None, mapping: tuple[str, ...]) ->
     if len(report.updated) > SHOWN_ROWS:
         click.echo(f"... and {len(report.updated) - SHOWN_ROWS} more updated prospects")
     click.echo(report.summary)
+    if referred_by is not None and report.new:
+        name = app.store.get_contact(referred_by).name
+        plural = "s" if report.new != 1 else ""
+        click.echo(
+            f"{report.new} new prospect{plural} recorded as referred by contact "
+            f"{referred_by} ({name})."
+        )
     click.echo("Next: `campaign prospects --batch top20` shows this week's wave.")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, func, or_, select, update
 
 from campaign.errors import InputError, NotFound
 from campaign.models import CANCELLED, DONE, INTERVIEW, OPEN, POST, SENT, Contact, Meeting, Task
@@ -18,6 +18,7 @@ from campaign.store.schema import contacts, meeting_people, meetings, prospects,
 from campaign.store.tasks import insert_task
 
 if TYPE_CHECKING:
+    from campaign.followup import ReferralPlan
     from campaign.interview import MeetingPlan
     from campaign.models import Prospect, Send
 
@@ -80,6 +81,69 @@ class AgendaRow:
     task: Task
     prospect: Prospect | None
     contact: Contact | None
+
+
+@dataclass(frozen=True)
+class Referred:
+    """What a referral wrote: the contact who gave it, and each prospect as (id, new?)."""
+
+    contact: Contact
+    contact_is_new: bool
+    prospects: list[tuple[int, bool]]
+
+
+def save_referral(conn: Connection, plan: ReferralPlan, today: date, place: Placer) -> Referred:
+    """Find or create the networking contact who referred; add (or link) each prospect.
+
+    Takes the caller's Connection: a referral heard on a call is written with the call.
+    A person already known (their prospect, or their name at their company) keeps one
+    contact row; a prospect already known by import's identity rules is linked, not doubled.
+    """
+    from campaign.store.prospects import find_prospect, upsert_in
+
+    who = plan.referrer
+    found = conn.execute(
+        select(contacts)
+        .where(
+            contacts.c.kind == NETWORK,
+            or_(
+                contacts.c.prospect_id == who["prospect_id"],
+                and_(
+                    func.lower(contacts.c.name) == str(who["name"]).lower(),
+                    func.lower(contacts.c.company) == str(who["company"]).lower(),
+                ),
+            ),
+        )
+        .order_by(contacts.c.id)
+    ).first()
+    if found is None:
+        contact_id = _new_id(
+            conn.execute(contacts.insert().values(kind=NETWORK, created_on=today, **who))
+        )
+        insert_task(
+            conn,
+            kind="contact_call",
+            due=place_in(conn, plan.first_call, place),
+            today=today,
+            contact_id=contact_id,
+            reason=plan.reason,
+        )
+    else:
+        contact_id = int(found.id)
+    given: list[tuple[int, bool]] = []
+    for record in plan.prospects:
+        prospect_id = find_prospect(conn, record)
+        is_new = prospect_id is None
+        if prospect_id is None:
+            prospect_id = upsert_in(conn, [record], plan.source, today).new[0]
+        conn.execute(
+            update(prospects)
+            .where(prospects.c.id == prospect_id)
+            .values(referred_by=contact_id, updated_on=today)
+        )
+        given.append((prospect_id, is_new))
+    contact = to_contact(conn.execute(select(contacts).where(contacts.c.id == contact_id)).one())
+    return Referred(contact, found is None, given)
 
 
 class MeetingQueries(StoreBase):

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, func, nulls_last, select
+from sqlalchemy import Connection, Row, func, nulls_last, select, update
 
 from campaign.errors import NotFound
 from campaign.models import ACTIVE, Prospect
 from campaign.store.base import StoreBase
-from campaign.store.schema import prospects
+from campaign.store.schema import contacts, prospects
 
 _PROSPECT_FIELDS = {f.name for f in dataclasses.fields(Prospect)}
 
@@ -88,7 +88,11 @@ class ProspectQueries(StoreBase):
         return counts
 
     def upsert_prospects(
-        self, records: Sequence[Mapping[str, Any]], source_file: str, today: date
+        self,
+        records: Sequence[Mapping[str, Any]],
+        source_file: str,
+        today: date,
+        referred_by: int | None = None,
     ) -> UpsertResult:
         """Add new prospects and update known ones, in ONE write transaction.
 
@@ -98,56 +102,103 @@ class ProspectQueries(StoreBase):
         priorities alone); ``extra`` merges key by key. A prospect whose fields are all
         equal is not touched at all, not even ``updated_on``. New prospects get ``seq``
         after the current largest, in record order, so waves follow file order.
+        ``referred_by`` (a contact id, checked first) marks the NEW prospects as its referrals.
         """
-        result = UpsertResult()
         with self.write() as conn:
-            # Plain dicts: attribute access on 20,000 Rows costs more than the query.
-            existing = {r["id"]: dict(r) for r in conn.execute(select(prospects)).mappings()}
-            by_email = {r["email"].lower(): i for i, r in existing.items() if r["email"]}
-            by_name = {_key(r): i for i, r in existing.items()}
-            by_identity = {r["identity"]: i for i, r in existing.items()}
-            seq = max((r["seq"] for r in existing.values()), default=0)
-            inserts: list[dict[str, Any]] = []
-            for record in records:
-                email = str(record.get("email") or "").lower()
-                found = (by_email.get(email) if email else None) or by_name.get(_key(record))
-                if found is None:
-                    found = by_identity.get(record["identity"])
-                if found is None:
-                    seq += 1
-                    row = {k: record[k] for k in IMPORTED_FIELDS if k in record}
-                    inserts.append(
-                        {
-                            **row,
-                            "identity": record["identity"],
-                            "extra": dict(record.get("extra") or {}),
-                            "source_file": source_file,
-                            "source_row": int(record.get("source_row") or 0),
-                            "seq": seq,
-                            "created_on": today,
-                            "updated_on": today,
-                        }
-                    )
-                    continue
-                old = existing[found]
-                changes = _changes(old, record)
-                if not changes:
-                    result.unchanged += 1
-                    continue
-                changes.update(
-                    identity=record["identity"],
-                    source_file=source_file,
-                    source_row=int(record.get("source_row") or 0),
-                    updated_on=today,
+            if referred_by is not None:
+                _require_referrer(conn, referred_by)
+            result = upsert_in(conn, records, source_file, today)
+            if referred_by is not None and result.new:
+                conn.execute(
+                    update(prospects)
+                    .where(prospects.c.id.in_(result.new))
+                    .values(referred_by=referred_by)
                 )
-                conn.execute(prospects.update().where(prospects.c.id == found).values(**changes))
-                fields = [k for k in IMPORTED_FIELDS if k in changes]
-                result.updated.append((found, f"{old['company']} ({old['contact']})", fields))
-            if inserts:
-                conn.execute(prospects.insert(), inserts)
-                ids = select(prospects.c.id).where(prospects.c.seq > seq - len(inserts))
-                result.new = [i for (i,) in conn.execute(ids.order_by(prospects.c.seq))]
         return result
+
+
+def _require_referrer(conn: Connection, contact_id: int) -> None:
+    found = conn.execute(select(contacts.c.id).where(contacts.c.id == contact_id)).first()
+    if found is None:
+        raise NotFound(
+            f"--referred-by {contact_id}: no contact with that id "
+            "(see `campaign contact list`); nothing imported"
+        )
+
+
+class _Known:
+    """The stored prospects indexed the ways identity compares them."""
+
+    def __init__(self, existing: Mapping[int, Mapping[str, Any]]) -> None:
+        self.by_email = {r["email"].lower(): i for i, r in existing.items() if r["email"]}
+        self.by_name = {_key(r): i for i, r in existing.items()}
+        self.by_identity = {r["identity"]: i for i, r in existing.items()}
+
+    def find(self, record: Mapping[str, Any]) -> int | None:
+        """The known prospect ``record`` is: by email, else company and person, else identity."""
+        email = str(record.get("email") or "").lower()
+        found = (self.by_email.get(email) if email else None) or self.by_name.get(_key(record))
+        if found is None:
+            found = self.by_identity.get(record["identity"])
+        return found
+
+
+def _existing(conn: Connection) -> dict[int, dict[str, Any]]:
+    # Plain dicts: attribute access on 20,000 Rows costs more than the query.
+    return {r["id"]: dict(r) for r in conn.execute(select(prospects)).mappings()}
+
+
+def find_prospect(conn: Connection, record: Mapping[str, Any]) -> int | None:
+    """The id of the stored prospect ``record`` is by import's identity rules, if any."""
+    return _Known(_existing(conn)).find(record)
+
+
+def upsert_in(
+    conn: Connection, records: Sequence[Mapping[str, Any]], source_file: str, today: date
+) -> UpsertResult:
+    """``upsert_prospects`` inside a transaction the caller holds."""
+    result = UpsertResult()
+    existing = _existing(conn)
+    known = _Known(existing)
+    seq = max((r["seq"] for r in existing.values()), default=0)
+    inserts: list[dict[str, Any]] = []
+    for record in records:
+        found = known.find(record)
+        if found is None:
+            seq += 1
+            row = {k: record[k] for k in IMPORTED_FIELDS if k in record}
+            inserts.append(
+                {
+                    **row,
+                    "identity": record["identity"],
+                    "extra": dict(record.get("extra") or {}),
+                    "source_file": source_file,
+                    "source_row": int(record.get("source_row") or 0),
+                    "seq": seq,
+                    "created_on": today,
+                    "updated_on": today,
+                }
+            )
+            continue
+        old = existing[found]
+        changes = _changes(old, record)
+        if not changes:
+            result.unchanged += 1
+            continue
+        changes.update(
+            identity=record["identity"],
+            source_file=source_file,
+            source_row=int(record.get("source_row") or 0),
+            updated_on=today,
+        )
+        conn.execute(prospects.update().where(prospects.c.id == found).values(**changes))
+        fields = [k for k in IMPORTED_FIELDS if k in changes]
+        result.updated.append((found, f"{old['company']} ({old['contact']})", fields))
+    if inserts:
+        conn.execute(prospects.insert(), inserts)
+        ids = select(prospects.c.id).where(prospects.c.seq > seq - len(inserts))
+        result.new = [i for (i,) in conn.execute(ids.order_by(prospects.c.seq))]
+    return result
 
 
 def _changes(old: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,7 +32,8 @@ from campaign.store.prospects import to_prospect
 from campaign.store.schema import calls, prospects, sends, tasks
 
 if TYPE_CHECKING:
-    from campaign.followup import NextStep
+    from campaign.followup import NextStep, ReferralPlan
+    from campaign.store.meetings import Referred
 
 CALL = "call"  # a prospecting follow-up call to a hiring authority
 CALL_KINDS = (CALL, "status_call")  # interview status calls share the daily cap
@@ -247,8 +248,9 @@ class TaskQueries(StoreBase):
         callback: date | None,
         step: NextStep,
         place: Placer,
-    ) -> tuple[CallRecord, Task | None]:
-        """Log a call and apply its next step in one transaction.
+        referral: ReferralPlan | None = None,
+    ) -> tuple[CallRecord, Task | None, Referred | None]:
+        """Log a call and apply its next step (and any referral heard) in one transaction.
 
         The prospect's follow-up is one task that moves: rescheduling updates its due
         day and bumps its SEQUENCE, so its calendar event keeps one UID.
@@ -328,11 +330,16 @@ class TaskQueries(StoreBase):
                     .where(tasks.c.id == task_id)
                     .values(state=DONE, closed_on=today, note=why)
                 )
+            referred = None
+            if referral is not None:
+                from campaign.store.meetings import save_referral
+
+                referred = save_referral(conn, referral, today, place)
             call = _call(conn.execute(select(calls).where(calls.c.id == call_id)).one())
             nxt = None
             if next_id is not None:
                 nxt = _task(conn.execute(select(tasks).where(tasks.c.id == next_id)).one())
-            return call, nxt
+            return call, nxt, referred
 
     def reopen_prospect(
         self, prospect_id: int, today: date, *, reason: str, place: Placer, earliest: date
