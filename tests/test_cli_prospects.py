@@ -96,3 +96,27 @@ def test_unknown_batch_is_a_usage_error(run) -> None:
     result = run("prospects", "--batch", "top5")
     assert result.exit_code == 2
     assert "'top5' is not one of 'top20', 'all'" in result.output
+
+
+def test_top20_leaves_out_whom_no_letter_can_reach_as_send_does(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    # No [smtp] in the config: a prospect with an email but no street can't be reached.
+    store = store_at(campaign_home)
+    emailonly = add_prospect(store, company="Inbox Only Ltd", priority=1, street="", city="")
+    posted = add_prospect(store, company="Letterbox Co", priority=2)
+    store.close()
+
+    result = run("prospects", "--batch", "top20")
+    assert result.exit_code == 0
+    assert "Letterbox Co" in result.stdout
+    assert "Inbox Only Ltd" not in result.stdout
+    caption = " ".join(result.stdout.split())  # the table wraps its caption
+    assert "1 left out (no postal address, and no [smtp] to email them)" in caption
+
+    shown = json.loads(run("prospects", "--batch", "top20", "--format", "json").stdout)
+    assert [p["id"] for p in shown] == [posted.id]
+    dry = run("send", "--dry-run")
+    assert dry.exit_code == 0
+    assert "Letterbox Co" in dry.stdout
+    assert f"Inbox Only Ltd - Ms. Alex Person{emailonly.id} (prospect {emailonly.id})" in dry.stdout

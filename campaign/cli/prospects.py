@@ -121,12 +121,25 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
     else:
         from campaign.batches import select_batch
 
-        picked = select_batch(app.store, batch, letter, app.today, app.settings.schedule.weekly_cap)
+        picked = select_batch(
+            app.store,
+            batch,
+            letter,
+            app.today,
+            app.settings.schedule.weekly_cap,
+            settings=app.settings,
+        )
         chosen = picked.prospects
         caption = (
             f"{batch} for {letter!r}: {len(chosen)} of {picked.waiting} waiting; "
             f"week {picked.week} cap {picked.cap_used}/{picked.cap} used"
             + (f", next wave {picked.next_wave}" if batch == "top20" else "")
+            + (
+                f"; {len(picked.unreachable)} left out "
+                "(no postal address, and no [smtp] to email them)"
+                if picked.unreachable
+                else ""
+            )
         )
     rows = [_row(p) for p in chosen]
     if fmt == "json":
