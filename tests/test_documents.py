@@ -237,7 +237,7 @@ def test_cover_letters_are_followed_by_the_resume(campaign_home: Path, tmp_path:
     assert pack.pages == 6 and pack.labels_pdf is None
     assert ["RESUME" in t for t in texts] == [False, True, True, False, True, True]
     assert "Sincerely,\nPat Example\nEnclosure: Resume" in texts[0]
-    assert "My resume is enclosed" in " ".join(texts[0].split())
+    assert "my resume is enclosed" in " ".join(texts[0].split())
     with pack.manifest_csv.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["first_page"], r["pages"]) for r in rows] == [("1", "3"), ("4", "3")]

@@ -115,7 +115,16 @@ def test_emailed_letters_promise_an_earlier_call(campaign_home: Path) -> None:
     assert r.channel == "email" and r.call_date == date(2026, 11, 23)
     assert "I will call you on Monday, November 23, to follow up" in r.text
     assert r.subject == "Your opening: application from Pat Example"
-    assert "My resume is attached" in r.text and r.enclosures == ()
+    assert "my resume is attached" in r.text and r.enclosures == ()
+
+
+@pytest.mark.parametrize("letter", ["marketing", "cover"])
+def test_a_company_ending_in_a_period_never_prints_two(campaign_home: Path, letter: str) -> None:
+    settings = make_settings(campaign_home)
+    p = prospect(company="Baptiste Freight Co.")
+    [r] = render_batch(load_letter(settings, letter), [p], settings, TODAY)
+    assert "Baptiste Freight Co." in r.text
+    assert ".." not in r.text and ".." not in r.subject
 
 
 def test_cover_letter_uses_a_position_column(campaign_home: Path) -> None:
