@@ -191,6 +191,45 @@ def test_pdf_renders_every_character_of_the_data(campaign_home: Path, tmp_path: 
     assert content.count(b"/F1 ") == 1 and fonts["/F1"] == "/Helvetica"
 
 
+def _long_letter(home: Path, paragraphs: int) -> Rendered:
+    words = "We cut freight cost by a fifth while delivery times improved in every region. " * 5
+    body = "\n\n".join(f"{n}. {words}" for n in range(paragraphs))
+    (home / "templates").mkdir(exist_ok=True)
+    (home / "templates" / "long.txt").write_text(
+        f"Subject: s\n{{{{ salutation }}}}\n\n{body}\n\nSincerely,\n", encoding="utf-8"
+    )
+    settings = make_settings(home)
+    return render_batch(load_letter(settings, "long"), [prospect()], settings, TODAY)[0]
+
+
+def test_a_letter_just_too_long_is_closed_up_onto_one_page(
+    campaign_home: Path, tmp_path: Path
+) -> None:
+    r = _long_letter(campaign_home, 4)  # at the usual spacing, the signature spills over
+    path = write_letter_pdf(r, tmp_path / "a.pdf")
+    pages = PdfReader(str(path)).pages
+    assert len(pages) == 1
+    text = normal(pages[0].extract_text())
+    assert "3. We cut freight" in text and "Sincerely, Pat Example" in text
+
+
+def test_a_two_page_letter_heads_its_second_page(campaign_home: Path, tmp_path: Path) -> None:
+    r = _long_letter(campaign_home, 7)
+    pack = write_print_pack(
+        [r, rendered(campaign_home)[2]], make_settings(campaign_home), tmp_path / "pack"
+    )
+    pages = PdfReader(str(pack.letters_pdf)).pages
+    assert len(pages) == 3
+    second = normal(pages[1].extract_text())
+    assert "Ms. Maria Baptiste Page 2 November 16, 2026" in second
+    assert "Sincerely, Pat Example" in second
+    # The next letter starts afresh: no heading on its first page.
+    assert "Page" not in pages[2].extract_text()
+    with pack.manifest_csv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["first_page"], r["pages"]) for r in rows] == [("1", "2"), ("3", "1")]
+
+
 def test_print_pack_letters_envelopes_labels_manifest(campaign_home: Path, tmp_path: Path) -> None:
     letters = rendered(campaign_home)
     pack = write_print_pack(letters, make_settings(campaign_home), tmp_path / "pack")
