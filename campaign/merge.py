@@ -252,16 +252,34 @@ _ABBREVIATED = {"mr", "ms", "mrs", "dr", "prof", "mx"}
 def scheduled_calls(
     prospects: Sequence[Prospect], settings: Settings, today: date, store: Store | None = None
 ) -> dict[int, date]:
-    """The call day each letter sent today promises, on top of the calls already in ``store``."""
+    """The call day each letter sent today promises, on top of the calls already in ``store``.
+
+    A prospect whose follow-up call is already on the books (a second letter) is promised
+    that call when it falls late enough for the letter to have arrived; otherwise the
+    letter promises a new day and the send moves the call there.
+    """
     from datetime import timedelta
 
     from campaign.clock import BusinessCalendar
-    from campaign.followup import promised_calls
+    from campaign.followup import first_call_earliest, promised_calls
 
-    load = {} if store is None else store.call_load(today, today + timedelta(days=400))[0]
-    sends = [(p.id, delivery_channel(p, settings) or POST) for p in prospects]
+    load: dict[date, int] = {}
+    booked: dict[int, date] = {}
+    if store is not None:
+        load = store.call_load(today, today + timedelta(days=400))[0]
+        booked = store.open_call_dues([p.id for p in prospects])
+    promised: dict[int, date] = {}
+    sends: list[tuple[int, str]] = []
+    for p in prospects:
+        channel = delivery_channel(p, settings) or POST
+        due = booked.get(p.id)
+        if due is not None and due >= first_call_earliest(channel, today, settings.schedule):
+            promised[p.id] = due
+        else:
+            sends.append((p.id, channel))
     calendar = BusinessCalendar(settings.country)
-    return promised_calls(sends, today, settings.schedule, calendar, load)
+    promised.update(promised_calls(sends, today, settings.schedule, calendar, load))
+    return promised
 
 
 def _with_blanks(values: Mapping[str, Any], blank: Any, what: Callable[[str], str]) -> dict:

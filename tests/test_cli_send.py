@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,51 @@ def test_no_password_and_no_terminal_never_prompts(
         "with `keyring set campaign pat@example.com`\n",
     )
     assert store.list_sends() == []
+
+
+def _letters_text(home: Path, week: str = "2026-W47") -> str:
+    from pypdf import PdfReader
+
+    [pack] = sorted(home.glob(f"output/print-pack-{week}-2026-11-19-*"))
+    pages = PdfReader(pack / "letters.pdf").pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_a_second_letter_moves_the_open_call_to_the_day_it_promises(
+    run, sender_config: Path, store: Store, campaign_home: Path
+) -> None:
+    configure(sender_config, None)
+    p = add_prospect(store)
+    assert run("send").exit_code == 0
+    before = store.open_call(p.id)
+    assert before is not None and before.due == date(2026, 11, 27)
+
+    later = run("send", "--letter", "cover", env={"CAMPAIGN_TODAY": "2026-11-19"})
+    assert later.exit_code == 0, later.output
+    # Mailed Thursday: +7 days +3 in the post is Sunday 29th, so the call is Monday 30th.
+    assert "I will call you on Monday, November 30" in _letters_text(campaign_home)
+    after = store.open_call(p.id)
+    assert after is not None and after.id == before.id  # still one open call, moved
+    assert (after.due, after.reason, after.sequence) == (
+        date(2026, 11, 30),
+        "cover letter mailed 19 Nov",
+        before.sequence + 1,
+    )
+
+
+def test_a_second_letter_promises_a_later_call_already_booked(
+    run, sender_config: Path, store: Store, campaign_home: Path
+) -> None:
+    configure(sender_config, None)
+    p = add_prospect(store)
+    assert run("send").exit_code == 0
+    env = {"CAMPAIGN_TODAY": "2026-11-19"}
+    logged = run("log", str(p.id), "--outcome", "gatekeeper", "--gatekeeper", "Tom",
+                 "--callback", "2026-12-15", env=env)  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    booked = store.open_call(p.id)
+    assert booked is not None and booked.due == date(2026, 12, 15)
+
+    assert run("send", "--letter", "cover", env=env).exit_code == 0
+    assert "I will call you on Tuesday, December 15" in _letters_text(campaign_home)
+    assert store.open_call(p.id) == booked  # the secretary's good time stands

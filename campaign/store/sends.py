@@ -36,7 +36,7 @@ from campaign.models import (
 )
 from campaign.store.base import StoreBase
 from campaign.store.schema import locks, sends
-from campaign.store.tasks import CALL, insert_task, open_call_load, open_call_row
+from campaign.store.tasks import CALL, insert_task, move_task, open_call_load, open_call_row
 
 _SEND_FIELDS = {f.name for f in dataclasses.fields(Send)}
 
@@ -348,8 +348,18 @@ class SendQueries(StoreBase):
             raise LedgerConflict(f"send {send_id} is {state}; it can't be marked sent")
         conn.execute(sends.update().where(sends.c.id == send_id).values(**values))
         sent_on: date = values["sent_on"]
-        if open_call_row(conn, row.prospect_id) is not None:
-            return FollowUp(send_id, row.prospect_id, None)  # one open follow-up per prospect
+        booked = open_call_row(conn, row.prospect_id)
+        if booked is not None:  # one open follow-up per prospect
+            if promised is None or booked.due >= promised:
+                return FollowUp(send_id, row.prospect_id, None)
+            # This letter promises a later call than the one on the books: keep its word.
+            reason = first_call_reason(row.letter, row.channel, sent_on)
+            move_task(conn, booked.id, promised, send_id=send_id, reason=reason)
+            if cache is not None:
+                load = cache.read(conn, sent_on)
+                load[booked.due] = max(load.get(booked.due, 1) - 1, 0)
+                load[promised] = load.get(promised, 0) + 1
+            return FollowUp(send_id, row.prospect_id, promised)
         earliest = first_call_earliest(row.channel, sent_on, schedule)
         if cache is None:
             load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)

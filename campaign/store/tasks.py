@@ -77,6 +77,18 @@ def insert_task(
     return int(key[0])
 
 
+def move_task(conn: Connection, task_id: int, due: date, **values: Any) -> None:
+    """Move a task to ``due`` (and change ``values``) inside the caller's transaction.
+
+    Its calendar SEQUENCE goes up, so a calendar that imported it updates the event.
+    """
+    conn.execute(
+        update(tasks)
+        .where(tasks.c.id == task_id)
+        .values(due=due, sequence=tasks.c.sequence + 1, **values)
+    )
+
+
 def open_call_row(conn: Connection, prospect_id: int) -> Row[Any] | None:
     """The prospect's open follow-up call inside the caller's transaction (at most one)."""
     query = (
@@ -199,6 +211,18 @@ class TaskQueries(StoreBase):
             row = open_call_row(conn, prospect_id)
             return None if row is None else _task(row)
 
+    def open_call_dues(self, prospect_ids: Sequence[int]) -> dict[int, date]:
+        """The day of each of these prospects' open follow-up call, for those that have one."""
+        if not prospect_ids:
+            return {}
+        query = select(tasks.c.prospect_id, tasks.c.due).where(
+            tasks.c.prospect_id.in_(prospect_ids),
+            tasks.c.kind.in_(CALL_KINDS),
+            tasks.c.state == OPEN,
+        )
+        with self.read() as conn:
+            return {int(pid): due for pid, due in conn.execute(query)}
+
     def call_sheet(self, until: date | None) -> list[SheetRow]:
         """Open follow-up calls due on or before ``until`` (all when None), oldest first."""
         query = (
@@ -299,17 +323,14 @@ class TaskQueries(StoreBase):
                 due = step.due if step.exact else _placed(conn, step.due, place, task_id)
                 detail = {"suggest": step.suggestion} if step.suggestion else {}
                 if task_id is not None:
-                    conn.execute(
-                        update(tasks)
-                        .where(tasks.c.id == task_id)
-                        .values(
-                            due=due,
-                            attempt=step.attempt,
-                            reason=step.reason,
-                            note=note,
-                            detail=detail,
-                            sequence=tasks.c.sequence + 1,
-                        )
+                    move_task(
+                        conn,
+                        task_id,
+                        due,
+                        attempt=step.attempt,
+                        reason=step.reason,
+                        note=note,
+                        detail=detail,
                     )
                     next_id = task_id
                 else:
@@ -358,18 +379,15 @@ class TaskQueries(StoreBase):
             ).first()
             due = _placed(conn, earliest, place, None)
             if last is not None and last.state != OPEN:
-                conn.execute(
-                    update(tasks)
-                    .where(tasks.c.id == last.id)
-                    .values(
-                        state=OPEN,
-                        due=due,
-                        attempt=1,
-                        reason=reason,
-                        closed_on=None,
-                        detail={},
-                        sequence=tasks.c.sequence + 1,
-                    )
+                move_task(
+                    conn,
+                    last.id,
+                    due,
+                    state=OPEN,
+                    attempt=1,
+                    reason=reason,
+                    closed_on=None,
+                    detail={},
                 )
                 task_id = last.id
             elif last is not None:
