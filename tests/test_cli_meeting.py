@@ -45,7 +45,8 @@ def test_meeting_schedules_a_distinct_thank_you_for_each_person(run, campaign_ho
         "  task 6: Write note by hand due 2026-11-17 for Dr. Cy Diaz",
         "  task 7: Status call due 2026-11-23",
         "A problem came up: the notes propose a second meeting.",
-        "Next: `campaign agenda` shows the drafts; `campaign done ID` after each.",
+        "Next: `campaign agenda --drafts` shows each draft, `campaign notes` prints the "
+        "note cards; `campaign done ID` after each.",
     ]
     assert store.get_prospect(acme.id).status == INTERVIEW
 

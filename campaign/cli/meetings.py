@@ -95,7 +95,10 @@ def meeting(
         if cards:
             path = write_note_cards(cards, app.settings.output_dir, app.today)
             click.echo(f"Note cards: {path}")
-    click.echo("Next: `campaign agenda` shows the drafts; `campaign done ID` after each.")
+    click.echo(
+        "Next: `campaign agenda --drafts` shows each draft, `campaign notes` prints the "
+        "note cards; `campaign done ID` after each."
+    )
 
 
 def _cards_of(app: App, task_ids: list[int]) -> list[NoteCard]:
