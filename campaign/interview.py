@@ -379,15 +379,12 @@ def _refuse_lookalikes(
 
 def template_env(user_dir: Path) -> Any:
     """A strict Jinja2 environment: the user's templates/ first, then the package's."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader
 
-    return Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(user_dir)), FileSystemLoader(PACKAGE_TEMPLATES)]),
-        undefined=StrictUndefined,
-        autoescape=False,  # plain text: values are inserted as they are, never evaluated
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    from campaign.merge import jinja_environment
+
+    return jinja_environment(
+        ChoiceLoader([FileSystemLoader(str(user_dir)), FileSystemLoader(PACKAGE_TEMPLATES)])
     )
 
 

@@ -111,17 +111,37 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _environment(autoescape: bool = False) -> Any:
+def period(value: Any) -> str:
+    """The ``period`` filter: ``value`` ending a sentence, without a second full stop.
+
+    ``at {{ company | period }}`` prints "at Acme." and "at Acme Inc." alike.
+    """
+    text = str(value).rstrip()
+    return text if text.endswith((".", "!", "?", "\u2026")) else f"{text}."
+
+
+def jinja_environment(loader: Any = None, finalize: Any = None) -> Any:
+    """The strict plain-text Jinja2 environment every template of the campaign renders in.
+
+    Values are inserted as they are, never evaluated; ``period`` is the one filter added.
+    """
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(
+    env = Environment(
+        loader=loader,
         undefined=StrictUndefined,
-        autoescape=autoescape,
+        autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_finalize,
+        finalize=finalize,
     )
+    env.filters["period"] = period
+    return env
+
+
+def _environment() -> Any:
+    return jinja_environment(finalize=_finalize)
 
 
 def _blank_class() -> Any:

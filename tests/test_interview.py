@@ -133,6 +133,30 @@ def test_configured_delays_are_used(tmp_path: Path) -> None:
     }
 
 
+def test_values_that_end_in_a_full_stop_never_print_two(tmp_path: Path) -> None:
+    request = MeetingRequest(
+        1,
+        TODAY,
+        people=("Ms. Ana Ruiz, VP Sales",),
+        interests=("quilting.",),
+        discussed=("the warehouse backlog.",),
+        objection="my lack of SAP experience?",
+        answer="I learned Oracle in a month",
+        next_steps="a second round in December.",
+        fit="My freight savings are what your plan needs",
+    )
+    prospect = Prospect(id=1, company="Keystone Health Ltd.", contact="x")
+    plan = plan_meeting(request, prospect, _settings(tmp_path), CAL, TODAY)
+    email, note = (t.detail["draft"] for t in plan.tasks[:2])
+    assert "at Keystone Health Ltd.\n" in email
+    assert "candour about the warehouse backlog. It has" in email
+    assert "learn about quilting.\n" in email
+    assert "described: a second round in December.\n" in email
+    assert "You asked about my lack of SAP experience?\nI learned Oracle in a month.\n" in note
+    assert "My freight savings are what your plan needs.\n" in note
+    assert ".." not in email + note and "?." not in note and "!." not in note
+
+
 HOSTILE = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}x{% endfor %}",

@@ -127,6 +127,14 @@ def test_a_company_ending_in_a_period_never_prints_two(campaign_home: Path, lett
     assert ".." not in r.text and ".." not in r.subject
 
 
+def test_period_ends_a_sentence_with_a_value_once(campaign_home: Path) -> None:
+    text = "Subject: s\n{{ salutation }}\n\nI would like to work at {{ company | period }}\n"
+    assert one(campaign_home, text, prospect(company="Acme Inc.")).text.endswith("at Acme Inc.")
+    assert one(campaign_home, text, prospect(company="Acme")).text.endswith("at Acme.")
+    with pytest.raises(TemplateError, match="company"):  # a blank value is still an error
+        one(campaign_home, text, prospect(company=""))
+
+
 def test_cover_letter_uses_a_position_column(campaign_home: Path) -> None:
     settings = make_settings(campaign_home)
     p = prospect(extra={"Position": "Warehouse Manager"})
