@@ -120,10 +120,21 @@ def period(value: Any) -> str:
     return text if text.endswith((".", "!", "?", "\u2026")) else f"{text}."
 
 
+def paragraph(text: Any) -> str:
+    """The ``paragraph`` filter block: its lines run together as one paragraph.
+
+    ``{% filter paragraph %}`` lets a template keep one sentence (and one ``{% if %}``)
+    per line while the reader gets prose; an empty block prints nothing.
+    """
+    joined = " ".join(str(text).split())
+    return f"{joined}\n" if joined else ""
+
+
 def jinja_environment(loader: Any = None, finalize: Any = None) -> Any:
     """The strict plain-text Jinja2 environment every template of the campaign renders in.
 
-    Values are inserted as they are, never evaluated; ``period`` is the one filter added.
+    Values are inserted as they are, never evaluated; ``period`` and ``paragraph`` are
+    the filters added.
     """
     from jinja2 import Environment, StrictUndefined
 
@@ -137,6 +148,7 @@ def jinja_environment(loader: Any = None, finalize: Any = None) -> Any:
         finalize=finalize,
     )
     env.filters["period"] = period
+    env.filters["paragraph"] = paragraph
     return env
 
 

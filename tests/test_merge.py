@@ -135,6 +135,17 @@ def test_period_ends_a_sentence_with_a_value_once(campaign_home: Path) -> None:
         one(campaign_home, text, prospect(company=""))
 
 
+def test_paragraph_runs_lines_together_and_an_empty_one_vanishes(campaign_home: Path) -> None:
+    text = (
+        "Subject: s\n{{ salutation }}\n\n{% filter paragraph %}\nOne.\n"
+        "{% if title %}\nTwo {{ title }}.\n{% endif %}\n{% endfilter %}\n\n"
+        "{% filter paragraph %}\n{% if not title %}\nNever.\n{% endif %}\n{% endfilter %}\n"
+        "Sincerely,\n"
+    )
+    r = one(campaign_home, text)
+    assert r.text == "Dear Ms. Baptiste:\n\nOne. Two Director of Operations.\n\nSincerely,"
+
+
 def test_cover_letter_uses_a_position_column(campaign_home: Path) -> None:
     settings = make_settings(campaign_home)
     p = prospect(extra={"Position": "Warehouse Manager"})
