@@ -255,6 +255,30 @@ def test_print_pack_letters_envelopes_labels_manifest(campaign_home: Path, tmp_p
     assert rows[0]["company"] == 'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }}'
 
 
+def test_labels_always_keep_the_city_line(campaign_home: Path, tmp_path: Path) -> None:
+    full = prospect(id=1, street="700 Industrial Parkway", street2="Suite 318", city="Indianapolis",
+                    region="IN", postal_code="46204")  # fmt: skip
+    long = prospect(id=2, street="700 Extremely Long Avenue Name Boulevard", company="Plain Co")
+    abroad = prospect(id=3, street="ul. Piotrkowska 1", street2="lok. 4", city="Łódź",
+                      region="", postal_code="90-001", country="PL")  # fmt: skip
+    letters = rendered(campaign_home, prospects=[full, long, abroad])
+    pack = write_print_pack(letters, make_settings(campaign_home), tmp_path / "pack")
+    assert pack.labels_pdf is not None
+    text = PdfReader(str(pack.labels_pdf)).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    # Six lines with the title: the title goes.
+    assert lines[:5] == [
+        "Ms. Maria Baptiste", "Baptiste Freight", "700 Industrial Parkway", "Suite 318",
+        "Indianapolis, IN 46204",
+    ]  # fmt: skip
+    assert "Director of Operations" not in text
+    assert "700 Extremely Long Avenue Name Boulevard" in lines  # smaller type, not cut
+    # Still six abroad (the country line): the second street line joins the first.
+    assert lines[-5:] == ["Ms. Maria Baptiste", "Baptiste Freight", "ul. Piotrkowska 1, lok. 4",
+                          "Łódź, 90-001", "PL"]  # fmt: skip
+    assert "…" not in text
+
+
 def _resume(path: Path, pages: int) -> None:
     from reportlab.pdfgen.canvas import Canvas
 

@@ -24,6 +24,7 @@ from campaign.errors import InputError
 
 if TYPE_CHECKING:
     from campaign.merge import Rendered
+    from campaign.models import Prospect
 
 INCH = 72.0
 ENVELOPE = (9.5 * INCH, 4.125 * INCH)  # a #10 envelope, landscape
@@ -153,18 +154,44 @@ def _text_block(canvas: Any, x: float, y: float, lines: Sequence[str], size: flo
     canvas.drawText(text)
 
 
-def _fit(lines: Sequence[str], width: float, size: float) -> list[str]:
-    """Shorten any line too long for the space (a 300-character company name)."""
+def _fit(
+    lines: Sequence[str], width: float, size: float, smallest: float | None = None
+) -> tuple[list[str], float]:
+    """The lines and the type size that fit ``width``: smaller type first, then shortening.
+
+    The size steps down from ``size`` to ``smallest`` until every line fits; only a line
+    still too long at the smallest size (a 300-character company name) is shortened.
+    """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from campaign.documents.fonts import FAMILY
 
+    low = size if smallest is None else smallest
+    while size > low and any(stringWidth(line, FAMILY, size) > width for line in lines):
+        size = max(size - 0.5, low)
     fitted = []
     for line in lines:
         while line and stringWidth(line, FAMILY, size) > width:
             line = line[:-2] + "…"
         fitted.append(line)
-    return fitted
+    return fitted, size
+
+
+LABEL_LINES = 5  # what an Avery 5160 label holds at a legible size
+
+
+def label_lines(prospect: Prospect) -> list[str]:
+    """The address on a label: never without its city line, within ``LABEL_LINES``.
+
+    The title goes first (an attention line the post office doesn't need), then the
+    second street line joins the first.
+    """
+    lines = [prospect.contact.strip(), prospect.company.strip(), *prospect.address_lines]
+    lines = [line for line in lines if line]
+    if len(lines) > LABEL_LINES and prospect.street and prospect.street2:
+        at = lines.index(prospect.street)
+        lines[at : at + 2] = [f"{prospect.street}, {prospect.street2}"]
+    return lines
 
 
 def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
@@ -178,12 +205,14 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
     for one in rendered:
         sender = one.return_lines or one.sender_lines
         # The return address: top left, about a third of an inch in.
-        _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, _fit(sender, 3.6 * INCH, 9), 9)
+        back, back_size = _fit(sender, 3.6 * INCH, 9, 7)
+        _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, back, back_size)
         # USPS reads the address block in the middle of the envelope, left-aligned
         # a little left of centre, clear of the bottom 5/8 in barcode zone.
-        recipient = _fit(one.recipient_lines, width - 4.2 * INCH, 11)
-        top = height / 2 + len(recipient) * 11 * 1.25 / 2
-        _text_block(canvas, 3.9 * INCH, max(top, 0.9 * INCH + len(recipient) * 14), recipient, 11)
+        recipient, size = _fit(one.recipient_lines, width - 4.2 * INCH, 11, 8)
+        top = height / 2 + len(recipient) * size * 1.25 / 2
+        low = 0.9 * INCH + len(recipient) * size * 1.25
+        _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
         canvas.showPage()
     canvas.save()
     return path
@@ -205,9 +234,9 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
         row, column = divmod(index % per_sheet, LABEL_COLUMNS)
         x = LABEL_LEFT + column * LABEL_PITCH_X + 0.15 * INCH
         top = LETTER[1] - LABEL_TOP - row * label_h
-        lines = _fit(one.recipient_lines[:5], label_w - 0.3 * INCH, 8)
-        block = len(lines) * 8 * 1.2
-        _text_block(canvas, x, top - (label_h - block) / 2 - 7, lines, 8)
+        lines, size = _fit(label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6)
+        block = len(lines) * size * 1.25
+        _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()
     canvas.save()
     return path
