@@ -46,6 +46,14 @@ class Sender:
     email: str = ""
     resume: str = ""
 
+    def placeholders(self) -> list[str]:
+        """The keys still holding the example values `campaign init` wrote."""
+        return [key for key, value in INIT_EXAMPLE.items() if getattr(self, key) == value]
+
+
+# What `campaign init` writes under [sender] for the user to replace (data/campaign.toml).
+INIT_EXAMPLE = {"name": "Your Name", "email": "you@example.com"}
+
 
 @dataclass(frozen=True)
 class Smtp:
@@ -136,8 +144,12 @@ class Settings:
         """ISO country whose public holidays calls avoid."""
         return self.sender.country if self.sender else "US"
 
-    def require_sender(self) -> Sender:
-        """The sender profile, or a ConfigError that says how to add one."""
+    def require_sender(self, to_send: bool = False) -> Sender:
+        """The sender profile, or a ConfigError that says how to add one.
+
+        ``to_send``: letters are about to go out, so init's example name and email
+        ("Your Name", you@example.com) are refused too.
+        """
         where = self.config_path or (self.home / CONFIG_NAME)
         if self.sender is None:
             raise ConfigError(
@@ -147,6 +159,14 @@ class Settings:
         for key in ("name", "street", "city"):
             if not getattr(self.sender, key).strip():
                 raise ConfigError(f"{where}: [sender] {key} is empty; letters need it")
+        left = self.sender.placeholders()
+        if to_send and left:
+            shown = " and ".join(f"{key} {getattr(self.sender, key)!r}" for key in left)
+            raise ConfigError(
+                f"{where}: [sender] {shown} {'are' if len(left) > 1 else 'is'} still the example "
+                f"from `campaign init`; "
+                f"put your own before sending"
+            )
         return self.sender
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from campaign.batches import delivery_channel
+from campaign.batches import Batch, delivery_channel
 from campaign.config import Sender, Settings
 from campaign.errors import InputError, TemplateError
 from campaign.models import POST, Prospect
@@ -517,10 +517,44 @@ def render_batch(
     return done
 
 
+COVER = "cover"  # the letter that goes with the resume
+
+
+def require_resume(settings: Settings) -> Path:
+    """The resume a cover letter promises; InputError when ``[sender] resume`` is unset."""
+    resume = check_resume(settings, COVER)
+    if resume is None:
+        where = settings.config_path or settings.home / "campaign.toml"
+        raise InputError(
+            f"{where}: the cover letter says your resume is attached (or enclosed), but "
+            f'[sender] resume is not set; add resume = "lists/resume.pdf" (a PDF of it)'
+        )
+    return resume
+
+
+def review_notes(settings: Settings, letter: str) -> list[str]:
+    """What a preview should point out that a real send would refuse."""
+    notes = []
+    sender = settings.sender
+    left = sender.placeholders() if sender is not None else []
+    if left:
+        keys = " and ".join(f"{key} {getattr(sender, key)!r}" for key in left)
+        notes.append(
+            f"[sender] {keys} {'are' if len(left) > 1 else 'is'} still the example from "
+            f"`campaign init`: put your own in campaign.toml before sending."
+        )
+    if letter == COVER and (sender is None or not sender.resume):
+        notes.append(
+            "the cover letter says your resume is attached, but [sender] resume is not set: "
+            'add resume = "lists/resume.pdf" before sending.'
+        )
+    return notes
+
+
 def check_resume(settings: Settings, letter: str) -> Path | None:
     """The resume that goes with ``cover`` letters, or None; InputError if it is missing."""
     sender = settings.sender
-    if letter != "cover" or sender is None or not sender.resume:
+    if letter != COVER or sender is None or not sender.resume:
         return None
     path = settings.home / sender.resume
     if not path.is_file():
@@ -547,6 +581,7 @@ class MergeResult:
     # No postal address and no [smtp] to email them: left out of every wave.
     unreachable: list[Prospect] = field(default_factory=list)
     pack: Any = None  # documents.printpack.PrintPack when letters would be printed
+    selection: Batch | None = None  # the batch as chosen: what waits, the week's cap
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -586,6 +621,7 @@ def merge_batch(
     resume = check_resume(settings, letter.name)
     result = write_merge(rendered, settings, sender, today, formats, batch, letter.name, resume)
     result.unreachable = chosen.unreachable
+    result.selection = chosen
     return result
 
 

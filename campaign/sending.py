@@ -318,7 +318,11 @@ def send_run(
     track: Track | None = None,
 ) -> SendSummary:
     """The weekly send run (see the module docstring); ``connect`` opens the one SMTP connection."""
-    settings.require_sender()
+    from campaign.merge import COVER, require_resume
+
+    settings.require_sender(to_send=True)
+    if request.letter == COVER:
+        require_resume(settings)
     store.acquire_lock(pid=lock.pid, host=lock.host, now=lock.now, alive=lock.alive)
     try:
         return _run(store, settings, today, request, connect, track)

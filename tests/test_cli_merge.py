@@ -28,7 +28,7 @@ def test_merge_writes_every_format_and_says_what_next(
     result = run("merge")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Merged 3 marketing letters into output/merge-2026-11-16-1/\n"
+        "Merged the marketing letter for 3 prospects into output/merge-2026-11-16-1/\n"
         "     3 Word   output/merge-2026-11-16-1/docx/\n"
         "     3 PDF    output/merge-2026-11-16-1/pdf/\n"
         "     2 email  output/merge-2026-11-16-1/email/\n"
@@ -152,10 +152,24 @@ def test_nothing_waiting(run, sender_config: Path, campaign_home: Path) -> None:
     result = run("merge", "--batch", "all")
     assert result.exit_code == 0
     assert result.output == (
-        "No prospect is waiting for the marketing letter in batch all; nothing to merge "
-        "(`campaign status` shows the week's cap).\n"
+        "Nothing to merge: no active prospect is waiting for the marketing letter "
+        "(`campaign import` a list, or choose another --letter).\n"
     )
     assert not (campaign_home / "output").exists()
+
+
+def test_a_full_week_says_the_cap_not_nobody(run, sender_config: Path, campaign_home: Path) -> None:
+    sender_config.write_text(
+        sender_config.read_text(encoding="utf-8") + "[schedule]\nweekly_cap = 2\n", "utf-8"
+    )
+    three(campaign_home)
+    assert run("send").exit_code == 0
+    result = run("merge")
+    assert result.exit_code == 0
+    assert result.output == (
+        "Nothing to merge: this week's cap is used (2 of 2 in 2026-W47); 1 waiting for the "
+        "marketing letter from Mon 23 Nov 2026 (`--batch all` merges them all for review).\n"
+    )
 
 
 def test_merge_help_has_an_example(run) -> None:

@@ -306,6 +306,20 @@ def test_no_password_and_no_terminal_never_prompts(
     assert store.list_sends() == []
 
 
+def _with_resume(sender_config: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    (sender_config.parent / "lists").mkdir(exist_ok=True)
+    canvas = Canvas(str(sender_config.parent / "lists" / "resume.pdf"))
+    canvas.drawString(72, 700, "RESUME")
+    canvas.save()
+    text = sender_config.read_text(encoding="utf-8")
+    text = text.replace(
+        'email = "pat@example.com"\n', 'email = "pat@example.com"\nresume = "lists/resume.pdf"\n', 1
+    )
+    sender_config.write_text(text, encoding="utf-8")
+
+
 def _letters_text(home: Path, week: str = "2026-W47") -> str:
     from pypdf import PdfReader
 
@@ -318,6 +332,7 @@ def test_a_second_letter_moves_the_open_call_to_the_day_it_promises(
     run, sender_config: Path, store: Store, campaign_home: Path
 ) -> None:
     configure(sender_config, None)
+    _with_resume(sender_config)
     p = add_prospect(store)
     assert run("send").exit_code == 0
     before = store.open_call(p.id)
@@ -340,6 +355,7 @@ def test_a_second_letter_promises_a_later_call_already_booked(
     run, sender_config: Path, store: Store, campaign_home: Path
 ) -> None:
     configure(sender_config, None)
+    _with_resume(sender_config)
     p = add_prospect(store)
     assert run("send").exit_code == 0
     env = {"CAMPAIGN_TODAY": "2026-11-19"}
@@ -352,3 +368,49 @@ def test_a_second_letter_promises_a_later_call_already_booked(
     assert run("send", "--letter", "cover", env=env).exit_code == 0
     assert "I will call you on Tuesday, December 15" in _letters_text(campaign_home)
     assert store.open_call(p.id) == booked  # the secretary's good time stands
+
+
+def test_inits_example_sender_is_refused_before_anything_goes_out(
+    run, campaign_home: Path, store: Store
+) -> None:
+    assert run("init").exit_code == 0
+    add_prospects(store, 2)
+    result = run("send")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {campaign_home / 'campaign.toml'}: [sender] name 'Your Name' and email "
+        "'you@example.com' are still the example from `campaign init`; put your own before "
+        "sending\n"
+    )
+    assert store.list_sends() == []
+    assert not list(campaign_home.glob("output/print-pack-*"))
+    # A preview still works, and says what to fix.
+    dry = run("send", "--dry-run")
+    assert dry.exit_code == 0
+    assert "Note: [sender] name 'Your Name' and email 'you@example.com' are still" in dry.stderr
+    merged = run("merge", "--to", "pdf")
+    assert merged.exit_code == 0
+    assert "put your own in campaign.toml before sending." in merged.stderr
+
+
+def test_a_cover_letter_without_a_resume_is_refused(
+    run, sender_config: Path, store: Store, campaign_home: Path
+) -> None:
+    configure(sender_config, None)
+    add_prospects(store, 1)
+    result = run("send", "--letter", "cover")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {sender_config}: the cover letter says your resume is attached (or enclosed), "
+        'but [sender] resume is not set; add resume = "lists/resume.pdf" (a PDF of it)\n'
+    )
+    assert store.list_sends() == []
+    merged = run("merge", "--letter", "cover", "--to", "pdf")
+    assert merged.exit_code == 0
+    assert merged.stderr == (
+        "Note: the cover letter says your resume is attached, but [sender] resume is not "
+        'set: add resume = "lists/resume.pdf" before sending.\n'
+    )
+    _with_resume(sender_config)
+    assert run("send", "--letter", "cover").exit_code == 0
+    assert [s.letter for s in store.list_sends()] == ["cover"]

@@ -41,22 +41,25 @@ def merge(app: App, batch: str, letter: str, formats: str) -> None:
       campaign merge --batch top20 --letter marketing --to docx,pdf
     """
     from campaign.cli.output import progress
-    from campaign.merge import merge_batch, parse_formats
+    from campaign.merge import merge_batch, parse_formats, review_notes
 
     chosen = parse_formats(formats)
     result = merge_batch(app.store, app.settings, app.today, batch, letter, chosen, progress)
     _report(result, app.home)
+    for note in review_notes(app.settings, letter):
+        click.echo(f"Note: {note}", err=True)
 
 
 def _report(result: MergeResult, home: Path) -> None:
     where = result.folder.relative_to(home)
     if not result.rendered:
-        click.echo(
-            f"No prospect is waiting for the {result.letter} letter in batch {result.batch}; "
-            f"nothing to merge (`campaign status` shows the week's cap)."
-        )
+        click.echo(_nothing_to_merge(result))
         return
-    click.echo(f"Merged {len(result.rendered)} {result.letter} letters into {where}/")
+    count = len(result.rendered)
+    click.echo(
+        f"Merged the {result.letter} letter for {count} "
+        f"{'prospect' if count == 1 else 'prospects'} into {where}/"
+    )
     for label, files in (("Word", result.docx), ("PDF", result.pdf), ("email", result.eml)):
         if files:
             click.echo(f"  {len(files):>4} {label:<6} {files[0].parent.relative_to(home)}/")
@@ -80,6 +83,20 @@ def _report(result: MergeResult, home: Path) -> None:
     click.echo(
         f"Next: read them over; edit templates/{result.letter}.txt and merge again if needed, "
         f"then `campaign send --batch {result.batch} --letter {result.letter}`."
+    )
+
+
+def _nothing_to_merge(result: MergeResult) -> str:
+    chosen = result.selection
+    if chosen is not None and chosen.waiting and result.batch == "top20":
+        return (
+            f"Nothing to merge: this week's cap is used ({chosen.cap_used} of {chosen.cap} in "
+            f"{chosen.week}); {chosen.waiting} waiting for the {result.letter} letter from "
+            f"{chosen.next_wave:%a %d %b %Y} (`--batch all` merges them all for review)."
+        )
+    return (
+        f"Nothing to merge: no active prospect is waiting for the {result.letter} letter "
+        f"(`campaign import` a list, or choose another --letter)."
     )
 
 

@@ -88,7 +88,11 @@ def send(
     if unlock or settle is not None or arrived is not None:
         _admin(app, settle, arrived, unlock)
     elif dry_run:
+        from campaign.merge import review_notes
+
         _echo_summary(sending.plan_run(app.store, app.settings, app.today, request))
+        for note in review_notes(app.settings, letter):
+            click.echo(f"Note: {note}", err=True)
     elif test_to:
         prospect, reply = sending.send_test(
             app.store, app.settings, app.today, request, test_to, lambda: _connector(app)
