@@ -532,11 +532,11 @@ def waiting_retries(store: Store) -> list[Send]:
     return store.list_sends([CLAIMED, DEFERRED])
 
 
-def describe(items: Iterable[Item]) -> Iterator[str]:
-    """One line per item: id, company, contact, address."""
+def describe(items: Iterable[Item], with_send: bool = False) -> Iterator[str]:
+    """One line per item: company, contact, address, the prospect id (and the send's)."""
     for item in items:
         p = item.prospect
         place = ", ".join(x for x in (p.city, p.region) if x)
         where = f" <{p.email}>" if item.channel == EMAIL else f", by post to {place}"
-        ref = f"#{item.send_id} " if item.send_id is not None else ""
-        yield f"{ref}{p.company} - {p.contact}{where}"
+        send = f", send {item.send_id}" if with_send and item.send_id is not None else ""
+        yield f"{p.company} - {p.contact}{where} (prospect {p.id}{send})"

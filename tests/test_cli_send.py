@@ -57,10 +57,10 @@ def test_a_weekly_run_emails_prints_and_says_what_is_next(
     assert lines == [
         "Sent 2 by email, printed 1 (2026-W47: 3 of 20 used).",
         "By email:",
-        "  #1 Company 1 Inc. - Ms. Alex Person1 <alex1@company1.example>",
-        "  #2 Company 2 Inc. - Ms. Alex Person2 <alex2@company2.example>",
+        "  Company 1 Inc. - Ms. Alex Person1 <alex1@company1.example> (prospect 1)",
+        "  Company 2 Inc. - Ms. Alex Person2 <alex2@company2.example> (prospect 2)",
         "Printed:",
-        "  #3 Paper Co - Ms. Alex Person3, by post to Springfield, IL",
+        "  Paper Co - Ms. Alex Person3, by post to Springfield, IL (prospect 3)",
         f"Print pack: {pack} (letters.pdf, envelopes.pdf, labels.pdf, manifest.csv)",
         "Next calls: 3 first follow-up calls due Mon 23 Nov to Fri 27 Nov 2026; "
         "see `campaign calls --due all`.",
@@ -98,14 +98,14 @@ def test_deferred_failed_and_in_doubt_exit_3_with_what_to_do(
     assert result.exit_code == 3
     assert "Deferred by the server (the next `campaign send` retries them):\n" in result.stdout
     assert (
-        f"  #1 Company 1 Inc. - Ms. Alex Person1 <{a.email}>: "
+        f"  Company 1 Inc. - Ms. Alex Person1 <{a.email}> (prospect 1, send 1): "
         "451 4.7.1 Greylisted, please try again later\n"
     ) in result.stdout
     assert (
-        f"  #2 Company 2 Inc. - Ms. Alex Person2 <{b.email}>: "
+        f"  Company 2 Inc. - Ms. Alex Person2 <{b.email}> (prospect 2, send 2): "
         f"550 5.1.1 <{b.email}>: Recipient address rejected: User unknown\n"
     ) in result.stdout
-    assert "`campaign send --settle ID --sent`" in result.stdout
+    assert "`campaign send --settle SEND --sent`" in result.stdout
     assert result.stderr == (
         "Error: not all went through: 2 deferred (the next run retries them), 1 failed, "
         "1 in doubt; see above\n"

@@ -108,7 +108,7 @@ def test_killed_between_messages_delivers_the_rest_once(
     assert received(server) == Counter(emails[:2])
     again = send_again(campaign_home)
     assert again.returncode == 3  # the third is in doubt: the user settles it
-    assert "In doubt" in again.stdout and "#3 " in again.stdout
+    assert "In doubt" in again.stdout and "(prospect 3, send 3)" in again.stdout
     assert states(store) == [SENT, SENT, UNKNOWN, SENT]
     assert received(server) == Counter([emails[0], emails[1], emails[3]])
     assert send_again(campaign_home).returncode == 0  # nothing left to do, nothing resent

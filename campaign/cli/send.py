@@ -141,7 +141,7 @@ def _echo_summary(summary: SendSummary) -> None:
         if not items:
             return
         click.echo(f"{title}:")
-        for item, line in zip(items, describe(items), strict=True):
+        for item, line in zip(items, describe(items, with_send=detail), strict=True):
             click.echo(f"  {line}" + (f": {item.detail}" if detail and item.detail else ""))
 
     if summary.idle:
@@ -170,14 +170,14 @@ def _echo_summary(summary: SendSummary) -> None:
         click.echo(f"Print pack: {summary.pack} ({', '.join(summary.pack_files)})")
     block("Deferred by the server (the next `campaign send` retries them)", summary.deferred, True)
     block(
-        "Failed (not retried; fix the address, then `campaign send --resend ID`)",
+        "Failed (not retried; fix the address, then `campaign send --resend SEND`)",
         summary.failed,
         True,
     )
     in_doubt = summary.unknown + summary.recovered
     block(
-        "In doubt (check your Sent folder, then `campaign send --settle ID --sent` if it "
-        "went, or `campaign send --resend ID` if not)",
+        "In doubt (check your Sent folder, then `campaign send --settle SEND --sent` if it "
+        "went, or `campaign send --resend SEND` if not)",
         in_doubt,
         True,
     )
