@@ -57,13 +57,28 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "street": (
         "address", "street", "address1", "addressline1", "streetaddress", "street1",
-        "mailingaddress", "addr", "addr1",
+        "mailingaddress", "addr", "addr1", "mailingstreet", "streetaddress1",
+        "businessstreet", "businessaddress",
     ),
-    "street2": ("address2", "addressline2", "street2", "suite", "unit", "addr2"),
-    "city": ("city", "town", "locality"),
-    "region": ("state", "province", "region", "stateprovince", "st", "county"),
-    "postal_code": ("zip", "zipcode", "postalcode", "postcode", "postal", "zip4"),
-    "country": ("country", "countrycode", "nation"),
+    "street2": (
+        "address2", "addressline2", "street2", "suite", "unit", "addr2", "streetaddress2",
+        "mailingstreet2", "businessstreet2",
+    ),
+    "city": ("city", "town", "locality", "mailingcity", "businesscity"),
+    "region": (
+        "state", "province", "region", "stateprovince", "st", "county", "stateregion",
+        "stateorprovince", "provincestate", "stateprovinceregion", "mailingstate",
+        "mailingstateprovince", "businessstate",
+    ),
+    "postal_code": (
+        "zip", "zipcode", "postalcode", "postcode", "postal", "zip4", "zippostalcode",
+        "postalzip", "zipcodepostalcode", "mailingzip", "mailingzipcode",
+        "mailingpostalcode", "businesspostalcode", "businesszip",
+    ),
+    "country": (
+        "country", "countrycode", "nation", "countryregion", "mailingcountry",
+        "businesscountry",
+    ),
     "priority": ("priority", "rank", "tier", "ranking"),
     "notes": ("notes", "note", "comments", "comment", "remarks"),
 }  # fmt: skip
@@ -89,6 +104,7 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SIMPLE_NAME = re.compile(r"^(?:(Dr|Mr|Mrs|Ms|Mx|Prof)\. )?([^\W\d_][\w'’-]*) ([^\W\d_][\w'’-]*)$")
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+REJECT_REASON = r"(import_)*reason"  # the last column of a rejects file (write_rejects)
 
 
 def identity_track(items: Sequence[Any]) -> Iterable[Any]:
@@ -151,7 +167,8 @@ class ImportReport:
         """The one-line summary the CLI prints."""
         line = (
             f"{self.source or self.path}: {self.new} new, {len(self.updated)} updated, "
-            f"{self.unchanged} unchanged, {len(self.rejects)} rejected (encoding {self.encoding})"
+            f"{self.unchanged} unchanged, {len(self.rejects)} rejected "
+            f"({'read as XLSX' if self.encoding == 'xlsx' else f'encoding {self.encoding}'})"
         )
         if self.rejects_file is not None:
             shown = self.rejects_file.relative_to(self.rejects_file.parent.parent)
@@ -344,8 +361,15 @@ _ALIAS_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in al
 
 
 def match_columns(path: Path, header: Sequence[str], mapping: Mapping[str, str]) -> Columns:
-    """Which column fills which field; InputError naming the file if a required one is missing."""
+    """Which column fills which field; InputError naming the file if a required one is missing.
+
+    The ``reason`` column a rejects file ends with is not read: a corrected rejects file
+    imports like the list it came from.
+    """
     keys = [header_key(h) for h in header]
+    if header and re.fullmatch(REJECT_REASON, header[-1]) and keys[-1] not in mapping:
+        keys[-1] = ""
+        header = [*header[:-1], ""]
     for wanted in mapping:
         if wanted not in keys:
             raise InputError(
@@ -465,6 +489,48 @@ def parse_name(text: str) -> dict[str, str]:
     }
 
 
+def _cased(name: str) -> str:
+    """A name typed all in capitals or all in lower case, as it is written in a letter."""
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 2 or not (name.isupper() or name.islower()):
+        return name
+    from nameparser import HumanName
+
+    parsed = HumanName(name)
+    parsed.capitalize(force=True)
+    return str(parsed) or name
+
+
+def _written_out(contact: str, parts: Mapping[str, str]) -> str:
+    """``O'Brien, Sean`` (a list's "Last, First") as a letter writes it: ``Sean O'Brien``."""
+    head = contact.split(",", 1)[0].strip()
+    if "," not in contact or not parts["first_name"] or head != parts["last_name"]:
+        return contact
+    name = " ".join(
+        p for p in (parts["honorific"], parts["first_name"], parts["middle_name"], head) if p
+    )
+    return f"{name}, {parts['suffix']}" if parts["suffix"] else name
+
+
+US = ("", "US", "USA", "UNITED STATES")
+
+
+def us_zip(text: str, country: str) -> str:
+    """A US ZIP code with the leading zeros a spreadsheet dropped (2134 -> 02134).
+
+    Excel keeps zip codes as numbers, so 02134 arrives as 2134 (and 02134-1234 as
+    21341234); other countries' postal codes are left as they are.
+    """
+    if country.strip().upper() not in US:
+        return text
+    if re.fullmatch(r"\d{3,4}", text):
+        return text.zfill(5)
+    if re.fullmatch(r"\d{7,9}", text):
+        digits = text.zfill(9)
+        return f"{digits[:5]}-{digits[5:]}"
+    return text
+
+
 def check_email(text: str) -> tuple[str, str]:
     """(normalised email, "") if valid, else ("", why not); syntax only, no network."""
     from email_validator import EmailNotValidError, validate_email
@@ -548,12 +614,13 @@ def check_row(
         return Checked(None, "no hiring-authority name")
     if header_key(contact) in NOT_A_PERSON:
         return Checked(None, f"hiring authority {contact!r} is not a person: name who can hire you")
+    contact = _cased(contact)
     parts = parse_name(contact)
     for part in NAME_PARTS:
         if values.get(part):
             parts[part] = values[part]
     values.update(parts)
-    values["contact"] = contact
+    values["contact"] = _written_out(contact, parts)
 
     warning = ""
     has_address = bool(
@@ -587,6 +654,8 @@ def check_row(
                 f"{name!r} is {values['priority']!r}, not a whole number >= 1 "
                 "(1 = best) or high/medium/low",
             )
+    if values.get("postal_code"):
+        values["postal_code"] = us_zip(values["postal_code"], values.get("country") or region)
     if values.get("phone"):
         country = values.get("country", "")
         values["phone"] = format_phone(
@@ -683,7 +752,7 @@ def write_rejects(
     """Write the rejected rows, unchanged plus a reason, to a new CSV; never overwrite."""
     from campaign.documents.files import new_file
 
-    reason = "reason"
+    reason = "reason"  # matches REJECT_REASON: a corrected file imports without it
     while reason in header:
         reason = f"import_{reason}"
     width = max([len(header), *(len(r.cells) for r in rejects)])

@@ -271,14 +271,19 @@ def salutation(prospect: Prospect) -> str:
     honorific = prospect.honorific.strip()
     if honorific and not honorific.endswith(".") and honorific.lower() in _ABBREVIATED:
         honorific += "."
-    last = prospect.last_name.strip()
+    first, last = prospect.first_name.strip(), prospect.last_name.strip()
+    if honorific.lower() in _BY_FIRST_NAME and first:
+        return f"Dear {honorific} {first}:"  # Sir Elton, Dame Judi
     if honorific and last:
         return f"Dear {honorific} {last}:"
-    name = " ".join(p for p in (prospect.first_name.strip(), last) if p)
+    # An initial alone reads oddly ("Dear J. Smith:"): keep the middle one with it.
+    middle = prospect.middle_name.strip() if re.fullmatch(r"\w\.?", first) else ""
+    name = " ".join(p for p in (first, middle, last) if p)
     return f"Dear {name or prospect.contact.strip()}:"
 
 
 _ABBREVIATED = {"mr", "ms", "mrs", "dr", "prof", "mx"}
+_BY_FIRST_NAME = {"sir", "dame"}
 
 
 def scheduled_calls(

@@ -156,7 +156,7 @@ def test_xlsx_with_sheet_and_map(run, tmp_path: Path) -> None:
         "--map", "The Boss=contact", "--map", "mail=email",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "1 new, 0 updated, 0 unchanged, 0 rejected (encoding xlsx)" in result.stdout
+    assert "1 new, 0 updated, 0 unchanged, 0 rejected (read as XLSX)" in result.stdout
     (prospect,) = _json(run("prospects", "--format", "json").stdout)
     assert (prospect["company"], prospect["contact"], prospect["priority"]) == (
         "Acme",

@@ -387,8 +387,8 @@ def test_a_list_without_a_column_leaves_that_field_alone(tmp_path: Path) -> None
         header=["Company", "Name", "Email", "Notes"],
     )
     report = import_file(store, path, today=TODAY, output_dir=tmp_path)
-    changed = ["company", "contact", "first_name", "last_name", "notes"]
-    assert report.updated == [(1, "Acme (Ada Okafor)", changed)]
+    # A name typed in lower case is written as a name: only company and notes changed.
+    assert report.updated == [(1, "Acme (Ada Okafor)", ["company", "notes"])]
     (prospect,) = store.list_prospects()
     assert (prospect.priority, prospect.email, prospect.notes) == (2, "ada@acme.example", "x")
 
@@ -462,3 +462,53 @@ def test_importing_the_same_file_twice_changes_nothing(rows: list[tuple[str, ...
             assert len(second.rejects) == len(first.rejects)
         finally:
             store.close()
+
+
+def test_lists_as_exported_come_out_as_letters_write_them(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Company Name", "Contact", "E-mail Address", "Street Address", "City",
+                  "State/Region", "Zip Code", "Country/Region"])  # fmt: skip
+    rows = [
+        ["Acme", "O'Brien, Sean", "", "1 Main St", "Boston", "MA", 2134, ""],
+        ["Beta", "MARIA GARCIA", "", "2 Elm St", "Hartford", "CT", 61031234, "US"],
+        ["Gamma", "jean-luc mcdonald", "", "3 Rue Neuve", "Montreal", "QC", "123", "CA"],
+        ["Delta", "Dr. Ada Okafor", "ada@delta.example", "", "", "", "", ""],
+    ]
+    for row in rows:
+        sheet.append(row)
+    book.save(tmp_path / "export.xlsx")
+    store = store_in(tmp_path)
+    report = import_file(store, tmp_path / "export.xlsx", today=TODAY, output_dir=tmp_path)
+    assert report.rejects == []
+    got = {p.company: p for p in store.list_prospects()}
+    assert (got["Acme"].contact, got["Acme"].first_name, got["Acme"].last_name) == (
+        "Sean O'Brien", "Sean", "O'Brien",
+    )  # fmt: skip
+    assert (got["Acme"].region, got["Acme"].postal_code) == ("MA", "02134")
+    assert (got["Beta"].contact, got["Beta"].postal_code) == ("Maria Garcia", "06103-1234")
+    assert got["Gamma"].contact == "Jean-Luc McDonald"
+    assert got["Gamma"].postal_code == "123"  # not a US ZIP: as written
+    assert got["Delta"].contact == "Dr. Ada Okafor"
+    again = import_file(store, tmp_path / "export.xlsx", today=TODAY, output_dir=tmp_path)
+    assert (again.new, again.updated, again.unchanged) == (0, [], 4)
+
+
+def test_a_corrected_rejects_file_imports_without_its_reason_column(tmp_path: Path) -> None:
+    store = store_in(tmp_path)
+    path = write_csv(tmp_path / "list.csv", [["Acme", "Ada Okafor", "", "", "", "", "", "1"]])
+    report = import_file(store, path, today=TODAY, output_dir=tmp_path)
+    assert report.rejects_file is not None
+    with report.rejects_file.open(encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    assert header[-1] == "reason"
+    row[2] = "ada@acme.example"  # the user adds the missing email
+    fixed = tmp_path / "fixed.csv"
+    with fixed.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, row])
+    again = import_file(store, fixed, today=TODAY, output_dir=tmp_path)
+    assert (again.new, again.rejects) == (1, [])
+    (prospect,) = store.list_prospects()
+    assert prospect.extra == {}

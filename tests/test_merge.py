@@ -78,6 +78,15 @@ def one(home: Path, text: str, p: Prospect | None = None, **changes: object) -> 
         ({"honorific": "Dr", "last_name": "Okafor"}, "Dear Dr. Okafor:"),
         ({"honorific": "", "first_name": "Jordan", "last_name": "Lee"}, "Dear Jordan Lee:"),
         ({"honorific": "", "first_name": "", "last_name": "", "contact": "Sam"}, "Dear Sam:"),
+        (
+            {"honorific": "", "first_name": "J.", "middle_name": "R.", "last_name": "Smith"},
+            "Dear J. R. Smith:",
+        ),
+        (
+            {"honorific": "", "first_name": "Jo", "middle_name": "Ann", "last_name": "Lee"},
+            "Dear Jo Lee:",
+        ),
+        ({"honorific": "Sir", "first_name": "Elton", "last_name": "John"}, "Dear Sir Elton:"),
     ],
 )
 def test_salutation(fields: dict[str, str], expected: str) -> None:
