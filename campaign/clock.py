@@ -42,8 +42,8 @@ class BusinessCalendar:
             self._holidays = holidays.country_holidays(self.country)
         except NotImplementedError:
             raise ConfigError(
-                f"[sender] country {self.country!r} is not a country code the holidays "
-                f"package knows; use an ISO code such as US, GB, CA, DE"
+                f"campaign.toml: [sender] country {self.country!r} is not a country code the "
+                f"holidays package knows; use an ISO code such as US, GB, CA, DE"
             ) from None
 
     def holiday_name(self, day: date) -> str | None:

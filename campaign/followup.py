@@ -147,7 +147,7 @@ def next_step(
             1,
             f"keeping in touch: you spoke on {_day(today)}",
             gift,
-            message=f"next call on or after {_day(due)} ({schedule.call_every_days}-day cadence)",
+            message=f"keep in touch at the {schedule.call_every_days}-day cadence: next call",
         )
     if outcome in UNANSWERED:
         streak = unanswered_streak(history) + 1
@@ -160,7 +160,8 @@ def next_step(
                 1,
                 f"new round after {streak} unanswered calls",
                 note,
-                message=f"{streak} unanswered in a row: {note}; next call on or after {_day(due)}",
+                message=f"{streak} calls unanswered in a row; a new round at the "
+                f"{schedule.call_every_days}-day cadence: next call",
             )
         due = calendar.add_business_days(today, schedule.retry_after_days)
         return NextStep(
@@ -168,7 +169,7 @@ def next_step(
             due,
             attempt + 1,
             f"retry after {outcome} on {_day(today)}",
-            message=f"retry on or after {_day(due)} (attempt {attempt + 1})",
+            message="retry",
         )
     if outcome == GATEKEEPER:
         if callback is not None:
@@ -179,7 +180,10 @@ def next_step(
                 attempt + 1,
                 f"call back as agreed on {_day(today)}",
                 exact=True,
-                message=f"call back on {_day(due)} as agreed",
+                message="call back as agreed"
+                if due == callback
+                else f"call back on the next business day ({callback:%a} {_day(callback)} "
+                f"is {calendar.holiday_name(callback) or 'a weekend'})",
             )
         due = calendar.add_business_days(today, schedule.retry_after_days)
         return NextStep(
@@ -187,7 +191,7 @@ def next_step(
             due,
             attempt + 1,
             f"call back: an assistant answered on {_day(today)}",
-            message=f"call back on or after {_day(due)} (attempt {attempt + 1})",
+            message="call back",
         )
     if outcome == MEETING:
         return after_meeting(today)
@@ -226,8 +230,7 @@ def after_meeting(today: date) -> NextStep:
         MEETING,
         status=INTERVIEW,
         cancel="calls",
-        message=f"meeting agreed on {_day(today)}: prospecting calls stop; after it, "
-        "record it with `campaign meeting ID --on DATE --with NAME`",
+        message="a meeting is agreed: prospecting calls stop",
     )
 
 

@@ -41,9 +41,11 @@ def test_voicemail_retries_in_two_business_days_and_counts_attempts(run, store):
         "log", "1", "--outcome", "voicemail", "--note", "left a message", env=on("2026-11-27")
     )
     assert result.exit_code == 0, result.output
-    assert "Logged call #1 to prospect 1: voicemail." in result.output
     # Fri 27 Nov + 2 business days = Tue 1 Dec
-    assert "Next call: 2026-12-01 (attempt 2)." in result.output
+    assert result.output == (
+        "Logged voicemail for prospect 1 (Company 1 Inc.), attempt 1.\n"
+        "Next: retry on Tue 01 Dec 2026 (attempt 2).\n"
+    )
     first = next(c for c in calls_json(run, "2026-11-27") if c["prospect_id"] == 1)
     assert first["due"] == "2026-12-01"
     assert first["attempt"] == 2
@@ -56,12 +58,12 @@ def test_four_unanswered_in_a_row_pause_with_a_note_and_a_new_round(run, store):
         outcome = "voicemail" if n % 2 else "no-answer"
         result = run("log", "1", "--outcome", outcome, env=on(day))
         assert result.exit_code == 0, result.output
-        assert f"Logged call #{n} " in result.output
-    assert "4 unanswered in a row: send a short note instead of chasing" in result.output
-    assert (
-        "Suggestion: send a short note instead of chasing: 4 calls went unanswered."
-        in result.output
-    )
+        assert f"Logged {outcome} for prospect 1 (Company 1 Inc.), attempt {n}.\n" in result.output
+    assert result.output.splitlines()[1:] == [
+        "Next: 4 calls unanswered in a row; a new round at the 30-day cadence: next call on "
+        "Wed 06 Jan 2027 (attempt 1).",
+        "Suggestion: send a short note instead of chasing: 4 calls went unanswered.",
+    ]
     call = next(c for c in calls_json(run, "2026-12-07") if c["prospect_id"] == 1)
     # 7 Dec + 30 days = Wed 6 Jan 2027; a new round starts again at attempt 1
     assert call["due"] == "2027-01-06"
@@ -73,8 +75,10 @@ def test_reached_keeps_the_thirty_day_cadence_and_suggests_a_gift_before_the_thi
     result = run(
         "log", "2", "--outcome", "reached", "--note", "budget in January", env=on("2026-11-27")
     )
-    assert "next call on or after 28 Dec (30-day cadence)" in result.output
-    assert "Next call: 2026-12-28 (attempt 1)." in result.output
+    assert (
+        "Next: keep in touch at the 30-day cadence: next call on Mon 28 Dec 2026 (attempt 1)."
+        in result.output
+    )
     assert "Suggestion" not in result.output
     call = next(c for c in calls_json(run, "2026-12-28", "today") if c["prospect_id"] == 2)
     assert call["reason"] == "keeping in touch: you spoke on 27 Nov"
@@ -86,7 +90,7 @@ def test_reached_keeps_the_thirty_day_cadence_and_suggests_a_gift_before_the_thi
         "Suggestion: before this call, send an information gift (an article) with a short note."
         in result.output
     )
-    assert "Next call: 2027-01-27 (attempt 1)." in result.output
+    assert "next call on Wed 27 Jan 2027 (attempt 1)." in result.output
 
 
 def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
@@ -104,7 +108,7 @@ def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
         env=on("2026-11-27"),
     )
     assert result.exit_code == 0, result.output
-    assert "Next call: 2026-12-02 (attempt 2)." in result.output
+    assert "Next: call back as agreed on Wed 02 Dec 2026 (attempt 2)." in result.output
     result = run("log", "3", "--outcome", "voicemail", env=on("2026-12-02"))
     assert result.exit_code == 0
     call = next(c for c in calls_json(run, "2026-12-02") if c["prospect_id"] == 3)
@@ -118,16 +122,45 @@ def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
     assert "ask for Ms. Person3" in table and "Tom, her" in table
 
 
+def test_a_callback_on_a_weekend_or_holiday_says_where_it_moved(run, store):
+    sat = run(
+        "log", "3", "--outcome", "gatekeeper", "--callback", "2026-12-12", env=on("2026-12-07")
+    )
+    assert sat.exit_code == 0, sat.output
+    assert (
+        "Next: call back on the next business day (Sat 12 Dec is a weekend) on Mon 14 Dec 2026 "
+        "(attempt 2)." in sat.output
+    )
+    xmas = run(
+        "log", "3", "--outcome", "gatekeeper", "--callback", "2026-12-25", env=on("2026-12-14")
+    )
+    assert "(Fri 25 Dec is Christmas Day) on Mon 28 Dec 2026" in xmas.output
+
+
+def test_a_full_day_pushes_the_call_and_says_so(run, store, campaign_home):
+    config = campaign_home / "campaign.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "[schedule]\ncalls_per_day = 1\n", "utf-8"
+    )
+    assert run("log", "1", "--outcome", "voicemail", env=on("2026-11-27")).exit_code == 0
+    result = run("log", "2", "--outcome", "voicemail", env=on("2026-11-27"))
+    assert "Next: retry on Wed 02 Dec 2026 (attempt 2; Tue 01 Dec is full)." in result.output
+
+
 def test_gatekeeper_without_callback_calls_back_in_two_business_days(run, store):
     result = run("log", "3", "--outcome", "gatekeeper", "--gatekeeper", "Tom", env=on("2026-12-24"))
     # Thu 24 Dec: Fri 25 is Christmas, so two business days are Mon 28 and Tue 29
-    assert "Next call: 2026-12-29 (attempt 2)." in result.output
+    assert "Next: call back on Tue 29 Dec 2026 (attempt 2)." in result.output
 
 
 def test_meeting_moves_to_interview_and_stops_prospecting_calls(run, store):
     result = run("log", "1", "--outcome", "meeting", env=on("2026-11-27"))
     assert result.exit_code == 0, result.output
-    assert "prospecting calls stop" in result.output
+    assert result.output.splitlines()[1:] == [
+        "Next: a meeting is agreed: prospecting calls stop.",
+        'Once it is held: `campaign meeting 1 --on DATE --with "Name, Title"` schedules the '
+        "thank-yous and the follow-up calls.",
+    ]
     assert "campaign meeting" in result.output
     assert store.get_prospect(1).status == INTERVIEW
     assert store.open_call(1) is None
@@ -221,7 +254,7 @@ def test_a_call_logged_before_any_send_starts_a_follow_up(run, store):
     add_prospect(store, company="Walk-in Ltd")
     result = run("log", "4", "--outcome", "voicemail")
     assert result.exit_code == 0
-    assert "Next call: 2026-11-18 (attempt 2)." in result.output
+    assert "Next: retry on Wed 18 Nov 2026 (attempt 2)." in result.output
 
 
 def test_a_prospect_in_interview_keeps_its_history_but_gets_no_prospecting_call(run, store):
@@ -259,9 +292,9 @@ def test_referred_on_a_reached_call_adds_a_priority_one_prospect_and_a_networkin
         env=on("2026-11-27"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[3:] == [
-        "Ms. Alex Person1 is now networking contact 1: "
-        "their catch-up calls tell them what became of the referral.",
+    assert result.output.splitlines()[2:] == [
+        "Ms. Alex Person1 is now networking contact 1: on your catch-up calls, "
+        "tell them what became of the referral.",
         "Referral: new prospect 4, Ms. Jane Roe at Beta Corp (priority 1), referred by contact 1.",
         "Next: add their address or email to your list and `campaign import` it.",
     ]

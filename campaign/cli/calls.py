@@ -11,6 +11,7 @@ from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
 
 if TYPE_CHECKING:
+    from campaign.followup import Logged
     from campaign.store.meetings import Referred
 
 # Kept here (not imported from followup) so `campaign --help` loads nothing heavy.
@@ -176,23 +177,39 @@ def log(
         callback=callback.date() if callback else None,
         referred=referred,
     )
-    click.echo(f"Logged call #{logged.call.attempt} to prospect {prospect}: {outcome}.")
-    click.echo(f"Next: {logged.step.message}.")
-    if logged.task is not None:
-        click.echo(f"Next call: {logged.task.due.isoformat()} (attempt {logged.task.attempt}).")
+    click.echo(_logged_line(app, logged))
     if logged.step.suggestion:
         click.echo(f"Suggestion: {logged.step.suggestion}.")
+    if outcome == "meeting":
+        click.echo(
+            f'Once it is held: `campaign meeting {prospect} --on DATE --with "Name, Title"` '
+            "schedules the thank-yous and the follow-up calls."
+        )
     if logged.referred is not None:
         _referred(app, logged.referred)
     return None
+
+
+def _logged_line(app: App, logged: Logged) -> str:
+    """``Logged voicemail for prospect 12 (Acme), attempt 2.`` and the next step."""
+    call, step, task = logged.call, logged.step, logged.task
+    company = app.store.get_prospect(call.prospect_id).company
+    who = f"prospect {call.prospect_id} ({company})"
+    head = f"Logged {call.outcome} for {who}, attempt {call.attempt}."
+    if task is None:
+        return f"{head}\nNext: {step.message}."
+    full = ""
+    if step.due is not None and task.due > step.due and not step.exact:
+        full = f"; {step.due:%a %d %b} is full"  # calls_per_day
+    return f"{head}\nNext: {step.message} on {task.due:%a %d %b %Y} (attempt {task.attempt}{full})."
 
 
 def _referred(app: App, referred: Referred) -> None:
     giver = referred.contact
     if referred.contact_is_new:
         click.echo(
-            f"{giver.name} is now networking contact {giver.id}: "
-            "their catch-up calls tell them what became of the referral."
+            f"{giver.name} is now networking contact {giver.id}: on your catch-up calls, "
+            "tell them what became of the referral."
         )
     for prospect_id, is_new in referred.prospects:
         p = app.store.get_prospect(prospect_id)
