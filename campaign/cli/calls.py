@@ -177,7 +177,7 @@ def log(
         callback=callback.date() if callback else None,
         referred=referred,
     )
-    click.echo(_logged_line(app, logged))
+    click.echo(_logged_line(app, prospect, logged))
     if logged.step.suggestion:
         click.echo(f"Suggestion: {logged.step.suggestion}.")
     if outcome == "meeting":
@@ -190,11 +190,11 @@ def log(
     return None
 
 
-def _logged_line(app: App, logged: Logged) -> str:
+def _logged_line(app: App, prospect_id: int, logged: Logged) -> str:
     """``Logged voicemail for prospect 12 (Acme), attempt 2.`` and the next step."""
     call, step, task = logged.call, logged.step, logged.task
-    company = app.store.get_prospect(call.prospect_id).company
-    who = f"prospect {call.prospect_id} ({company})"
+    company = app.store.get_prospect(prospect_id).company
+    who = f"prospect {prospect_id} ({company})"
     head = f"Logged {call.outcome} for {who}, attempt {call.attempt}."
     if task is None:
         return f"{head}\nNext: {step.message}."
