@@ -268,6 +268,13 @@ class ReferralPlan:
     source: str  # the new prospects' source_file
 
 
+def _self_referral(prospect: Prospect, plan: ReferralPlan) -> bool:
+    from campaign.store.prospects import person_key
+
+    own = person_key(prospect.company, prospect.contact, prospect.first_name, prospect.last_name)
+    return any(record["identity"] == own for record in plan.prospects)
+
+
 def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[str, str]]:
     """Each ``--referred "Name, Company"`` as (name, company); InputError if misused."""
     if referred and outcome not in REFERRAL_OUTCOMES:
@@ -281,6 +288,13 @@ def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[s
         name, company = " ".join(name.split()), " ".join(company.split())
         if not (comma and name and company):
             raise InputError(f'--referred {text!r}: write it as "Name, Company"')
+        from campaign.intake import NOT_A_PERSON, header_key
+
+        if header_key(name) in NOT_A_PERSON:
+            raise InputError(
+                f"--referred {text!r}: {name!r} is a department, not a person; "
+                "ask for the name of the person who can hire you"
+            )
         pairs.append((name, company))
     return pairs
 
@@ -379,6 +393,11 @@ def log_call(
         return place_call(calendar, earliest, load, per_day)
 
     referral = plan_referral(prospect, pairs, settings, today) if pairs else None
+    if referral is not None and _self_referral(prospect, referral):
+        raise InputError(
+            f"--referred names {prospect.contact} of {prospect.company}, the person you "
+            "called: a referral is someone else"
+        )
     call, nxt, done = store.record_call(
         prospect_id,
         today,

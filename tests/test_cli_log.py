@@ -388,3 +388,22 @@ def test_a_misused_referred_exits_1_and_changes_nothing(run, store, args, messag
     assert store.call_history(1) == []
     assert len(store.list_prospects()) == 3
     assert store.list_contacts() == []
+
+
+def test_a_referral_must_be_another_person(run, store):
+    hr = run(
+        "log", "1", "--outcome", "reached", "--referred", "HR, Omega Inc", env=on("2026-11-27")
+    )
+    assert (hr.exit_code, hr.output) == (
+        1,
+        "Error: --referred 'HR, Omega Inc': 'HR' is a department, not a person; ask for the "
+        "name of the person who can hire you\n",
+    )
+    me = run("log", "1", "--outcome", "reached", "--referred", "Alex Person1, Company 1 Inc.",
+             env=on("2026-11-27"))  # fmt: skip
+    assert (me.exit_code, me.output) == (
+        1,
+        "Error: --referred names Ms. Alex Person1 of Company 1 Inc., the person you called: "
+        "a referral is someone else\n",
+    )
+    assert store.call_history(1) == []
