@@ -440,6 +440,15 @@ def _html(paragraphs: Sequence[Paragraph], signature: Sequence[str]) -> str:
     )
 
 
+def _as_written(sender: Sender) -> Sender:
+    """The sender as a letter shows them: the phone as people write it at home."""
+    from dataclasses import replace
+
+    from campaign.intake import format_phone
+
+    return replace(sender, phone=format_phone(sender.phone, sender.country) if sender.phone else "")
+
+
 def _sender_lines(sender: Sender) -> tuple[str, ...]:
     place = " ".join(p for p in (sender.region, sender.postal_code) if p)
     city = ", ".join(p for p in (sender.city, place) if p)
@@ -468,7 +477,7 @@ def render_batch(
     placed by ``followup.promised_calls`` on top of the calls already scheduled; without
     them the batch's calls are placed as if none were.
     """
-    sender = settings.require_sender()
+    sender = _as_written(settings.require_sender())
     if call_dates is None:
         call_dates = scheduled_calls(prospects, settings, today)
     enclosures = ("Resume",) if check_resume(settings, letter.name) else ()

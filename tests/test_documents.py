@@ -85,7 +85,7 @@ def test_docx_is_a_block_format_letter_with_data_as_written(
     paragraphs = [p.text for p in Document(str(path)).paragraphs]
     assert (
         paragraphs[0]
-        == "Pat Example\n12 Elm Street\nSpringfield, IL 62701\n+1 217 555 0100 · pat@example.com"
+        == "Pat Example\n12 Elm Street\nSpringfield, IL 62701\n(217) 555-0100 · pat@example.com"
     )
     assert paragraphs[1] == "November 16, 2026"
     assert paragraphs[2] == (
@@ -344,7 +344,7 @@ def test_eml_has_one_recipient_both_parts_and_stable_id(
     rich = message.get_body(("html",)).get_content()
     assert 'Łódź & Ødegaard <Zoë> "Müller" {{ 7*7 }} may be facing' in plain
     assert "Łódź &amp; Ødegaard &lt;Zoë&gt; &quot;Müller&quot; {{ 7*7 }}" in rich
-    assert plain.endswith("Sincerely,\n\nPat Example\n+1 217 555 0100\npat@example.com\n")
+    assert plain.endswith("Sincerely,\n\nPat Example\n(217) 555-0100\npat@example.com\n")
 
 
 def test_line_breaks_can_never_add_headers(campaign_home: Path) -> None:

@@ -114,7 +114,9 @@ def test_the_package_marketing_letter_renders(campaign_home: Path) -> None:
         "4 Harbor Road",
         "Peoria, IL 61602",
     )
-    assert r.body_text.endswith("Sincerely,\n\nPat Example\n+1 217 555 0100\npat@example.com\n")
+    # The phone as Americans write it, from the "+1 217 555 0100" in campaign.toml.
+    assert r.body_text.endswith("Sincerely,\n\nPat Example\n(217) 555-0100\npat@example.com\n")
+    assert "please call me at (217) 555-0100." in r.text
     assert "<strong>Freight.</strong>" in r.body_html
 
 
