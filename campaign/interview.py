@@ -172,7 +172,7 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
         index = _match(people, key) if sep else None
         if index is None:
             if len(people) != 1:
-                met = ", ".join(p.name for p in people) or "nobody (add --with)"
+                met = ", ".join(p.name for p in people)
                 raise InputError(
                     f"{option} {raw!r}: start it with the name of someone met, e.g. {option} "
                     f'"{people[0].name if people else "Ana Ruiz"}: ..." (met: {met})'
@@ -202,6 +202,9 @@ def _match(people: Sequence[Person], key: str) -> int | None:
 
 def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     """The people met, with every ``Name: value`` option attached to its person."""
+    if not request.people:
+        # A meeting with nobody would leave everyone met without a thank-you.
+        raise InputError('--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"')
     people = [parse_person(text) for text in request.people]
     names = [p.name.lower() for p in people]
     for p in people:

@@ -176,3 +176,18 @@ def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
     )
     done = run("done", str(catch_up["task_id"]), env={"CAMPAIGN_TODAY": "2026-12-28"})
     assert done.output == "Task 1 done.\nNext catch-up call: task 6 due 2027-02-08.\n"
+
+
+def test_meeting_without_with_is_a_usage_error_and_records_nothing(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run("meeting", str(acme.id), "--on", "2026-11-16")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: Missing option '--with'."
+    assert store.list_meetings() == []
+    assert json.loads(run("agenda", "--due", "all", "--format", "json").output) == []
+    # Nothing was recorded, so the meeting can be recorded properly on the same day.
+    again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert again.exit_code == 0, again.output

@@ -277,3 +277,9 @@ def test_done_status_call_schedules_the_next_until_a_decision(campaign_home: Pat
         finish_task(store, _settings(campaign_home), day, nxt.id)
     with pytest.raises(NotFound, match="no task with id 99"):
         finish_task(store, _settings(campaign_home), day, 99)
+
+
+def test_a_meeting_with_nobody_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        plan_meeting(MeetingRequest(1, TODAY), ACME, _settings(tmp_path), CAL, TODAY)
+    assert str(err.value) == '--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"'
