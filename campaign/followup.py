@@ -12,14 +12,15 @@ from campaign.config import Schedule, Settings
 from campaign.errors import InputError
 from campaign.models import (
     ACTIVE,
-    CLOSED,
     DECLINED,
+    FINISHED_STATUSES,
     HIRED,
     INTERVIEW,
     POST,
     CallRecord,
     Task,
 )
+from campaign.models import OFFER as OFFER_STATUS
 
 if TYPE_CHECKING:
     from campaign.models import Prospect
@@ -209,7 +210,7 @@ def next_step(
     if outcome == OFFER:
         return NextStep(
             outcome,
-            status=HIRED,
+            status=OFFER_STATUS,
             cancel="all",
             message="an offer: every open task for this company and its interviewers is closed",
         )
@@ -322,6 +323,32 @@ def plan_referral(
     )
 
 
+# An offer is not the end until it is accepted (hired) or falls through (declined).
+AFTER_OFFER = (HIRED_OUTCOME, DECLINED_OUTCOME)
+
+
+def check_in_play(prospect: Prospect, outcome: str | None = None) -> None:
+    """InputError when the prospect's follow-up is over, so nothing more may be recorded.
+
+    ``outcome`` is the call being logged: an offer still takes its answer (hired, declined).
+    """
+    pid, company, status = prospect.id, prospect.company, prospect.status
+    if status == OFFER_STATUS:
+        if outcome in AFTER_OFFER:
+            return
+        raise InputError(
+            f"prospect {pid} ({company}) made an offer; record how it ends with "
+            f"`campaign log {pid} --outcome hired` (or `--outcome declined`)"
+        )
+    if status == HIRED:
+        raise InputError(f"prospect {pid} ({company}) is hired; its follow-up is over")
+    if status in FINISHED_STATUSES:
+        raise InputError(
+            f"prospect {pid} ({company}) is {status}; "
+            f"`campaign reopen {pid}` first if you are in touch again"
+        )
+
+
 def log_call(
     store: Store,
     settings: Settings,
@@ -342,11 +369,7 @@ def log_call(
     """
     pairs = check_referred(outcome, referred)
     prospect = store.get_prospect(prospect_id)
-    if prospect.status in (DECLINED, HIRED, CLOSED):
-        raise InputError(
-            f"prospect {prospect_id} ({prospect.company}) is {prospect.status}; "
-            f"`campaign reopen {prospect_id}` first if you are in touch again"
-        )
+    check_in_play(prospect, outcome)
     if callback is not None and callback < today:
         raise InputError(
             f"--callback {callback.isoformat()} is in the past (today is {today.isoformat()})"

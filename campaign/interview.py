@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from campaign.clock import BusinessCalendar
 from campaign.config import Settings
 from campaign.errors import InputError, TemplateError
-from campaign.followup import place_call
-from campaign.models import CLOSED, DECLINED, HIRED, INTERVIEW, Contact, Prospect, Task
+from campaign.followup import check_in_play, place_call
+from campaign.models import CLOSED, DECLINED, INTERVIEW, OFFER, Contact, Prospect, Task
 
 if TYPE_CHECKING:
     from campaign.store import Store
@@ -42,7 +42,7 @@ PROBLEM_WORDS = re.compile(
     re.IGNORECASE,
 )
 # How an interview-stage decision closes the company's follow-up.
-DECISIONS = {"offer": HIRED, "declined": DECLINED, "closed": CLOSED}
+DECISIONS = {"offer": OFFER, "declined": DECLINED, "closed": CLOSED}
 
 
 @dataclass(frozen=True)
@@ -435,6 +435,7 @@ def record_meeting(
 ) -> tuple[MeetingPlan, SavedMeeting]:
     """Plan a meeting's follow-up and write it; nothing is written when anything is wrong."""
     prospect = store.get_prospect(request.prospect_id)
+    check_in_play(prospect)
     if request.referred_by is not None:
         store.get_contact(request.referred_by)
     calendar = BusinessCalendar(settings.country)

@@ -191,3 +191,22 @@ def test_meeting_without_with_is_a_usage_error_and_records_nothing(
     # Nothing was recorded, so the meeting can be recorded properly on the same day.
     again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
     assert again.exit_code == 0, again.output
+
+
+def test_meeting_refuses_a_declined_prospect_like_log_does(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    assert run("log", str(acme.id), "--outcome", "declined").exit_code == 0
+    result = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: prospect {acme.id} (Acme) is declined; "
+        f"`campaign reopen {acme.id}` first if you are in touch again\n",
+    )
+    assert store.get_prospect(acme.id).status == "declined"
+    assert store.list_meetings() == [] and store.list_contacts() == []
+    # Reopened, the meeting is recorded.
+    assert run("reopen", str(acme.id)).exit_code == 0
+    again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert again.exit_code == 0, again.output
+    assert store.get_prospect(acme.id).status == INTERVIEW

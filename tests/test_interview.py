@@ -22,7 +22,7 @@ from campaign.interview import (
     plan_meeting,
     record_meeting,
 )
-from campaign.models import CANCELLED, DONE, HIRED, INTERVIEW, OPEN, Prospect
+from campaign.models import CANCELLED, DONE, INTERVIEW, OFFER, OPEN, Prospect
 from campaign.store.tasks import insert_task
 from tests.factories import TODAY, add_prospect, store_at
 
@@ -232,7 +232,7 @@ def test_record_panel_then_offer_closes_everything(campaign_home: Path) -> None:
     assert cancelled == 7
     assert {store.get_task(t.id).state for t in saved.tasks} == {CANCELLED}
     assert store.get_task(elsewhere).state == OPEN
-    assert store.get_prospect(acme.id).status == HIRED
+    assert store.get_prospect(acme.id).status == OFFER
     assert store.list_meetings(acme.id)[0].outcome == "offer"
 
 
