@@ -17,6 +17,7 @@ from campaign.models import (
     HIRED,
     INTERVIEW,
     POST,
+    REOPENABLE_STATUSES,
     CallRecord,
     Task,
 )
@@ -419,6 +420,14 @@ def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> T
     prospect = store.get_prospect(prospect_id)
     if prospect.status == ACTIVE:
         raise InputError(f"prospect {prospect_id} ({prospect.company}) is already active")
+    if prospect.status not in REOPENABLE_STATUSES:
+        # An interview (or an offer) has its own follow-up; a prospecting call would double it.
+        stage = {INTERVIEW: "in the interview stage", OFFER_STATUS: "at the offer stage"}
+        raise InputError(
+            f"prospect {prospect_id} ({prospect.company}) is "
+            f"{stage.get(prospect.status, prospect.status)}; only a declined or closed "
+            f"prospect can be reopened"
+        )
     calendar = BusinessCalendar(settings.country)
     per_day = settings.schedule.calls_per_day
     earliest = calendar.after(today)

@@ -16,6 +16,8 @@ CLOSED = "closed"  # stopped for another reason (e.g. an offer elsewhere)
 PROSPECT_STATUSES = (ACTIVE, INTERVIEW, DECLINED, OFFER, HIRED, CLOSED)
 # Nothing more is scheduled for these: their open tasks were all closed.
 FINISHED_STATUSES = (DECLINED, OFFER, HIRED, CLOSED)
+# `campaign reopen` is for a company that said no (or was set aside) and is in touch again.
+REOPENABLE_STATUSES = (DECLINED, CLOSED)
 
 
 # Send.state: an outbox. A row is claimed (committed) before its message is

@@ -216,7 +216,7 @@ def test_an_offer_is_shown_and_counted_as_an_offer_not_a_hire(run, campaign_home
     assert re.search(r"Prospects +1 +1 offer\b", table), table
     assert re.search(r"Offers +1 +0 declined, 0 hired\b", table), table
 
-    # An offer takes its answer, nothing else.
+    # An offer takes its answer, nothing else; reopening is for a company that said no.
     expected = (
         f"Error: prospect {acme.id} (Acme) made an offer; record how it ends with "
         f"`campaign log {acme.id} --outcome hired` (or `--outcome declined`)\n"
@@ -227,6 +227,12 @@ def test_an_offer_is_shown_and_counted_as_an_offer_not_a_hire(run, campaign_home
     ):
         result = run(*args)
         assert (result.exit_code, result.output) == (1, expected), args
+    reopen = run("reopen", str(acme.id))
+    assert (reopen.exit_code, reopen.output) == (
+        1,
+        f"Error: prospect {acme.id} (Acme) is at the offer stage; only a declined or closed "
+        "prospect can be reopened\n",
+    )
     hired = run("log", str(acme.id), "--outcome", "hired")
     assert hired.exit_code == 0, hired.output
     assert store.get_prospect(acme.id).status == "hired"

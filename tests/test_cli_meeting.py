@@ -210,3 +210,42 @@ def test_meeting_refuses_a_declined_prospect_like_log_does(run, campaign_home: P
     again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
     assert again.exit_code == 0, again.output
     assert store.get_prospect(acme.id).status == INTERVIEW
+
+
+def test_a_second_meeting_moves_the_status_call_instead_of_adding_one(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    first = run("meeting", str(acme.id), "--on", "2026-11-12", "--with", "Bo Chen")
+    assert first.exit_code == 0, first.output
+    [before] = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    assert (before["due"], before["reason"]) == (
+        "2026-11-19",
+        "status: no decision since the meeting of 12 Nov 2026",
+    )
+    second = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ms. Ana Ruiz",
+        "--decision-by",
+        "2026-12-01",
+    )
+    assert second.exit_code == 0, second.output
+    assert f"  task {before['task_id']}: Status call due 2026-12-02" in second.output.splitlines()
+    [after] = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    assert (after["task_id"], after["uid"], after["due"], after["reason"]) == (
+        before["task_id"],
+        before["uid"],  # the calendar event moves rather than doubling
+        "2026-12-02",
+        "decision was due 1 Dec 2026",
+    )
+    # A meeting recorded late (before the latest one) leaves the latest one's call alone.
+    late = run("meeting", str(acme.id), "--on", "2026-11-13", "--with", "Cy Diaz")
+    assert late.exit_code == 0, late.output
+    assert "Status call" not in late.output
+    [still] = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    assert (still["task_id"], still["due"]) == (before["task_id"], "2026-12-02")
