@@ -169,7 +169,7 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
     found: dict[int, str] = {}
     for raw in values:
         key, sep, rest = raw.partition(":")
-        index = _match(people, key) if sep else None
+        index = _match(people, key, raw, option) if sep else None
         if index is None:
             if len(people) != 1:
                 met = ", ".join(p.name for p in people)
@@ -185,19 +185,25 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
     return found
 
 
-def _match(people: Sequence[Person], key: str) -> int | None:
+def _match(people: Sequence[Person], key: str, raw: str, option: str) -> int | None:
+    """The person ``key`` names (full name, else first or last); InputError if several."""
     wanted = " ".join(key.split()).lower()
     if not wanted:
         return None
-    for pick in (
-        lambda p: p.name.lower() == wanted or f"{p.honorific} {p.name}".lower() == wanted,
-        lambda p: p.last_name.lower() == wanted,
-        lambda p: p.first_name.lower() == wanted,
-    ):
-        hits = [i for i, p in enumerate(people) if pick(p)]
-        if len(hits) == 1:
-            return hits[0]
-    return None
+    for i, p in enumerate(people):
+        if p.name.lower() == wanted or f"{p.honorific} {p.name}".lower() == wanted:
+            return i
+    hits = [
+        i for i, p in enumerate(people) if wanted in (p.first_name.lower(), p.last_name.lower())
+    ]
+    if len(hits) > 1:
+        named = [people[i].name for i in hits]
+        raise InputError(
+            f"{option} {raw!r}: {key.strip()!r} is ambiguous: it could be "
+            f"{', '.join(named[:-1])} or {named[-1]}; use the full name, e.g. "
+            f'{option} "{named[0]}: ..."'
+        )
+    return hits[0] if hits else None
 
 
 def build_people(request: MeetingRequest) -> tuple[Person, ...]:

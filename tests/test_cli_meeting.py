@@ -249,3 +249,26 @@ def test_a_second_meeting_moves_the_status_call_instead_of_adding_one(
     assert "Status call" not in late.output
     [still] = json.loads(run("calls", "--due", "all", "--format", "json").output)
     assert (still["task_id"], still["due"]) == (before["task_id"], "2026-12-02")
+
+
+def test_an_ambiguous_name_lists_the_people_it_could_be(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ana Ruiz",
+        "--with",
+        "Ana Lopez",
+        "--interest",
+        "Ana: golf",
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: --interest 'Ana: golf': 'Ana' is ambiguous: it could be Ana Ruiz or Ana Lopez; "
+        'use the full name, e.g. --interest "Ana Ruiz: ..."\n',
+    )
+    assert store.list_meetings() == []

@@ -283,3 +283,16 @@ def test_a_meeting_with_nobody_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         plan_meeting(MeetingRequest(1, TODAY), ACME, _settings(tmp_path), CAL, TODAY)
     assert str(err.value) == '--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"'
+
+
+def test_a_name_shared_by_two_people_met_is_ambiguous() -> None:
+    people = build_people(MeetingRequest(1, TODAY, people=("Ana Ruiz", "Ana Lopez", "Bo Ruiz")))
+    with pytest.raises(InputError) as err:
+        assign(people, ["Ana: golf"], "--interest")
+    assert str(err.value) == (
+        "--interest 'Ana: golf': 'Ana' is ambiguous: it could be Ana Ruiz or Ana Lopez; "
+        'use the full name, e.g. --interest "Ana Ruiz: ..."'
+    )
+    with pytest.raises(InputError, match=r"'Ruiz' is ambiguous: it could be Ana Ruiz or Bo Ruiz"):
+        assign(people, ["Ruiz: golf"], "--interest")
+    assert assign(people, ["ana lopez: golf", "Bo: chess"], "--interest") == {1: "golf", 2: "chess"}
