@@ -272,3 +272,31 @@ def test_an_ambiguous_name_lists_the_people_it_could_be(run, campaign_home: Path
         'use the full name, e.g. --interest "Ana Ruiz: ..."\n',
     )
     assert store.list_meetings() == []
+
+
+def test_thank_yous_that_differ_only_in_case_or_punctuation_are_refused(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ann Lee",
+        "--with",
+        "Bo Ray",
+        "--interest",
+        "Ann: Golf",
+        "--interest",
+        "Bo: golf.",
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: the thank-yous to Ann Lee and Bo Ray would read the same; tell them apart with "
+        '--interest, --discussed or --gift, e.g. --interest "Bo Ray: ..." or '
+        '--discussed "Bo Ray: ..."\n',
+    )
+    assert store.list_meetings() == []
