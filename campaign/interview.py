@@ -228,6 +228,45 @@ def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     return tuple(people)
 
 
+def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
+    """Whether someone met is the prospect's own contact (``Dr. Ada Okafor`` is ``Ada Okafor``)."""
+    if person.first_name and prospect.first_name and prospect.last_name:
+        return (person.first_name.casefold(), person.last_name.casefold()) == (
+            prospect.first_name.casefold(),
+            prospect.last_name.casefold(),
+        )
+    contact = parse_person(prospect.contact).name if prospect.contact.strip() else ""
+    return person.name.casefold() == contact.casefold()
+
+
+def business_cards(
+    people: Sequence[Person], prospect: Prospect, country: str
+) -> tuple[Person, ...]:
+    """Emails checked and phones formatted as import does; the hiring authority's from the list.
+
+    A business card's details win; the hiring authority met without one keeps the email
+    and phone the list has for them, so their thank-you email has an address.
+    """
+    from campaign.intake import check_email, format_phone
+
+    region = prospect.country.upper() if len(prospect.country) == 2 else country
+    checked = []
+    for person in people:
+        email, phone = person.email, person.phone
+        if email:
+            email, why = check_email(email)
+            if not email:
+                raise InputError(
+                    f"--email for {person.name}: {person.email!r} is not a valid email ({why})"
+                )
+        if phone:
+            phone = format_phone(phone, region)
+        if is_hiring_authority(person, prospect):
+            email, phone = email or prospect.email, phone or prospect.phone
+        checked.append(replace(person, email=email, phone=phone))
+    return tuple(checked)
+
+
 def plan_meeting(
     request: MeetingRequest,
     prospect: Prospect,
@@ -246,7 +285,7 @@ def plan_meeting(
             f"--decision-by {request.decision_by.isoformat()} is before the meeting "
             f"({request.held_on.isoformat()})"
         )
-    people = build_people(request)
+    people = business_cards(build_people(request), prospect, settings.country)
     drafts = render_drafts(request, prospect, people, settings)
     timing = settings.interview
     planned: list[PlannedTask] = []

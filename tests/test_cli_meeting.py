@@ -300,3 +300,70 @@ def test_thank_yous_that_differ_only_in_case_or_punctuation_are_refused(
         '--discussed "Bo Ray: ..."\n',
     )
     assert store.list_meetings() == []
+
+
+def test_the_hiring_authority_met_keeps_the_lists_email_and_phone(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")  # Ms. Alex Person1, alex1@company1.example
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Alex Person1, VP Operations",
+        "--with",
+        "Bo Chen",
+        "--interest",
+        "Alex: golf",
+        "--phone",
+        "Bo: 217 555 0142",
+    )
+    assert result.exit_code == 0, result.output
+    emails = [
+        i
+        for i in json.loads(run("agenda", "--format", "json").output)
+        if i["kind"] == "thank_you_email"
+    ]
+    assert [(i["who"], i["email"], i["phone"]) for i in emails] == [
+        ("Alex Person1, VP Operations", acme.email, acme.phone),
+        ("Bo Chen", "", "(217) 555-0142"),  # formatted as import formats a list's phones
+    ]
+    alex, bo = store.list_contacts("interviewer")
+    assert (alex.email, alex.phone, bo.phone) == (acme.email, acme.phone, "(217) 555-0142")
+
+
+def test_a_business_card_wins_and_a_bad_email_names_the_option_and_person(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    bad = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Alex Person1",
+        "--email",
+        "Alex: alex@",
+    )
+    assert bad.exit_code == 1
+    assert bad.output.startswith(
+        "Error: --email for Alex Person1: 'alex@' is not a valid email ("
+    ), bad.output
+    assert len(bad.output.splitlines()) == 1
+    assert store.list_meetings() == [] and store.list_contacts() == []
+    good = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Alex Person1",
+        "--email",
+        "Alex.Person@Acme.example",
+    )
+    assert good.exit_code == 0, good.output
+    [alex] = store.list_contacts("interviewer")
+    assert (alex.email, alex.phone) == ("alex.person@acme.example", acme.phone)
