@@ -367,3 +367,44 @@ def test_a_business_card_wins_and_a_bad_email_names_the_option_and_person(
     assert good.exit_code == 0, good.output
     [alex] = store.list_contacts("interviewer")
     assert (alex.email, alex.phone) == ("alex.person@acme.example", acme.phone)
+
+
+def test_status_calls_follow_up_the_meeting_not_the_letter(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    store = store_at(campaign_home)
+    plain, steps, decision = (add_prospect(store, company=c) for c in ("Acme", "Beta", "Core"))
+    run("meeting", str(plain.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    run(
+        "meeting",
+        str(steps.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Bo Chen",
+        "--next-steps",
+        "a second round with the CFO in December",
+    )
+    run(
+        "meeting",
+        str(decision.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Bo Chen",
+        "--decision-by",
+        "2026-11-20",
+    )
+    sheet = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    points = {c["company"]: c["talking_points"] for c in sheet}
+    hello = "Hello Ms. Person{}, this is Pat Example; following up on our meeting of 16 Nov."
+    ask = "has a decision been made, and is there anything more I can send you?"
+    assert points == {
+        "Core": [hello.format(3), f"You expected a decision by 20 Nov: {ask}"],
+        "Acme": [hello.format(1), f"H{ask[1:]}"],
+        "Beta": [
+            hello.format(2),
+            f"You described the next steps: a second round with the CFO in December. H{ask[1:]}",
+        ],
+    }
+    assert not any("wrote" in p or "letter" in p for c in sheet for p in c["talking_points"])
