@@ -68,10 +68,14 @@ class Person:
 
     @property
     def salutation(self) -> str:
-        """``Ms. Ruiz`` when an honorific was given, else the full name."""
+        """``Ms. Ruiz`` when an honorific was given, else the first name (``Ana``).
+
+        Without an honorific there is no title to guess, and a thank-you to someone
+        you have just met by name reads naturally on first names ("Dear Ana,").
+        """
         if self.honorific and self.last_name:
             return f"{self.honorific} {self.last_name}"
-        return self.name
+        return self.first_name or self.name
 
 
 @dataclass(frozen=True)
@@ -346,6 +350,11 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _prose_day(day: date) -> str:
+    # Drafts are US business prose: "November 17", not the task list's "17 Nov 2026".
+    return f"{day:%B} {day.day}"
+
+
 def render_drafts(
     request: MeetingRequest,
     prospect: Prospect,
@@ -359,7 +368,7 @@ def render_drafts(
     sender = settings.sender
     base = {
         "company": prospect.company,
-        "meeting_day": _day(request.held_on),
+        "meeting_day": _prose_day(request.held_on),
         "next_steps": _one_line(request.next_steps),
         "objection": _one_line(request.objection),
         "answer": _one_line(request.answer),

@@ -97,7 +97,7 @@ def test_agenda_drafts_prints_each_draft(run, campaign_home: Path) -> None:
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ms. Ana Ruiz", "--gift", "a map")
     out = run("agenda", "--drafts").output
     assert "--- task 1: Send thank-you email to Ms. Ana Ruiz ---" in out
-    assert "Subject: Thank you for our meeting on 16 Nov 2026\n\nDear Ms. Ruiz," in out
+    assert "Subject: Thank you for our meeting on November 16\n\nDear Ms. Ruiz," in out
 
 
 def test_agenda_table_says_nothing_due(run) -> None:

@@ -113,8 +113,8 @@ def test_meeting_print_writes_note_cards_with_hostile_text_as_typed(
     pdf = campaign_home / "output" / "notes" / "note-cards-2026-11-16.pdf"
     assert f"Note cards: {pdf}" in result.output
     text = " ".join(PdfReader(pdf).pages[0].extract_text().split())  # lines wrap on the card
-    assert "Dear Zoë Ångström," in text
-    assert "about {{ 7*7 }} <i>haiku</i> Ελλάδα Москва." in text
+    assert "Dear Zoë," in text
+    assert "your interest in {{ 7*7 }} <i>haiku</i> Ελλάδα Москва." in text
     assert "<b>Acme</b> & {{ co }}" in text
     # A second print never overwrites the first.
     again = run("notes")
