@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CANCELLED_VISIBLE_DAYS = 60
 DUE_WORDS = ("today", "week", "all")
 
+STATUS_CALL = "status_call"  # after a meeting: follows up the meeting, not the letter
+DECISION_ASK = "has a decision been made, and is there anything more I can send you?"
 ASKS = {
     "marketing": "asked for twenty minutes to talk about how I could help",
     "cover": "asked to be considered for the opening",
@@ -134,10 +136,35 @@ def _addressee(row: SheetRow) -> str:
     return p.contact
 
 
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text[-1:] in ".?!" else f"{text}."
+
+
+def status_points(row: SheetRow, me: str, who: str) -> tuple[str, str]:
+    """A status call follows up the meeting: the decision and its timeline, not the letter."""
+    meeting = row.meeting
+    ask = DECISION_ASK
+    question = ask[0].upper() + ask[1:]
+    if meeting is None:  # a status call whose meeting is unknown still follows one up
+        return f"Hello {who}, this is {me}; following up on our meeting.", question
+    first = f"Hello {who}, this is {me}; following up on our meeting of {_day(meeting.held_on)}."
+    if meeting.decision_by is not None:
+        return first, f"You expected a decision by {_day(meeting.decision_by)}: {ask}"
+    if meeting.next_steps.strip():
+        return (
+            first,
+            f"You described the next steps: {_sentence(meeting.next_steps)} {question}",
+        )
+    return first, question
+
+
 def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
-    """Two lines to open the call: who you are and when you wrote; what you asked."""
+    """Two lines to open the call: who you are and when you wrote (or met); what to ask."""
     me = sender_name or "(your name)"
     who = _addressee(row)
+    if row.task.kind == STATUS_CALL:
+        return status_points(row, me, who)
     talks = [c for c in row.history if c.outcome == "reached"]
     if talks:
         first = f"Hello {who}, this is {me}; we spoke on {_day(talks[-1].called_on)}."

@@ -12,14 +12,16 @@ from campaign.config import Schedule, Settings
 from campaign.errors import InputError
 from campaign.models import (
     ACTIVE,
-    CLOSED,
     DECLINED,
+    FINISHED_STATUSES,
     HIRED,
     INTERVIEW,
     POST,
+    REOPENABLE_STATUSES,
     CallRecord,
     Task,
 )
+from campaign.models import OFFER as OFFER_STATUS
 
 if TYPE_CHECKING:
     from campaign.models import Prospect
@@ -213,7 +215,7 @@ def next_step(
     if outcome == OFFER:
         return NextStep(
             outcome,
-            status=HIRED,
+            status=OFFER_STATUS,
             cancel="all",
             message="an offer: every open task for this company and its interviewers is closed",
         )
@@ -339,6 +341,32 @@ def plan_referral(
     )
 
 
+# An offer is not the end until it is accepted (hired) or falls through (declined).
+AFTER_OFFER = (HIRED_OUTCOME, DECLINED_OUTCOME)
+
+
+def check_in_play(prospect: Prospect, outcome: str | None = None) -> None:
+    """InputError when the prospect's follow-up is over, so nothing more may be recorded.
+
+    ``outcome`` is the call being logged: an offer still takes its answer (hired, declined).
+    """
+    pid, company, status = prospect.id, prospect.company, prospect.status
+    if status == OFFER_STATUS:
+        if outcome in AFTER_OFFER:
+            return
+        raise InputError(
+            f"prospect {pid} ({company}) made an offer; record how it ends with "
+            f"`campaign log {pid} --outcome hired` (or `--outcome declined`)"
+        )
+    if status == HIRED:
+        raise InputError(f"prospect {pid} ({company}) is hired; its follow-up is over")
+    if status in FINISHED_STATUSES:
+        raise InputError(
+            f"prospect {pid} ({company}) is {status}; "
+            f"`campaign reopen {pid}` first if you are in touch again"
+        )
+
+
 def log_call(
     store: Store,
     settings: Settings,
@@ -359,11 +387,7 @@ def log_call(
     """
     pairs = check_referred(outcome, referred)
     prospect = store.get_prospect(prospect_id)
-    if prospect.status in (DECLINED, HIRED, CLOSED):
-        raise InputError(
-            f"prospect {prospect_id} ({prospect.company}) is {prospect.status}; "
-            f"`campaign reopen {prospect_id}` first if you are in touch again"
-        )
+    check_in_play(prospect, outcome)
     if callback is not None and callback < today:
         raise InputError(
             f"--callback {callback.isoformat()} is in the past (today is {today.isoformat()})"
@@ -418,6 +442,14 @@ def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> T
     prospect = store.get_prospect(prospect_id)
     if prospect.status == ACTIVE:
         raise InputError(f"prospect {prospect_id} ({prospect.company}) is already active")
+    if prospect.status not in REOPENABLE_STATUSES:
+        # An interview (or an offer) has its own follow-up; a prospecting call would double it.
+        stage = {INTERVIEW: "in the interview stage", OFFER_STATUS: "at the offer stage"}
+        raise InputError(
+            f"prospect {prospect_id} ({prospect.company}) is "
+            f"{stage.get(prospect.status, prospect.status)}; only a declined or closed "
+            f"prospect can be reopened"
+        )
     calendar = BusinessCalendar(settings.country)
     per_day = settings.schedule.calls_per_day
     earliest = calendar.after(today)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from campaign.clock import BusinessCalendar
 from campaign.config import Settings
 from campaign.errors import InputError, TemplateError
-from campaign.followup import place_call
-from campaign.models import CLOSED, DECLINED, HIRED, INTERVIEW, Contact, Prospect, Task
+from campaign.followup import check_in_play, place_call
+from campaign.models import CLOSED, DECLINED, INTERVIEW, OFFER, Contact, Prospect, Task
 
 if TYPE_CHECKING:
     from campaign.store import Store
@@ -42,7 +42,7 @@ PROBLEM_WORDS = re.compile(
     re.IGNORECASE,
 )
 # How an interview-stage decision closes the company's follow-up.
-DECISIONS = {"offer": HIRED, "declined": DECLINED, "closed": CLOSED}
+DECISIONS = {"offer": OFFER, "declined": DECLINED, "closed": CLOSED}
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,14 @@ class Person:
 
     @property
     def salutation(self) -> str:
-        """``Ms. Ruiz`` when an honorific was given, else the full name."""
+        """``Ms. Ruiz`` when an honorific was given, else the first name (``Ana``).
+
+        Without an honorific there is no title to guess, and a thank-you to someone
+        you have just met by name reads naturally on first names ("Dear Ana,").
+        """
         if self.honorific and self.last_name:
             return f"{self.honorific} {self.last_name}"
-        return self.name
+        return self.first_name or self.name
 
 
 @dataclass(frozen=True)
@@ -169,10 +173,10 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
     found: dict[int, str] = {}
     for raw in values:
         key, sep, rest = raw.partition(":")
-        index = _match(people, key) if sep else None
+        index = _match(people, key, raw, option) if sep else None
         if index is None:
             if len(people) != 1:
-                met = ", ".join(p.name for p in people) or "nobody (add --with)"
+                met = ", ".join(p.name for p in people)
                 raise InputError(
                     f"{option} {raw!r}: start it with the name of someone met, e.g. {option} "
                     f'"{people[0].name if people else "Ana Ruiz"}: ..." (met: {met})'
@@ -185,23 +189,32 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
     return found
 
 
-def _match(people: Sequence[Person], key: str) -> int | None:
+def _match(people: Sequence[Person], key: str, raw: str, option: str) -> int | None:
+    """The person ``key`` names (full name, else first or last); InputError if several."""
     wanted = " ".join(key.split()).lower()
     if not wanted:
         return None
-    for pick in (
-        lambda p: p.name.lower() == wanted or f"{p.honorific} {p.name}".lower() == wanted,
-        lambda p: p.last_name.lower() == wanted,
-        lambda p: p.first_name.lower() == wanted,
-    ):
-        hits = [i for i, p in enumerate(people) if pick(p)]
-        if len(hits) == 1:
-            return hits[0]
-    return None
+    for i, p in enumerate(people):
+        if p.name.lower() == wanted or f"{p.honorific} {p.name}".lower() == wanted:
+            return i
+    hits = [
+        i for i, p in enumerate(people) if wanted in (p.first_name.lower(), p.last_name.lower())
+    ]
+    if len(hits) > 1:
+        named = [people[i].name for i in hits]
+        raise InputError(
+            f"{option} {raw!r}: {key.strip()!r} is ambiguous: it could be "
+            f"{', '.join(named[:-1])} or {named[-1]}; use the full name, e.g. "
+            f'{option} "{named[0]}: ..."'
+        )
+    return hits[0] if hits else None
 
 
 def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     """The people met, with every ``Name: value`` option attached to its person."""
+    if not request.people:
+        # A meeting with nobody would leave everyone met without a thank-you.
+        raise InputError('--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"')
     people = [parse_person(text) for text in request.people]
     names = [p.name.lower() for p in people]
     for p in people:
@@ -217,6 +230,45 @@ def build_people(request: MeetingRequest) -> tuple[Person, ...]:
         for index, value in assign(people, values, option).items():
             people[index] = replace(people[index], **{attr: value})
     return tuple(people)
+
+
+def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
+    """Whether someone met is the prospect's own contact (``Dr. Ada Okafor`` is ``Ada Okafor``)."""
+    if person.first_name and prospect.first_name and prospect.last_name:
+        return (person.first_name.casefold(), person.last_name.casefold()) == (
+            prospect.first_name.casefold(),
+            prospect.last_name.casefold(),
+        )
+    contact = parse_person(prospect.contact).name if prospect.contact.strip() else ""
+    return person.name.casefold() == contact.casefold()
+
+
+def business_cards(
+    people: Sequence[Person], prospect: Prospect, country: str
+) -> tuple[Person, ...]:
+    """Emails checked and phones formatted as import does; the hiring authority's from the list.
+
+    A business card's details win; the hiring authority met without one keeps the email
+    and phone the list has for them, so their thank-you email has an address.
+    """
+    from campaign.intake import check_email, format_phone
+
+    region = prospect.country.upper() if len(prospect.country) == 2 else country
+    checked = []
+    for person in people:
+        email, phone = person.email, person.phone
+        if email:
+            email, why = check_email(email)
+            if not email:
+                raise InputError(
+                    f"--email for {person.name}: {person.email!r} is not a valid email ({why})"
+                )
+        if phone:
+            phone = format_phone(phone, region)
+        if is_hiring_authority(person, prospect):
+            email, phone = email or prospect.email, phone or prospect.phone
+        checked.append(replace(person, email=email, phone=phone))
+    return tuple(checked)
 
 
 def plan_meeting(
@@ -237,7 +289,7 @@ def plan_meeting(
             f"--decision-by {request.decision_by.isoformat()} is before the meeting "
             f"({request.held_on.isoformat()})"
         )
-    people = build_people(request)
+    people = business_cards(build_people(request), prospect, settings.country)
     drafts = render_drafts(request, prospect, people, settings)
     timing = settings.interview
     planned: list[PlannedTask] = []
@@ -298,6 +350,11 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _prose_day(day: date) -> str:
+    # Drafts are US business prose: "November 17", not the task list's "17 Nov 2026".
+    return f"{day:%B} {day.day}"
+
+
 def render_drafts(
     request: MeetingRequest,
     prospect: Prospect,
@@ -311,7 +368,7 @@ def render_drafts(
     sender = settings.sender
     base = {
         "company": prospect.company,
-        "meeting_day": _day(request.held_on),
+        "meeting_day": _prose_day(request.held_on),
         "next_steps": _one_line(request.next_steps),
         "objection": _one_line(request.objection),
         "answer": _one_line(request.answer),
@@ -367,6 +424,8 @@ def _refuse_lookalikes(
         context = {**base, **_person_context(anonymous)}
         context["propose_meeting"] = raised_problem(request, person)
         body = _render(note_t, NOTE_TEMPLATE, context) + _render(email_t, EMAIL_TEMPLATE, context)
+        # "Golf" and "golf." read the same to the people who compare their notes.
+        body = " ".join(re.sub(r"[\W_]+", " ", body.casefold()).split())
         twin = seen.get(body)
         if twin is not None:
             raise InputError(
@@ -432,6 +491,7 @@ def record_meeting(
 ) -> tuple[MeetingPlan, SavedMeeting]:
     """Plan a meeting's follow-up and write it; nothing is written when anything is wrong."""
     prospect = store.get_prospect(request.prospect_id)
+    check_in_play(prospect)
     if request.referred_by is not None:
         store.get_contact(request.referred_by)
     calendar = BusinessCalendar(settings.country)

@@ -10,9 +10,15 @@ from typing import Any
 ACTIVE = "active"  # being prospected: letters and calls
 INTERVIEW = "interview"  # a meeting was agreed: interview follow-up instead of prospecting
 DECLINED = "declined"  # not interested: no more letters or calls unless reopened
+OFFER = "offer"  # made an offer: the follow-up is over, the hire is not (yet)
 HIRED = "hired"  # the campaign did its job
 CLOSED = "closed"  # stopped for another reason (e.g. an offer elsewhere)
-PROSPECT_STATUSES = (ACTIVE, INTERVIEW, DECLINED, HIRED, CLOSED)
+PROSPECT_STATUSES = (ACTIVE, INTERVIEW, DECLINED, OFFER, HIRED, CLOSED)
+# Nothing more is scheduled for these: their open tasks were all closed.
+FINISHED_STATUSES = (DECLINED, OFFER, HIRED, CLOSED)
+# `campaign reopen` is for a company that said no (or was set aside) and is in touch again.
+REOPENABLE_STATUSES = (DECLINED, CLOSED)
+
 
 # Send.state: an outbox. A row is claimed (committed) before its message is
 # transmitted, and marked sent (with its follow-up call) after the server's 250.

@@ -31,6 +31,7 @@ from campaign.models import (
     FAILED,
     HIRED,
     INTERVIEW,
+    OFFER,
     POST,
     SENT,
     UNKNOWN,
@@ -180,7 +181,8 @@ def _status(
     remaining = figures.waiting
     weeks, last_wave = weeks_to_finish(remaining, cap, cap_left, today)
     calls = figures.calls_by_outcome
-    by_status = {s: figures.by_status.get(s, 0) for s in (ACTIVE, INTERVIEW, DECLINED, HIRED)}
+    shown = (ACTIVE, INTERVIEW, DECLINED, OFFER, HIRED)
+    by_status = {s: figures.by_status.get(s, 0) for s in shown}
     by_status[CLOSED] = figures.by_status.get(CLOSED, 0)
     funnel = Funnel(
         prospects=sum(figures.by_status.values()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_panel_interview_from_meeting_to_offer(run, campaign_home: Path) -> None
         f"Task {call_id} done.\nDecision offer: every open task for prospect {acme.id} closed.\n"
     )
     assert _agenda(run, "--due", "all") == []
-    assert store.get_prospect(acme.id).status == "hired"
+    assert store.get_prospect(acme.id).status == "offer"
 
 
 def test_an_offer_spares_other_companies(run, campaign_home: Path) -> None:
@@ -96,7 +97,7 @@ def test_agenda_drafts_prints_each_draft(run, campaign_home: Path) -> None:
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ms. Ana Ruiz", "--gift", "a map")
     out = run("agenda", "--drafts").output
     assert "--- task 1: Send thank-you email to Ms. Ana Ruiz ---" in out
-    assert "Subject: Thank you for our meeting on 16 Nov 2026\n\nDear Ms. Ruiz," in out
+    assert "Subject: Thank you for our meeting on November 16\n\nDear Ms. Ruiz," in out
 
 
 def test_agenda_table_says_nothing_due(run) -> None:
@@ -196,4 +197,59 @@ def test_log_works_the_status_call_and_an_offer_closes_the_company(
         offer.output
     )
     assert _agenda(run, "--due", "all") == []
+    assert store.get_prospect(acme.id).status == "offer"
+
+
+def test_an_offer_is_shown_and_counted_as_an_offer_not_a_hire(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    offer = run("log", str(acme.id), "--outcome", "offer")
+    assert offer.exit_code == 0, offer.output
+    assert store.get_prospect(acme.id).status == "offer"
+    assert _agenda(run, "--due", "all") == []  # it still closes everything for the company
+
+    doc = json.loads(run("status", "--format", "json").output)
+    assert (doc["funnel"]["offers"], doc["funnel"]["hired"]) == (1, 0)
+    assert doc["prospects_by_status"]["offer"] == 1
+    table = run("status").output
+    assert re.search(r"Prospects +1 +1 offer\b", table), table
+    assert re.search(r"Offers +1 +0 declined, 0 hired\b", table), table
+
+    # An offer takes its answer, nothing else; reopening is for a company that said no.
+    expected = (
+        f"Error: prospect {acme.id} (Acme) made an offer; record how it ends with "
+        f"`campaign log {acme.id} --outcome hired` (or `--outcome declined`)\n"
+    )
+    for args in (
+        ("log", str(acme.id), "--outcome", "reached"),
+        ("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Di Fox"),
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.output) == (1, expected), args
+    reopen = run("reopen", str(acme.id))
+    assert (reopen.exit_code, reopen.output) == (
+        1,
+        f"Error: prospect {acme.id} (Acme) is at the offer stage; only a declined or closed "
+        "prospect can be reopened\n",
+    )
+    hired = run("log", str(acme.id), "--outcome", "hired")
+    assert hired.exit_code == 0, hired.output
     assert store.get_prospect(acme.id).status == "hired"
+    doc = json.loads(run("status", "--format", "json").output)
+    assert (doc["funnel"]["offers"], doc["funnel"]["hired"]) == (1, 1)
+    after = run("log", str(acme.id), "--outcome", "reached")
+    assert (after.exit_code, after.output) == (
+        1,
+        f"Error: prospect {acme.id} (Acme) is hired; its follow-up is over\n",
+    )
+
+
+def test_done_decision_offer_records_an_offer(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    call = next(i for i in _agenda(run, "--due", "all") if i["kind"] == "status_call")
+    assert run("done", str(call["task_id"]), "--decision", "offer").exit_code == 0
+    assert store.get_prospect(acme.id).status == "offer"
+    assert store.list_meetings(acme.id)[0].outcome == "offer"

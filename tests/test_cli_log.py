@@ -407,3 +407,22 @@ def test_a_referral_must_be_another_person(run, store):
         "a referral is someone else\n",
     )
     assert store.call_history(1) == []
+
+
+def test_reopen_refuses_a_prospect_in_the_interview_stage(run, store):
+    assert run("log", "1", "--outcome", "meeting", env=on("2026-11-27")).exit_code == 0
+    before = store.open_call(1)
+    result = run("reopen", "1", env=on("2026-11-27"))
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: prospect 1 (Company 1 Inc.) is in the interview stage; only a declined or "
+        "closed prospect can be reopened\n",
+    )
+    assert store.get_prospect(1).status == INTERVIEW and store.open_call(1) == before
+    assert run("log", "3", "--outcome", "hired", env=on("2026-11-27")).exit_code == 0
+    hired = run("reopen", "3", env=on("2026-11-27"))
+    assert (hired.exit_code, hired.output) == (
+        1,
+        "Error: prospect 3 (Company 3 Inc.) is hired; only a declined or closed prospect "
+        "can be reopened\n",
+    )

@@ -113,8 +113,8 @@ def test_meeting_print_writes_note_cards_with_hostile_text_as_typed(
     pdf = campaign_home / "output" / "notes" / "note-cards-2026-11-16.pdf"
     assert f"Note cards: {pdf}" in result.output
     text = " ".join(PdfReader(pdf).pages[0].extract_text().split())  # lines wrap on the card
-    assert "Dear Zoë Ångström," in text
-    assert "about {{ 7*7 }} <i>haiku</i> Ελλάδα Москва." in text
+    assert "Dear Zoë," in text
+    assert "your interest in {{ 7*7 }} <i>haiku</i> Ελλάδα Москва." in text
     assert "<b>Acme</b> & {{ co }}" in text
     # A second print never overwrites the first.
     again = run("notes")
@@ -176,3 +176,235 @@ def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
     )
     done = run("done", str(catch_up["task_id"]), env={"CAMPAIGN_TODAY": "2026-12-28"})
     assert done.output == "Task 1 done.\nNext catch-up call: task 6 due 2027-02-08.\n"
+
+
+def test_meeting_without_with_is_a_usage_error_and_records_nothing(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run("meeting", str(acme.id), "--on", "2026-11-16")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: Missing option '--with'."
+    assert store.list_meetings() == []
+    assert json.loads(run("agenda", "--due", "all", "--format", "json").output) == []
+    # Nothing was recorded, so the meeting can be recorded properly on the same day.
+    again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert again.exit_code == 0, again.output
+
+
+def test_meeting_refuses_a_declined_prospect_like_log_does(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    assert run("log", str(acme.id), "--outcome", "declined").exit_code == 0
+    result = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: prospect {acme.id} (Acme) is declined; "
+        f"`campaign reopen {acme.id}` first if you are in touch again\n",
+    )
+    assert store.get_prospect(acme.id).status == "declined"
+    assert store.list_meetings() == [] and store.list_contacts() == []
+    # Reopened, the meeting is recorded.
+    assert run("reopen", str(acme.id)).exit_code == 0
+    again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    assert again.exit_code == 0, again.output
+    assert store.get_prospect(acme.id).status == INTERVIEW
+
+
+def test_a_second_meeting_moves_the_status_call_instead_of_adding_one(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    first = run("meeting", str(acme.id), "--on", "2026-11-12", "--with", "Bo Chen")
+    assert first.exit_code == 0, first.output
+    [before] = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    assert (before["due"], before["reason"]) == (
+        "2026-11-19",
+        "status: no decision since the meeting of 12 Nov 2026",
+    )
+    second = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ms. Ana Ruiz",
+        "--decision-by",
+        "2026-12-01",
+    )
+    assert second.exit_code == 0, second.output
+    assert f"  task {before['task_id']}: Status call due 2026-12-02" in second.output.splitlines()
+    [after] = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    assert (after["task_id"], after["uid"], after["due"], after["reason"]) == (
+        before["task_id"],
+        before["uid"],  # the calendar event moves rather than doubling
+        "2026-12-02",
+        "decision was due 1 Dec 2026",
+    )
+    # A meeting recorded late (before the latest one) leaves the latest one's call alone.
+    late = run("meeting", str(acme.id), "--on", "2026-11-13", "--with", "Cy Diaz")
+    assert late.exit_code == 0, late.output
+    assert "Status call" not in late.output
+    [still] = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    assert (still["task_id"], still["due"]) == (before["task_id"], "2026-12-02")
+
+
+def test_an_ambiguous_name_lists_the_people_it_could_be(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ana Ruiz",
+        "--with",
+        "Ana Lopez",
+        "--interest",
+        "Ana: golf",
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: --interest 'Ana: golf': 'Ana' is ambiguous: it could be Ana Ruiz or Ana Lopez; "
+        'use the full name, e.g. --interest "Ana Ruiz: ..."\n',
+    )
+    assert store.list_meetings() == []
+
+
+def test_thank_yous_that_differ_only_in_case_or_punctuation_are_refused(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store)
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ann Lee",
+        "--with",
+        "Bo Ray",
+        "--interest",
+        "Ann: Golf",
+        "--interest",
+        "Bo: golf.",
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: the thank-yous to Ann Lee and Bo Ray would read the same; tell them apart with "
+        '--interest, --discussed or --gift, e.g. --interest "Bo Ray: ..." or '
+        '--discussed "Bo Ray: ..."\n',
+    )
+    assert store.list_meetings() == []
+
+
+def test_the_hiring_authority_met_keeps_the_lists_email_and_phone(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")  # Ms. Alex Person1, alex1@company1.example
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Alex Person1, VP Operations",
+        "--with",
+        "Bo Chen",
+        "--interest",
+        "Alex: golf",
+        "--phone",
+        "Bo: 217 555 0142",
+    )
+    assert result.exit_code == 0, result.output
+    emails = [
+        i
+        for i in json.loads(run("agenda", "--format", "json").output)
+        if i["kind"] == "thank_you_email"
+    ]
+    assert [(i["who"], i["email"], i["phone"]) for i in emails] == [
+        ("Alex Person1, VP Operations", acme.email, acme.phone),
+        ("Bo Chen", "", "(217) 555-0142"),  # formatted as import formats a list's phones
+    ]
+    alex, bo = store.list_contacts("interviewer")
+    assert (alex.email, alex.phone, bo.phone) == (acme.email, acme.phone, "(217) 555-0142")
+
+
+def test_a_business_card_wins_and_a_bad_email_names_the_option_and_person(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    bad = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Alex Person1",
+        "--email",
+        "Alex: alex@",
+    )
+    assert bad.exit_code == 1
+    assert bad.output.startswith(
+        "Error: --email for Alex Person1: 'alex@' is not a valid email ("
+    ), bad.output
+    assert len(bad.output.splitlines()) == 1
+    assert store.list_meetings() == [] and store.list_contacts() == []
+    good = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Alex Person1",
+        "--email",
+        "Alex.Person@Acme.example",
+    )
+    assert good.exit_code == 0, good.output
+    [alex] = store.list_contacts("interviewer")
+    assert (alex.email, alex.phone) == ("alex.person@acme.example", acme.phone)
+
+
+def test_status_calls_follow_up_the_meeting_not_the_letter(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    store = store_at(campaign_home)
+    plain, steps, decision = (add_prospect(store, company=c) for c in ("Acme", "Beta", "Core"))
+    run("meeting", str(plain.id), "--on", "2026-11-16", "--with", "Bo Chen")
+    run(
+        "meeting",
+        str(steps.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Bo Chen",
+        "--next-steps",
+        "a second round with the CFO in December",
+    )
+    run(
+        "meeting",
+        str(decision.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Bo Chen",
+        "--decision-by",
+        "2026-11-20",
+    )
+    sheet = json.loads(run("calls", "--due", "all", "--format", "json").output)
+    points = {c["company"]: c["talking_points"] for c in sheet}
+    hello = "Hello Ms. Person{}, this is Pat Example; following up on our meeting of 16 Nov."
+    ask = "has a decision been made, and is there anything more I can send you?"
+    assert points == {
+        "Core": [hello.format(3), f"You expected a decision by 20 Nov: {ask}"],
+        "Acme": [hello.format(1), f"H{ask[1:]}"],
+        "Beta": [
+            hello.format(2),
+            f"You described the next steps: a second round with the CFO in December. H{ask[1:]}",
+        ],
+    }
+    assert not any("wrote" in p or "letter" in p for c in sheet for p in c["talking_points"])

@@ -21,7 +21,7 @@ from campaign.followup import (
     place_call,
     unanswered_streak,
 )
-from campaign.models import CLOSED, DECLINED, EMAIL, HIRED, POST, CallRecord
+from campaign.models import DECLINED, EMAIL, FINISHED_STATUSES, HIRED, OFFER, POST, CallRecord
 from campaign.store.schema import tasks
 from tests.callfactory import calendar, send_letters
 from tests.factories import add_prospects, store_at
@@ -70,6 +70,7 @@ def test_outcome_steps():
     assert step("meeting").status == "interview" and step("meeting").cancel == "calls"
     assert step("declined").status == DECLINED and step("declined").due is None
     assert step("hired").status == HIRED and step("hired").cancel == "all"
+    assert step("offer").status == OFFER and step("offer").cancel == "all"
     with pytest.raises(InputError, match="'maybe' is not an outcome"):
         step("maybe")
 
@@ -129,7 +130,7 @@ def test_calls_never_on_a_closed_day_never_over_the_cap_one_open_follow_up(sends
             for pick, outcome in logs:
                 today += timedelta(days=1)
                 pid = sent[pick % len(sent)]
-                if store.get_prospect(pid).status in (DECLINED, HIRED, CLOSED):
+                if store.get_prospect(pid).status in FINISHED_STATUSES:
                     continue
                 log_call(store, config, today, pid, outcome)
             with store.read() as conn:

@@ -22,7 +22,7 @@ from campaign.interview import (
     plan_meeting,
     record_meeting,
 )
-from campaign.models import CANCELLED, DONE, HIRED, INTERVIEW, OPEN, Prospect
+from campaign.models import CANCELLED, DONE, INTERVIEW, OFFER, OPEN, Prospect
 from campaign.store.tasks import insert_task
 from tests.factories import TODAY, add_prospect, store_at
 
@@ -53,7 +53,8 @@ def test_parse_person_splits_honorific_name_and_title() -> None:
     )
     assert ana.display == "Ms. Ana Ruiz, VP Sales"
     assert ana.salutation == "Ms. Ruiz"
-    assert parse_person("Bo Chen").salutation == "Bo Chen"
+    assert parse_person("Bo Chen").salutation == "Bo"  # no honorific: first names
+    assert parse_person("Bo").salutation == "Bo"
 
 
 def test_options_match_people_by_full_first_or_last_name() -> None:
@@ -92,7 +93,9 @@ def test_panel_plan_three_emails_three_notes_one_call(tmp_path: Path) -> None:
     assert notes[0].detail["draft"].startswith("Dear Ms. Ruiz,\n")
     assert "quilting" in notes[0].detail["draft"]
     assert "Gee's Bend" in notes[0].detail["draft"]
-    assert emails[1].detail["subject"] == "Thank you for our meeting on 16 Nov 2026"
+    assert emails[1].detail["subject"] == "Thank you for our meeting on November 16"
+    assert emails[1].detail["draft"].startswith("Dear Bo,\n")
+    assert notes[1].detail["draft"].startswith("Dear Bo,\n")
 
 
 def test_a_problem_discussed_proposes_a_second_meeting_to_that_person(tmp_path: Path) -> None:
@@ -149,15 +152,20 @@ def test_values_that_end_in_a_full_stop_never_print_two(tmp_path: Path) -> None:
     plan = plan_meeting(request, prospect, _settings(tmp_path), CAL, TODAY)
     email, note = (t.detail["draft"] for t in plan.tasks[:2])
     assert email.startswith(
-        "Dear Ms. Ruiz,\n\nThank you for taking the time to meet with me on 16 Nov 2026 and "
-        "for explaining your work as VP Sales at Keystone Health Ltd. I appreciated your "
-        "candour about the warehouse backlog. It has stayed with me since. It was a pleasure "
-        "to learn about quilting.\n\nMy freight savings are what your plan needs. I look "
+        "Dear Ms. Ruiz,\n\nThank you for taking the time to meet with me on November 16 and "
+        "for explaining your work as VP Sales at Keystone Health Ltd. I especially enjoyed our "
+        "discussion of the warehouse backlog. I enjoyed hearing about your interest in "
+        "quilting.\n\nMy freight savings are what your plan needs. I look "
         "forward to the next step you described: a second round in December.\n\n"
     )
+    assert note.startswith(
+        "Dear Ms. Ruiz,\n\nThank you for meeting with me on November 16. I keep thinking about "
+        "what we discussed: the warehouse backlog. It was good to hear about your interest in "
+        "quilting.\n\n"
+    )
     assert (
-        "You asked about my lack of SAP experience? I learned Oracle in a month. I have some "
-        "further ideas"
+        "You raised a fair concern: my lack of SAP experience? I learned Oracle in a month. "
+        "I have some further ideas"
     ) in note
     assert ".." not in email + note and "?." not in note and "!." not in note
 
@@ -191,7 +199,7 @@ def test_a_users_template_wins_and_its_errors_say_where(tmp_path: Path) -> None:
     )
     request = MeetingRequest(1, TODAY, people=("Bo Chen",), interests=("sailing",))
     plan = plan_meeting(request, ACME, _settings(tmp_path), CAL, TODAY)
-    assert plan.tasks[1].detail["draft"] == "Hi Bo Chen, sailing!\n"
+    assert plan.tasks[1].detail["draft"] == "Hi Bo, sailing!\n"
     (tmp_path / "templates" / "thank_you_note.txt").write_text("{{ nope }}\n", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"thank_you_note.txt: 'nope' is undefined"):
         plan_meeting(request, ACME, _settings(tmp_path), CAL, TODAY)
@@ -232,7 +240,7 @@ def test_record_panel_then_offer_closes_everything(campaign_home: Path) -> None:
     assert cancelled == 7
     assert {store.get_task(t.id).state for t in saved.tasks} == {CANCELLED}
     assert store.get_task(elsewhere).state == OPEN
-    assert store.get_prospect(acme.id).status == HIRED
+    assert store.get_prospect(acme.id).status == OFFER
     assert store.list_meetings(acme.id)[0].outcome == "offer"
 
 
@@ -277,3 +285,55 @@ def test_done_status_call_schedules_the_next_until_a_decision(campaign_home: Pat
         finish_task(store, _settings(campaign_home), day, nxt.id)
     with pytest.raises(NotFound, match="no task with id 99"):
         finish_task(store, _settings(campaign_home), day, 99)
+
+
+def test_a_meeting_with_nobody_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        plan_meeting(MeetingRequest(1, TODAY), ACME, _settings(tmp_path), CAL, TODAY)
+    assert str(err.value) == '--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"'
+
+
+def test_a_name_shared_by_two_people_met_is_ambiguous() -> None:
+    people = build_people(MeetingRequest(1, TODAY, people=("Ana Ruiz", "Ana Lopez", "Bo Ruiz")))
+    with pytest.raises(InputError) as err:
+        assign(people, ["Ana: golf"], "--interest")
+    assert str(err.value) == (
+        "--interest 'Ana: golf': 'Ana' is ambiguous: it could be Ana Ruiz or Ana Lopez; "
+        'use the full name, e.g. --interest "Ana Ruiz: ..."'
+    )
+    with pytest.raises(InputError, match=r"'Ruiz' is ambiguous: it could be Ana Ruiz or Bo Ruiz"):
+        assign(people, ["Ruiz: golf"], "--interest")
+    assert assign(people, ["ana lopez: golf", "Bo: chess"], "--interest") == {1: "golf", 2: "chess"}
+
+
+@pytest.mark.parametrize(
+    ("objection", "sentence"),
+    [
+        ("no experience in biotech", "You raised a fair concern: no experience in biotech."),
+        ("too senior", "You raised a fair concern: too senior."),
+    ],
+)
+def test_drafts_read_as_us_business_prose(tmp_path: Path, objection: str, sentence: str) -> None:
+    request = MeetingRequest(
+        1,
+        date(2026, 11, 17),
+        people=("Nadia Whitfield", "Dr. Cy Diaz"),
+        interests=("Nadia: marathon running", "Cy: sailing"),
+        discussed=("Nadia: the quarterly reporting",),
+        objection=objection,
+    )
+    plan = plan_meeting(request, ACME, _settings(tmp_path), CAL, date(2026, 11, 17))
+    email, note, cy_email, cy_note = (t.detail for t in plan.tasks[:4])
+    assert email["subject"] == "Thank you for our meeting on November 17"
+    assert [d["draft"].splitlines()[0] for d in (email, note, cy_email, cy_note)] == [
+        "Dear Nadia,",  # no honorific: the first name, in the email and on the card alike
+        "Dear Nadia,",
+        "Dear Dr. Diaz,",
+        "Dear Dr. Diaz,",
+    ]
+    assert "I especially enjoyed our discussion of the quarterly reporting." in email["draft"]
+    assert "I enjoyed hearing about your interest in marathon running." in email["draft"]
+    assert "your interest in marathon running." in note["draft"]
+    assert sentence in note["draft"] and sentence in cy_note["draft"]
+    for text in (email["draft"], note["draft"]):
+        assert "17 Nov" not in text and "candour" not in text and "learn about" not in text

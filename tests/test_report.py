@@ -59,6 +59,7 @@ def test_status_funnel_agrees_with_what_was_stored(store, scenario, campaign_hom
         "active": 36,
         "interview": 1,
         "declined": 1,
+        "offer": 0,
         "hired": 2,
         "closed": 0,
     }

@@ -102,3 +102,51 @@ def test_read_transactions_see_committed_writes_only(tmp_path: Path) -> None:
     add_prospect(store)
     assert len(other.list_prospects()) == 1
     assert other.count_prospects() == {"active": 1}
+
+
+def test_v1_offers_recorded_as_hires_become_offers(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from campaign.store import Store
+    from campaign.store.base import create_store_engine
+    from campaign.store.schema import calls, meetings, schema_migrations
+
+    # A database as version 1 left it: only step 1 applied, offers stored as "hired".
+    url = f"sqlite:///{tmp_path / 'v1.db'}"
+    v1 = Store(create_store_engine(url), url)
+    with v1.write() as conn:
+        MIGRATIONS[0][2](conn)
+        conn.execute(
+            schema_migrations.insert().values(
+                version=1, name=MIGRATIONS[0][1], applied_at=datetime.now(UTC).replace(tzinfo=None)
+            )
+        )
+    logged, decided, hired, hired_after_meeting, active = (
+        add_prospect(v1, status=s) for s in ("hired", "hired", "hired", "hired", "active")
+    )
+    with v1.write() as conn:
+        conn.execute(
+            calls.insert(),
+            [
+                {"prospect_id": logged.id, "called_on": TODAY, "outcome": "offer"},
+                {"prospect_id": hired.id, "called_on": TODAY, "outcome": "hired"},
+                {"prospect_id": hired_after_meeting.id, "called_on": TODAY, "outcome": "hired"},
+            ],
+        )
+        conn.execute(
+            meetings.insert(),
+            [
+                {"prospect_id": decided.id, "held_on": TODAY, "outcome": "offer"},
+                {"prospect_id": hired_after_meeting.id, "held_on": TODAY, "outcome": "offer"},
+            ],
+        )
+    v1.close()
+
+    store = open_store(url)
+    with store.read() as conn:
+        assert applied_versions(conn) == {1, 2}
+    statuses = [
+        store.get_prospect(p.id).status
+        for p in (logged, decided, hired, hired_after_meeting, active)
+    ]
+    assert statuses == ["offer", "offer", "hired", "hired", "active"]

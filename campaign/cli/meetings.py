@@ -24,7 +24,13 @@ def _day(value: datetime | None) -> date | None:
 @click.command()
 @click.argument("prospect", type=int)
 @click.option("--on", "held_on", type=DATE, required=True, help="The day of the meeting.")
-@click.option("--with", "people", multiple=True, help='A person met: "Ms. Ana Ruiz, VP Sales".')
+@click.option(
+    "--with",
+    "people",
+    multiple=True,
+    required=True,
+    help='A person met: "Ms. Ana Ruiz, VP Sales" (at least one; repeatable).',
+)
 @click.option("--interest", multiple=True, help='A point of connection: "Ana Ruiz: quilting".')
 @click.option("--discussed", multiple=True, help='What you discussed: "Ana Ruiz: the Q3 backlog".')
 @click.option("--gift", multiple=True, help='An information gift: "Ana Ruiz: article on quilts".')

@@ -15,7 +15,7 @@ from campaign.models import CANCELLED, DONE, INTERVIEW, OPEN, POST, SENT, Contac
 from campaign.store.base import StoreBase
 from campaign.store.prospects import to_prospect
 from campaign.store.schema import contacts, meeting_people, meetings, prospects, sends, tasks
-from campaign.store.tasks import insert_task
+from campaign.store.tasks import insert_task, move_task, open_call_row
 
 if TYPE_CHECKING:
     from campaign.followup import ReferralPlan
@@ -58,11 +58,17 @@ def _new_id(result: Any) -> int:
     return int(key[0])
 
 
-def place_in(conn: Connection, earliest: date, place: Placer) -> date:
-    """The day ``place`` picks for a call given the open calls already on the books."""
+def place_in(conn: Connection, earliest: date, place: Placer, skip: int | None = None) -> date:
+    """The day ``place`` picks for a call given the open calls on the books (less ``skip``)."""
     from campaign.store.tasks import open_call_load
 
-    return place(earliest, open_call_load(conn, earliest, earliest + _LOAD_WINDOW))
+    load = open_call_load(conn, earliest, earliest + _LOAD_WINDOW)
+    if skip is not None:
+        # A call being moved does not compete with itself for a day.
+        own = conn.execute(select(tasks.c.due).where(tasks.c.id == skip)).scalar()
+        if own in load:
+            load[own] -= 1
+    return place(earliest, load)
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,11 @@ class MeetingQueries(StoreBase):
                     f"prospect {plan.prospect_id} already has a meeting on "
                     f"{plan.held_on.isoformat()} (meeting {existing[0]}); nothing recorded"
                 )
+            later = conn.execute(
+                select(meetings.c.id).where(
+                    meetings.c.prospect_id == plan.prospect_id, meetings.c.held_on > plan.held_on
+                )
+            ).first()
             meeting_id = _new_id(
                 conn.execute(
                     meetings.insert().values(
@@ -208,6 +219,26 @@ class MeetingQueries(StoreBase):
             for planned in plan.tasks:
                 due = planned.due
                 if planned.is_call:
+                    # One follow-up call per prospect: the latest meeting's status call
+                    # takes the place of the one already open (same task, same calendar UID);
+                    # a meeting recorded after a later one leaves that one's call alone.
+                    current = open_call_row(conn, plan.prospect_id)
+                    if current is not None and later is not None:
+                        continue
+                    if current is not None:
+                        due = place_in(conn, due, place, skip=current.id)
+                        move_task(
+                            conn,
+                            current.id,
+                            due,
+                            meeting_id=meeting_id,
+                            attempt=1,
+                            reason=planned.reason,
+                            note="",
+                            detail=planned.detail,
+                        )
+                        task_ids.append(int(current.id))
+                        continue
                     due = place_in(conn, due, place)
                 task_ids.append(
                     insert_task(

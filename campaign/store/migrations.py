@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, exists, inspect, or_, select, update
 
 from campaign.store import schema
 
@@ -23,8 +23,22 @@ def _m001_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _m002_offers_are_not_hires(conn: Connection) -> None:
+    # Version 1 recorded an offer (`log --outcome offer`, `done --decision offer`) as
+    # status "hired". A "hired" prospect with an offer on record and no call that ended
+    # "hired" was such an offer: give it the status it now has. No DDL: status is text.
+    p, calls, meetings = schema.prospects, schema.calls, schema.meetings
+    offered = or_(
+        exists().where(calls.c.prospect_id == p.c.id, calls.c.outcome == "offer"),
+        exists().where(meetings.c.prospect_id == p.c.id, meetings.c.outcome == "offer"),
+    )
+    hired = exists().where(calls.c.prospect_id == p.c.id, calls.c.outcome == "hired")
+    conn.execute(update(p).where(p.c.status == "hired", offered, ~hired).values(status="offer"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
+    (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
 ]
 
 

@@ -22,6 +22,7 @@ from campaign.models import (
     FAILED,
     HIRED,
     INTERVIEW,
+    OFFER,
     OPEN,
     SENT,
     UNKNOWN,
@@ -187,7 +188,7 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "meeting"),
     )
     offered = or_(
-        prospects.c.status == HIRED,
+        prospects.c.status.in_([OFFER, HIRED]),
         exists().where(meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == "offer"),
         exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "hired"),
     )

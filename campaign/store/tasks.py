@@ -23,13 +23,14 @@ from campaign.models import (
     DONE,
     OPEN,
     CallRecord,
+    Meeting,
     Prospect,
     Send,
     Task,
 )
 from campaign.store.base import StoreBase
 from campaign.store.prospects import to_prospect
-from campaign.store.schema import calls, prospects, sends, tasks
+from campaign.store.schema import calls, meetings, prospects, sends, tasks
 
 if TYPE_CHECKING:
     from campaign.followup import NextStep, ReferralPlan
@@ -123,6 +124,7 @@ Placer = Callable[[date, Mapping[date, int]], date]
 _TASK_FIELDS = {f.name for f in dataclasses.fields(Task)}
 _CALL_FIELDS = {f.name for f in dataclasses.fields(CallRecord)}
 _SEND_FIELDS = {f.name for f in dataclasses.fields(Send)}
+_MEETING_FIELDS = {f.name for f in dataclasses.fields(Meeting)}
 # Placing a call looks this far ahead for a day under the daily cap.
 _LOAD_HORIZON = timedelta(days=366)
 
@@ -145,6 +147,7 @@ class SheetRow:
     prospect: Prospect
     send: Send | None
     history: tuple[CallRecord, ...]
+    meeting: Meeting | None = None  # the meeting a status call follows up
 
 
 def _placed(conn: Connection, earliest: date, place: Placer, skip: int | None) -> date:
@@ -165,7 +168,7 @@ def _in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 
 
 def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
-    """Each task with its prospect, the send it follows, and the prospect's call history."""
+    """Each task with its prospect, the send or meeting it follows, and the call history."""
     by_id: dict[int, Prospect] = {}
     history: dict[int, list[CallRecord]] = {}
     by_send: dict[int, Send] = {}
@@ -180,12 +183,18 @@ def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
     for chunk in _in_chunks([t.send_id for t in found if t.send_id is not None]):
         for r in conn.execute(select(sends).where(sends.c.id.in_(chunk))):
             by_send[r.id] = Send(**{k: v for k, v in r._mapping.items() if k in _SEND_FIELDS})
+    by_meeting: dict[int, Meeting] = {}
+    for chunk in _in_chunks([t.meeting_id for t in found if t.meeting_id is not None]):
+        for r in conn.execute(select(meetings).where(meetings.c.id.in_(chunk))):
+            values = {k: v for k, v in r._mapping.items() if k in _MEETING_FIELDS}
+            by_meeting[r.id] = Meeting(**values)
     return [
         SheetRow(
             t,
             by_id[t.prospect_id],
             by_send.get(t.send_id) if t.send_id is not None else None,
             tuple(history.get(t.prospect_id, ())),
+            by_meeting.get(t.meeting_id) if t.meeting_id is not None else None,
         )
         for t in found
         if t.prospect_id is not None
