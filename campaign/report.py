@@ -37,13 +37,16 @@ from campaign.models import (
 )
 
 if TYPE_CHECKING:
+    from campaign.clock import BusinessCalendar
     from campaign.store import Store
     from campaign.store.reporting import ReportHistory, StatusFigures
 
 MARKETING = "marketing"
 CALL_KINDS = ("call", "status_call")  # as in campaign.store.tasks: they share the daily cap
-OUTCOMES = ("reached", "voicemail", "no-answer", "gatekeeper", "meeting", "declined", "hired")
-CONVERSATIONS = ("reached", "meeting", "declined", "hired")
+CONVERSATIONS = ("reached", "meeting", "declined", "hired", "offer")
+# A status call closed with `campaign done` and no decision yet (one with a decision
+# counts under that decision: offer, declined).
+STATUS_CALL_RESULT = "status call"
 OVERDUE_DAYS = 7  # a call this late needs a decision, not just dialling
 
 
@@ -186,7 +189,7 @@ def _status(
         prospects=sum(figures.by_status.values()),
         letters_by_email=figures.sent_by_channel.get(EMAIL, 0),
         letters_by_post=figures.sent_by_channel.get(POST, 0),
-        calls_made=sum(calls.values()),
+        calls_made=sum(calls.values()) + figures.status_calls_done,
         conversations=figures.conversations,
         meetings=figures.meetings,
         offers=figures.offers,
@@ -425,19 +428,42 @@ class Report:
     calls_per_week: list[tuple[str, dict[str, int]]]  # week, outcome -> calls
     by_band: list[Rate]
     by_letter: list[Rate]
-    call_load: list[tuple[date, int]]  # the next four weeks' business days
+    call_load: list[tuple[date, int]]  # the next four weeks, Monday to Friday
     calls_per_day: int
     rows: list[ProspectLine]
+    holidays: dict[date, str] = field(default_factory=dict)  # in call_load: no calls then
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Every outcome in ``calls_per_week``, in the call log's order, then any other."""
+        from campaign.followup import OUTCOMES
+
+        seen = {outcome for _, by in self.calls_per_week for outcome, n in by.items() if n}
+        known = [*OUTCOMES, STATUS_CALL_RESULT]
+        return [o for o in known if o in seen] + sorted(seen - set(known))
 
 
 def build_report(store: Store, settings: Settings, today: date) -> Report:
     """Read the whole campaign once and shape it for the page."""
+    from campaign.clock import BusinessCalendar
+
     status = campaign_status(store, settings, today)
-    return shape_report(store.report_history(), status, settings, today)
+    calendar = BusinessCalendar(settings.country)
+    return shape_report(store.report_history(), status, settings, today, calendar)
 
 
-def shape_report(history: ReportHistory, status: Status, settings: Settings, today: date) -> Report:
-    """The report's figures from the history (pure: no store, no clock)."""
+def shape_report(
+    history: ReportHistory,
+    status: Status,
+    settings: Settings,
+    today: date,
+    calendar: BusinessCalendar,
+) -> Report:
+    """The report's figures from the history (pure: no store, no clock).
+
+    ``calendar`` is the one calls are scheduled by: its holidays show in the call load
+    as days off, not as free business days.
+    """
     weeks = _week_range(history, today)
     sent: Counter[str] = Counter()
     missed: Counter[str] = Counter()
@@ -450,17 +476,25 @@ def shape_report(history: ReportHistory, status: Status, settings: Settings, tod
     for c in history.calls:
         if c.prospect_id is not None:
             outcome_weeks[iso_week(c.called_on)][c.outcome] += 1
+    for done in history.status_calls:
+        outcome_weeks[iso_week(done.called_on)][done.decision or STATUS_CALL_RESULT] += 1
     load = Counter(t.due for t in history.open_tasks if t.kind in CALL_KINDS)
     days = [today + timedelta(days=i) for i in range(28)]
+    weekdays = [d for d in days if d.weekday() < 5]
     return Report(
         status=status,
         sends_per_week=[(w, sent[w], missed[w]) for w in weeks],
         calls_per_week=[(w, dict(outcome_weeks[w])) for w in weeks],
         by_band=response_rates(history, _band),
         by_letter=response_rates(history, None),
-        call_load=[(d, load[d]) for d in days if d.weekday() < 5],
+        call_load=[(d, load[d]) for d in weekdays],
         calls_per_day=settings.schedule.calls_per_day,
         rows=prospect_lines(history),
+        holidays={
+            d: calendar.holiday_name(d) or "holiday"
+            for d in weekdays
+            if not calendar.is_business_day(d)
+        },
     )
 
 
@@ -553,6 +587,8 @@ def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
             touch(s.prospect_id, s.sent_on, f"{s.letter} letter {verb}")
     for c in history.calls:
         touch(c.prospect_id, c.called_on, f"call: {c.outcome}")
+    for done in history.status_calls:
+        touch(done.prospect_id, done.called_on, f"status call: {done.decision or 'no decision'}")
     for m in history.meetings:
         touch(m.prospect_id, m.held_on, "meeting")
     nexts: dict[int, tuple[date, str]] = {}
@@ -600,10 +636,10 @@ def render_report(report: Report) -> str:
     template = env.from_string(source)
     images = {
         "sends": charts.sends_per_week(report.sends_per_week, report.status.weekly_cap),
-        "calls": charts.calls_per_week(report.calls_per_week, OUTCOMES),
+        "calls": charts.calls_per_week(report.calls_per_week, report.outcomes),
         "funnel": charts.funnel(_funnel_stages(report.status.funnel)),
         "rates": charts.response_rates(report.by_band, report.by_letter),
-        "load": charts.call_load(report.call_load, report.calls_per_day),
+        "load": charts.call_load(report.call_load, report.calls_per_day, report.holidays),
     }
     return template.render(r=report, s=report.status, f=report.status.funnel, charts=images)
 

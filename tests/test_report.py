@@ -24,7 +24,7 @@ from campaign.store import Store
 from tests.factories import add_prospect, store_at
 from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
 
-CONVERSATIONS = {"reached", "meeting", "declined", "hired"}
+CONVERSATIONS = {"reached", "meeting", "declined", "hired", "offer"}
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_weeks_to_finish_covers_exactly_the_list(remaining: int, cap: int, used:
             st.sampled_from(["sent", "failed", "unknown", "deferred"]),
             st.sampled_from(["email", "post"]),
             st.integers(0, 40),
-            st.sampled_from(["", "reached", "voicemail", "meeting", "declined", "hired"]),
+            st.sampled_from(["", "reached", "voicemail", "meeting", "declined", "hired", "offer"]),
         ),
         max_size=12,
     )

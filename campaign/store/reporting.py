@@ -19,6 +19,7 @@ from campaign.models import (
     CAP_STATES,
     CLAIMED,
     DEFERRED,
+    DONE,
     FAILED,
     HIRED,
     INTERVIEW,
@@ -36,7 +37,10 @@ from campaign.store.prospects import WAVE_ORDER
 from campaign.store.schema import calls, meetings, prospects, sends, tasks
 
 # Outcomes of a call on which the job seeker spoke with the hiring authority.
-CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired")
+CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired", "offer")
+# A status call after a meeting is closed with `campaign done` (not `campaign log`), so it
+# leaves a done task and no row in the call log: it is a call made all the same.
+STATUS_CALL = "status_call"
 # Ledger states that need the user: in doubt, failed, or waiting for the next run.
 ATTENTION_STATES = (UNKNOWN, FAILED, DEFERRED, CLAIMED)
 # How many ids an attention item names (the count is always exact).
@@ -72,6 +76,16 @@ class DueCount:
 
 
 @dataclass(frozen=True)
+class StatusCallDone:
+    """A status call closed with ``campaign done``: the day, and the decision it brought."""
+
+    task_id: int
+    prospect_id: int
+    called_on: date
+    decision: str  # "offer", "declined", ... or "" when no decision came yet
+
+
+@dataclass(frozen=True)
 class StatusFigures:
     """The store's side of ``campaign status``: counts only, no judgement."""
 
@@ -80,6 +94,7 @@ class StatusFigures:
     cap_used: int = 0
     waiting: int = 0  # active prospects not yet sent the letter
     calls_by_outcome: dict[str, int] = field(default_factory=dict)
+    status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
     conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
     meetings: int = 0  # distinct prospects met (or a meeting agreed on a call)
     offers: int = 0  # distinct prospects that made an offer (or hired)
@@ -102,6 +117,43 @@ class ReportHistory:
     calls: list[CallRecord]
     open_tasks: list[Task]
     meetings: list[Meeting]
+    status_calls: list[StatusCallDone] = field(default_factory=list)
+
+
+def _done_status_call() -> Any:
+    """Status calls closed with `campaign done`: done tasks the call log holds no row for."""
+    return and_(
+        tasks.c.kind == STATUS_CALL,
+        tasks.c.state == DONE,
+        tasks.c.prospect_id.is_not(None),
+        ~exists().where(calls.c.task_id == tasks.c.id),
+    )
+
+
+def _status_calls(conn: Connection) -> list[StatusCallDone]:
+    """Each status call done, with the decision when it was the meeting's last one.
+
+    A call done with no decision schedules the next status call (a higher attempt for
+    the same meeting); one that brought the decision closes the company, so no later
+    status call exists and the meeting carries the outcome.
+    """
+    later = tasks.alias("later")
+    last = ~exists().where(
+        later.c.kind == STATUS_CALL,
+        later.c.meeting_id == tasks.c.meeting_id,
+        later.c.attempt > tasks.c.attempt,
+    )
+    decision = case((last, func.coalesce(meetings.c.outcome, "")), else_="")
+    query = (
+        select(tasks.c.id, tasks.c.prospect_id, tasks.c.closed_on, tasks.c.due, decision)
+        .outerjoin(meetings, meetings.c.id == tasks.c.meeting_id)
+        .where(_done_status_call())
+        .order_by(tasks.c.closed_on, tasks.c.id)
+    )
+    return [
+        StatusCallDone(int(tid), int(pid), closed_on or due, str(outcome or ""))
+        for tid, pid, closed_on, due, outcome in conn.execute(query)
+    ]
 
 
 def _reached_condition() -> Any:
@@ -148,6 +200,7 @@ class ReportQueries(StoreBase):
                     to_meeting(r)
                     for r in conn.execute(select(meetings).order_by(meetings.c.held_on))
                 ],
+                status_calls=_status_calls(conn),
             )
 
 
@@ -182,6 +235,9 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         .where(calls.c.prospect_id.is_not(None))
         .group_by(calls.c.outcome),
     )
+    status_calls_done = int(
+        conn.scalar(select(func.count()).select_from(tasks).where(_done_status_call())) or 0
+    )
     met = or_(
         exists().where(meetings.c.prospect_id == prospects.c.id),
         exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "meeting"),
@@ -189,7 +245,9 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
     offered = or_(
         prospects.c.status == HIRED,
         exists().where(meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == "offer"),
-        exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "hired"),
+        exists().where(
+            calls.c.prospect_id == prospects.c.id, calls.c.outcome.in_(("hired", "offer"))
+        ),
     )
     one = select(
         func.sum(case((_reached_condition(), 1), else_=0)),
@@ -241,6 +299,7 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         cap_used=cap_used,
         waiting=waiting,
         calls_by_outcome=calls_by_outcome,
+        status_calls_done=status_calls_done,
         conversations=int(conversations or 0),
         meetings=int(met_count or 0),
         offers=int(offers or 0),
