@@ -48,6 +48,7 @@ CONVERSATIONS = ("reached", "meeting", "declined", "hired", "offer")
 # counts under that decision: offer, declined).
 STATUS_CALL_RESULT = "status call"
 OVERDUE_DAYS = 7  # a call this late needs a decision, not just dialling
+IMPORT_FIRST = "`campaign import lists/FILE.csv` to load your prospect list"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,22 @@ class Status:
         """Calls to make today, the overdue ones included."""
         return self.calls_due_today + self.calls_overdue
 
+    @property
+    def wave_open(self) -> bool:
+        """This week's wave can still take letters: the cap has room and someone waits."""
+        return bool(self.cap_left and self.remaining)
+
+    @property
+    def pace(self) -> str:
+        """Where this week's wave stands (the commands that move it on are in ``next_steps``)."""
+        if self.funnel.prospects == 0:
+            return "nothing to send until a list is imported"
+        if self.wave_open:
+            return f"wave open: {min(self.cap_left, self.remaining)} left this week"
+        if not self.remaining:
+            return "no one left to write to"
+        return f"next wave opens {self.next_wave:%a %d %b}"
+
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``campaign status --format json`` (contract keys first)."""
         return {
@@ -123,6 +140,7 @@ class Status:
             "today": self.today,
             "week": self.week,
             "cap_left": self.cap_left,
+            "wave_open": self.wave_open,
             "next_wave": self.next_wave,
             "funnel": {**asdict(self.funnel), "letters_sent": self.funnel.letters_sent},
             "prospects_by_status": self.by_status,
@@ -156,7 +174,12 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
     from campaign.store.reporting import StatusFigures
 
     week = iso_week(today)
-    figures = store.status_figures(today, week, MARKETING) if store else StatusFigures()
+    late_before = today - timedelta(days=OVERDUE_DAYS)
+    figures = (
+        store.status_figures(today, week, MARKETING, late_before=late_before)
+        if store
+        else StatusFigures()
+    )
     attention = _attention(figures, today)
     attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
     return _status(figures, settings, today, attention)
@@ -302,8 +325,10 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "calls_overdue",
                 late,
-                f"{_n(late, 'call')} overdue by more than a week",
+                f"{_n(late, 'call')} overdue by more than a week: prospects "
+                f"{_id_list(figures.late_call_ids, late)}",
                 "`campaign calls --due all`, then `campaign log ID --outcome ...` for each",
+                figures.late_call_ids,
             )
         )
     return items
@@ -350,20 +375,23 @@ def next_steps(status: Status) -> list[str]:
     """What to do today, most pressing first, each with its command."""
     steps: list[str] = []
     if status.funnel.prospects == 0:
-        steps.append("`campaign import lists/FILE.csv` to load your prospect list")
+        steps.append(IMPORT_FIRST)
     if status.calls_due:
-        steps.append(
-            f"`campaign calls`: make today's {_n(status.calls_due, 'call')}, then "
-            f"`campaign log ID --outcome ...` after each"
-        )
+        today, overdue = status.calls_due_today, status.calls_overdue
+        if today and overdue:
+            due = f"{today} due today and {overdue} overdue"
+        elif today:
+            due = f"{_n(today, 'call')} due today"
+        else:
+            due = f"{_n(overdue, 'call')} overdue"
+        steps.append(f"`campaign calls`: {due}; `campaign log ID --outcome ...` after each")
     if status.tasks_due_today + status.tasks_overdue:
         n = status.tasks_due_today + status.tasks_overdue
         steps.append(f"`campaign agenda`: {_n(n, 'other task')} due (emails, notes)")
-    if status.remaining and status.cap_left:
+    if status.wave_open:
         wave = min(status.remaining, status.cap_left)
         steps.append(
-            f"`campaign merge --batch top20` to review, then `campaign send`: "
-            f"{_n(wave, 'letter')} left in this week's cap"
+            f"`campaign merge` to review, then `campaign send`: {_n(wave, 'letter')} this week"
         )
     if status.attention:
         n = sum(a.count for a in status.attention)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import re
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -70,7 +72,7 @@ def _print_status(s: Status) -> None:
     from rich.table import Table
 
     console = Console(highlight=False, emoji=False, markup=False)
-    if not console.is_terminal:
+    if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=100, highlight=False, emoji=False, markup=False)
     f = s.funnel
     console.print(f"Campaign status, {s.today:%A %d %B %Y} (week {s.week})")
@@ -93,7 +95,7 @@ def _print_status(s: Status) -> None:
         (
             "This week",
             f"{s.sent_this_week}/{s.weekly_cap}",
-            f"sent against the cap; next wave opens {s.next_wave:%a %d %b}",
+            f"sent against the cap; {s.pace}",
         ),
         ("Calls due", s.calls_due, f"{s.calls_due_today} today, {s.calls_overdue} overdue"),
         (
@@ -106,13 +108,40 @@ def _print_status(s: Status) -> None:
     for label, value, note in rows:
         table.add_row(label, str(value), note)
     console.print(table)
+    width = console.width
     if s.attention:
         console.print("\nNeeds attention:")
         for item in s.attention:
-            console.print(f"  ! {item.message}\n      -> {item.command}")
+            _print_wrapped(console, item.message, "  ! ", width)
+            _print_wrapped(console, item.command, "      -> ", width)
     console.print("\nNext:")
     for step in s.next_steps:
-        console.print(f"  - {step}")
+        _print_wrapped(console, step, "  - ", width)
+
+
+def _print_wrapped(console: Any, text: str, lead: str, width: int) -> None:
+    # Our own wrapping (rich would break inside a command): later lines hang under the first.
+    for line in wrap_keeping_commands(text, width - len(lead)):
+        console.print(lead + line, soft_wrap=True)
+        lead = " " * len(lead)
+
+
+def wrap_keeping_commands(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width``, never breaking inside a `backticked command`.
+
+    A command wider than the line gets a line of its own and runs past the edge: a
+    command cut in two can't be copied.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in re.findall(r"`[^`]*`\S*|\S+", text):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
 
 
 def _statuses(s: Status) -> str:

@@ -35,6 +35,7 @@ from campaign.models import (
 from campaign.store.base import StoreBase
 from campaign.store.prospects import WAVE_ORDER
 from campaign.store.schema import calls, meetings, prospects, sends, tasks
+from campaign.store.tasks import CALL_KINDS
 
 # Outcomes of a call on which the job seeker spoke with the hiring authority.
 CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired", "offer")
@@ -105,6 +106,7 @@ class StatusFigures:
     no_phone_ids: list[int] = field(default_factory=list)
     no_contact: int = 0
     no_contact_ids: list[int] = field(default_factory=list)
+    late_call_ids: list[int] = field(default_factory=list)  # prospects, oldest call first
     next_waiting_id: int | None = None  # the first prospect of the next wave
 
 
@@ -169,10 +171,15 @@ def _reached_condition() -> Any:
 class ReportQueries(StoreBase):
     """Counts and figures over the whole campaign."""
 
-    def status_figures(self, today: date, week: str, letter: str = "marketing") -> StatusFigures:
-        """The counts behind ``campaign status`` as of ``today`` (ISO ``week``)."""
+    def status_figures(
+        self, today: date, week: str, letter: str = "marketing", late_before: date | None = None
+    ) -> StatusFigures:
+        """The counts behind ``campaign status`` as of ``today`` (ISO ``week``).
+
+        ``late_before``: name the prospects whose call was due before that day.
+        """
         with self.read() as conn:
-            return _status_figures(conn, today, week, letter)
+            return _status_figures(conn, today, week, letter, late_before)
 
     def report_history(self) -> ReportHistory:
         """Every prospect, send, logged call, open task and meeting (for the report)."""
@@ -204,7 +211,9 @@ class ReportQueries(StoreBase):
             )
 
 
-def _status_figures(conn: Connection, today: date, week: str, letter: str) -> StatusFigures:
+def _status_figures(
+    conn: Connection, today: date, week: str, letter: str, late_before: date | None
+) -> StatusFigures:
     by_status = _grouped(
         conn,
         select(prospects.c.status, func.count()).group_by(prospects.c.status),
@@ -290,6 +299,20 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
             .limit(_SAMPLE)
         )
         attention_sends.extend(AttentionSend(*row) for row in rows)
+    late_call_ids: list[int] = []
+    if late_before is not None:
+        late = (
+            select(tasks.c.prospect_id)
+            .where(
+                tasks.c.state == OPEN,
+                tasks.c.kind.in_(CALL_KINDS),
+                tasks.c.due < late_before,
+                tasks.c.prospect_id.is_not(None),
+            )
+            .order_by(tasks.c.due, tasks.c.id)
+            .limit(_SAMPLE)
+        )
+        late_call_ids = [int(i) for i in conn.scalars(late)]
     live = prospects.c.status.in_([ACTIVE, INTERVIEW])
     no_phone_where = and_(live, func.trim(prospects.c.phone) == "")
     no_contact_where = and_(live, func.trim(prospects.c.contact) == "")
@@ -310,6 +333,7 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         no_phone_ids=_ids(conn, no_phone_where),
         no_contact=_count(conn, no_contact_where),
         no_contact_ids=_ids(conn, no_contact_where),
+        late_call_ids=late_call_ids,
         next_waiting_id=next_waiting_id,
     )
 
