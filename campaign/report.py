@@ -97,11 +97,12 @@ class Status:
     calls_overdue: int
     tasks_due_today: int
     tasks_overdue: int
-    remaining: int
+    remaining: int  # prospects waiting for their letter whom a letter can reach
     weeks_to_finish: int
     last_wave: date | None
     attention: list[Attention]
     next_steps: list[str]
+    unreachable: int = 0  # waiting too, but no letter can reach them (see attention)
 
     @property
     def cap_left(self) -> int:
@@ -154,6 +155,7 @@ class Status:
                 "prospects": self.remaining,
                 "weeks": self.weeks_to_finish,
                 "last_wave": self.last_wave,
+                "unreachable": self.unreachable,
             },
             "attention": [asdict(a) for a in self.attention],
             "next": self.next_steps,
@@ -176,7 +178,9 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
     week = iso_week(today)
     late_before = today - timedelta(days=OVERDUE_DAYS)
     figures = (
-        store.status_figures(today, week, MARKETING, late_before=late_before)
+        store.status_figures(
+            today, week, MARKETING, late_before=late_before, can_email=settings.smtp is not None
+        )
         if store
         else StatusFigures()
     )
@@ -232,6 +236,7 @@ def _status(
         tasks_due_today=tasks_today,
         tasks_overdue=tasks_overdue,
         remaining=remaining,
+        unreachable=figures.unreachable,
         weeks_to_finish=weeks,
         last_wave=last_wave,
         attention=attention,
@@ -305,6 +310,19 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
                 f"{_id_list(figures.no_contact_ids, figures.no_contact)}",
                 "edit the list and `campaign import` it again",
                 figures.no_contact_ids,
+            )
+        )
+    if figures.unreachable:
+        items.append(
+            Attention(
+                "unreachable",
+                figures.unreachable,
+                f"{_n(figures.unreachable, 'prospect')} no letter can reach (no postal "
+                f"address, and no [smtp] to email them), so `campaign send` leaves them out: "
+                f"{_id_list(figures.unreachable_ids, figures.unreachable)}",
+                "add their street, city and zip to the list and `campaign import` it again "
+                "(or set up [smtp] in campaign.toml for those with an email)",
+                figures.unreachable_ids,
             )
         )
     if figures.no_phone:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from campaign.store import Store
-from tests.factories import add_prospects, store_at
+from tests.factories import add_prospect, add_prospects, store_at
 from tests.history import build_campaign
 
 
@@ -79,7 +79,12 @@ def test_json_is_one_document_with_the_campaign_figures(run, campaign) -> None:
         "tasks_overdue": 1,
     }
     assert doc["next_wave"] == "2026-11-23"
-    assert doc["remaining"] == {"prospects": 7, "weeks": 1, "last_wave": "2026-11-16"}
+    assert doc["remaining"] == {
+        "prospects": 7,
+        "weeks": 1,
+        "last_wave": "2026-11-16",
+        "unreachable": 0,
+    }
     kinds = [a["kind"] for a in doc["attention"]]
     assert kinds == ["in_doubt", "failed", "retry", "no_phone", "calls_overdue"]
     late = doc["attention"][-1]
@@ -182,7 +187,12 @@ def test_status_after_real_send_runs_and_logged_calls(run, sender_config, campai
     assert doc["funnel"]["calls_made"] == len(outcomes)
     assert doc["funnel"]["conversations"] == 3  # reached, meeting, declined
     assert doc["funnel"]["meetings"] == 1 and doc["funnel"]["declined"] == 1
-    assert doc["remaining"] == {"prospects": 80, "weeks": 4, "last_wave": "2026-12-07"}
+    assert doc["remaining"] == {
+        "prospects": 80,
+        "weeks": 4,
+        "last_wave": "2026-12-07",
+        "unreachable": 0,
+    }
     assert doc["calls_due"] == len(json.loads(run("calls", "--format", "json", env=day).output))
 
 
@@ -225,3 +235,37 @@ def test_commands_are_never_cut_on_a_narrow_terminal(run, campaign) -> None:
         assert line.count("`") % 2 == 0, line  # every command starts and ends on one line
     assert "  - `campaign calls`: 2 due today and 3" in tail
     assert "    overdue; `campaign log ID --outcome ...`" in tail
+
+
+def test_prospects_no_letter_can_reach_are_counted_apart(run, campaign_home, sender_config) -> None:
+    """No [smtp] and no postal address: `send` sets them aside, and so does the runway."""
+    store = store_at(campaign_home)
+    add_prospects(store, 22)
+    stranded = [add_prospect(store, street="", city="").id for _ in range(3)]
+    store.close()
+    doc = json.loads(run("status", "--format", "json").output)
+    assert doc["remaining"] == {
+        "prospects": 22,
+        "weeks": 2,
+        "last_wave": "2026-11-23",
+        "unreachable": 3,
+    }
+    item = next(a for a in doc["attention"] if a["kind"] == "unreachable")
+    assert (item["count"], item["ids"]) == (3, stranded)
+    assert item["message"] == (
+        "3 prospects no letter can reach (no postal address, and no [smtp] to email them), "
+        "so `campaign send` leaves them out: 23, 24, 25"
+    )
+    assert item["command"].startswith("add their street, city and zip to the list and ")
+    out = re.sub(r"\s+", " ", run("status").output)  # the note may wrap in its column
+    assert (
+        "Still to write to 22 2 weeks at 20 a week (last wave 23 Nov 2026); "
+        "3 more no letter can reach (see below)"
+    ) in out
+    assert run("send").exit_code == 0
+    after = json.loads(
+        run("status", "--format", "json", env={"CAMPAIGN_TODAY": "2026-11-23"}).output
+    )
+    assert after["sent"] == 20
+    assert after["remaining"]["prospects"] == 2  # what the next run will take
+    assert after["remaining"]["unreachable"] == 3

@@ -107,7 +107,12 @@ def test_status_json_has_the_contract_keys(store, scenario, campaign_home) -> No
     }
     assert doc["calls_due"] == 5
     assert doc["funnel"]["letters_sent"] == 31
-    assert doc["remaining"] == {"prospects": 7, "weeks": 1, "last_wave": TODAY}
+    assert doc["remaining"] == {
+        "prospects": 7,
+        "weeks": 1,
+        "last_wave": TODAY,
+        "unreachable": 0,
+    }
 
 
 def test_empty_campaign_is_zeros_and_suggests_import(campaign_home) -> None:

@@ -153,13 +153,20 @@ def _runway(s: Status) -> str:
     if not s.funnel.prospects:
         return "no list imported yet"
     if not s.remaining:
-        return "the whole list has had its letter"
-    if s.last_wave is None:
-        return ""
-    weeks = "week" if s.weeks_to_finish == 1 else "weeks"
-    return (
-        f"{s.weeks_to_finish} {weeks} at {s.weekly_cap} a week (last wave {s.last_wave:%d %b %Y})"
-    )
+        text = "the whole list has had its letter"
+        if s.unreachable:
+            text = "everyone a letter can reach has had one"
+    elif s.last_wave is None:
+        text = ""
+    else:
+        weeks = "week" if s.weeks_to_finish == 1 else "weeks"
+        text = (
+            f"{s.weeks_to_finish} {weeks} at {s.weekly_cap} a week "
+            f"(last wave {s.last_wave:%d %b %Y})"
+        )
+    if s.unreachable:
+        text += f"; {s.unreachable} more no letter can reach (see below)"
+    return text
 
 
 COMMANDS: list[click.Command] = [status, report]

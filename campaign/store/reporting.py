@@ -93,7 +93,9 @@ class StatusFigures:
     by_status: dict[str, int] = field(default_factory=dict)
     sent_by_channel: dict[str, int] = field(default_factory=dict)
     cap_used: int = 0
-    waiting: int = 0  # active prospects not yet sent the letter
+    waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
+    unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
+    unreachable_ids: list[int] = field(default_factory=list)
     calls_by_outcome: dict[str, int] = field(default_factory=dict)
     status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
     conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
@@ -172,14 +174,21 @@ class ReportQueries(StoreBase):
     """Counts and figures over the whole campaign."""
 
     def status_figures(
-        self, today: date, week: str, letter: str = "marketing", late_before: date | None = None
+        self,
+        today: date,
+        week: str,
+        letter: str = "marketing",
+        late_before: date | None = None,
+        can_email: bool | None = None,
     ) -> StatusFigures:
         """The counts behind ``campaign status`` as of ``today`` (ISO ``week``).
 
         ``late_before``: name the prospects whose call was due before that day.
+        ``can_email`` (is [smtp] set up?): set apart those waiting whom no letter can
+        reach, as ``campaign.batches.delivery_channel`` does; None counts everyone.
         """
         with self.read() as conn:
-            return _status_figures(conn, today, week, letter, late_before)
+            return _status_figures(conn, today, week, letter, late_before, can_email)
 
     def report_history(self) -> ReportHistory:
         """Every prospect, send, logged call, open task and meeting (for the report)."""
@@ -211,8 +220,23 @@ class ReportQueries(StoreBase):
             )
 
 
+def _reachable(can_email: bool) -> Any:
+    """A letter can reach them: by email (with [smtp]), or by post (a complete address)."""
+    by_post = and_(
+        prospects.c.street != "",
+        prospects.c.city != "",
+        or_(prospects.c.postal_code != "", prospects.c.region != ""),
+    )
+    return or_(prospects.c.email != "", by_post) if can_email else by_post
+
+
 def _status_figures(
-    conn: Connection, today: date, week: str, letter: str, late_before: date | None
+    conn: Connection,
+    today: date,
+    week: str,
+    letter: str,
+    late_before: date | None,
+    can_email: bool | None,
 ) -> StatusFigures:
     by_status = _grouped(
         conn,
@@ -236,6 +260,11 @@ def _status_figures(
         prospects.c.status == ACTIVE,
         ~exists().where(sends.c.prospect_id == prospects.c.id, sends.c.letter == letter),
     )
+    unreachable = unreachable_ids = None
+    if can_email is not None:
+        cut_off = and_(unsent, ~_reachable(can_email))
+        unreachable, unreachable_ids = _count(conn, cut_off), _ids(conn, cut_off)
+        unsent = and_(unsent, _reachable(can_email))
     waiting = int(conn.scalar(select(func.count()).select_from(prospects).where(unsent)) or 0)
     next_waiting_id = conn.scalar(select(prospects.c.id).where(unsent).order_by(*WAVE_ORDER))
     calls_by_outcome = _grouped(
@@ -334,6 +363,8 @@ def _status_figures(
         no_contact=_count(conn, no_contact_where),
         no_contact_ids=_ids(conn, no_contact_where),
         late_call_ids=late_call_ids,
+        unreachable=unreachable or 0,
+        unreachable_ids=unreachable_ids or [],
         next_waiting_id=next_waiting_id,
     )
 
