@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.clock import iso_week, next_week_start, week_start
 from campaign.config import Settings
-from campaign.errors import CampaignError
+from campaign.errors import CampaignError, InputError
 from campaign.models import (
     ACTIVE,
     CLAIMED,
@@ -160,15 +160,6 @@ class Status:
             "attention": [asdict(a) for a in self.attention],
             "next": self.next_steps,
         }
-
-
-def store_exists(settings: Settings) -> bool:
-    """False when the campaign's SQLite file does not exist yet (nothing imported)."""
-    prefix = "sqlite:///"
-    url = settings.db_url
-    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
-        return True
-    return Path(url[len(prefix) :]).exists()
 
 
 def campaign_status(store: Store | None, settings: Settings, today: date) -> Status:
@@ -489,13 +480,19 @@ class Report:
         return [o for o in known if o in seen] + sorted(seen - set(known))
 
 
+NOTHING_TO_REPORT = "nothing to report yet: `campaign import lists/FILE.csv` first"
+
+
 def build_report(store: Store, settings: Settings, today: date) -> Report:
-    """Read the whole campaign once and shape it for the page."""
+    """Read the whole campaign once and shape it for the page (InputError when empty)."""
     from campaign.clock import BusinessCalendar
 
+    history = store.report_history()
+    if not (history.prospects or history.sends or history.calls or history.meetings):
+        raise InputError(NOTHING_TO_REPORT)
     status = campaign_status(store, settings, today)
     calendar = BusinessCalendar(settings.country)
-    return shape_report(store.report_history(), status, settings, today, calendar)
+    return shape_report(history, status, settings, today, calendar)
 
 
 def shape_report(

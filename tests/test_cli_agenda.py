@@ -99,7 +99,8 @@ def test_agenda_drafts_prints_each_draft(run, campaign_home: Path) -> None:
     assert "Subject: Thank you for our meeting on 16 Nov 2026\n\nDear Ms. Ruiz," in out
 
 
-def test_agenda_table_says_nothing_due(run) -> None:
+def test_agenda_table_says_nothing_due(run, campaign_home: Path) -> None:
+    store_at(campaign_home).close()
     result = run("agenda")
     assert result.exit_code == 0
     assert "Nothing due." in result.output
@@ -166,7 +167,8 @@ def test_agenda_ics_has_one_event_per_task_with_stable_uids(run, campaign_home: 
     assert len({str(e["uid"]) for e in events}) == 7
 
 
-def test_agenda_bad_due_is_refused(run) -> None:
+def test_agenda_bad_due_is_refused(run, campaign_home: Path) -> None:
+    store_at(campaign_home).close()
     result = run("agenda", "--due", "tomorrow")
     assert (result.exit_code, result.output) == (
         1,

@@ -149,6 +149,7 @@ def test_cover_needs_its_resume(run, sender_config: Path, campaign_home: Path) -
 
 
 def test_nothing_waiting(run, sender_config: Path, campaign_home: Path) -> None:
+    store_at(campaign_home).close()
     result = run("merge", "--batch", "all")
     assert result.exit_code == 0
     assert result.output == (

@@ -35,10 +35,9 @@ def status(app: App, fmt: str) -> None:
       campaign status
       campaign status --format json | jq .calls_due
     """
-    from campaign.report import campaign_status, store_exists
+    from campaign.report import campaign_status
 
-    store = app.store if store_exists(app.settings) else None
-    result = campaign_status(store, app.settings, app.today)
+    result = campaign_status(app.store_if_any, app.settings, app.today)
     if fmt == "json":
         echo_json(result.as_json())
     else:
@@ -57,13 +56,14 @@ def report(app: App) -> None:
     Example:
       campaign report && xdg-open output/report-2026-11-16.html
     """
-    from campaign.report import store_exists, write_report
+    from campaign.report import NOTHING_TO_REPORT, write_report
 
-    if not store_exists(app.settings):
+    store = app.store_if_any
+    if store is None:
         from campaign.errors import InputError
 
-        raise InputError("nothing to report yet: `campaign import lists/FILE.csv` first")
-    path = write_report(app.store, app.settings, app.today)
+        raise InputError(NOTHING_TO_REPORT)
+    path = write_report(store, app.settings, app.today)
     click.echo(f"Report written: {path}")
 
 
