@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,18 @@ def _data_uri(fig: Any) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _whole_numbers(ax: Any) -> None:
+    # Calls and letters come whole: no 2.5 on the axis.
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _style(i: int) -> tuple[str, str]:
+    """The i-th series' grey and hatching; past seven series the pairs shift, never repeat."""
+    return GREYS[i % len(GREYS)], HATCHES[(i + i // len(GREYS)) % len(HATCHES)]
+
+
 def _empty(ax: Any, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=12)
     ax.set_xticks([])
@@ -92,13 +104,18 @@ def sends_per_week(rows: Sequence[tuple[str, int, int]], cap: int) -> str:
     ax.text(max(len(rows), 8) - 0.5, cap, f"weekly cap {cap}", va="bottom", ha="right", fontsize=9)
     ax.set_ylim(0, max([cap, *(s + m for s, m in zip(sent, missed, strict=True))]) * 1.2)
     ax.set_ylabel("letters")
+    _whole_numbers(ax)
     _week_ticks(ax, [r[0] for r in rows])
     ax.legend(loc="upper left", frameon=False, ncols=2)
     return _data_uri(fig)
 
 
 def calls_per_week(rows: Sequence[tuple[str, dict[str, int]]], outcomes: Sequence[str]) -> str:
-    """Calls per ISO week, stacked by outcome: each outcome its own grey and hatching."""
+    """Calls per ISO week, stacked by outcome: each outcome its own grey and hatching.
+
+    ``outcomes`` names the series in order; every outcome in ``rows`` should be among
+    them (``Report.outcomes``), so the bars add up to the calls made.
+    """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
     if not any(sum(by.values()) for _, by in rows):
@@ -106,16 +123,19 @@ def calls_per_week(rows: Sequence[tuple[str, dict[str, int]]], outcomes: Sequenc
         return _data_uri(fig)
     x = list(range(len(rows)))
     bottom = [0] * len(rows)
-    for i, outcome in enumerate(outcomes):
+    drawn = 0
+    for outcome in outcomes:
         values = [by.get(outcome, 0) for _, by in rows]
         if not any(values):
             continue
+        grey, hatch = _style(drawn)
+        drawn += 1
         ax.bar(
             x,
             values,
             bottom=bottom,
-            color=GREYS[i % len(GREYS)],
-            hatch=HATCHES[i % len(HATCHES)],
+            color=grey,
+            hatch=hatch,
             edgecolor=INK,
             linewidth=0.6,
             label=outcome,
@@ -126,6 +146,7 @@ def calls_per_week(rows: Sequence[tuple[str, dict[str, int]]], outcomes: Sequenc
             ax.text(xi, total, str(total), ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, max(bottom) * 1.25)
     ax.set_ylabel("calls")
+    _whole_numbers(ax)
     _week_ticks(ax, [r[0] for r in rows])
     ax.legend(loc="upper left", frameon=False, ncols=4, fontsize=8)
     return _data_uri(fig)
@@ -171,14 +192,24 @@ def response_rates(by_band: Sequence[Rate], by_letter: Sequence[Rate]) -> str:
     return _data_uri(fig)
 
 
-def call_load(days: Sequence[tuple[date, int]], per_day: int) -> str:
-    """Open calls on each business day of the next four weeks, against the daily cap."""
+def call_load(
+    days: Sequence[tuple[date, int]], per_day: int, holidays: Mapping[date, str] | None = None
+) -> str:
+    """Open calls on each weekday of the next four weeks, against the daily cap.
+
+    A public holiday (``holidays``: day -> name) is shaded and labelled "holiday": no
+    call is scheduled then, so it must not read as a free business day.
+    """
+    holidays = holidays or {}
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
     if not days:
         _empty(ax, "No business days ahead")
         return _data_uri(fig)
     x = range(len(days))
+    for xi, (day, _) in enumerate(days):
+        if day in holidays:
+            ax.axvspan(xi - 0.45, xi + 0.45, color=GREYS[4], hatch="...", linewidth=0, zorder=0)
     values = [n for _, n in days]
     full = [n >= per_day for n in values]
     bars = ax.bar(
@@ -196,6 +227,10 @@ def call_load(days: Sequence[tuple[date, int]], per_day: int) -> str:
     ax.text(len(days) - 0.5, per_day, f" {per_day} calls a day", va="bottom", ha="right")
     ax.set_ylim(0, max([per_day, *values]) * 1.25)
     ax.set_xticks(list(x))
-    ax.set_xticklabels([f"{d:%a}\n{d.day} {d:%b}" for d, _ in days], fontsize=7)
+    ax.set_xticklabels(
+        [f"{d:%a}\n{d.day} {d:%b}" + ("\nholiday" if d in holidays else "") for d, _ in days],
+        fontsize=7,
+    )
     ax.set_ylabel("calls")
+    _whole_numbers(ax)
     return _data_uri(fig)

@@ -28,6 +28,10 @@ class StoreError(CampaignError):
     """The database can't be opened or written."""
 
 
+class NoCampaign(CampaignError):
+    """There is no campaign database here yet, and this command does not start one."""
+
+
 class NotFound(CampaignError):
     """A prospect, send or task named by the user does not exist."""
 

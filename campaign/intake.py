@@ -339,19 +339,30 @@ def extra_key(text: str) -> str:
     return f"column_{key}" if key[0].isdigit() else key
 
 
+def _map_target(target: str) -> str:
+    return target.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def map_item_problem(item: str) -> str | None:
+    """What is wrong with one ``--map "Their Column=field"`` value, or None when it is fine."""
+    column, sep, target = item.partition("=")
+    target = _map_target(target)
+    if not sep or not column.strip() or not target:
+        return 'write it as "Their Column=field"'
+    if target not in FIELDS:
+        return f"unknown field {target!r}; use one of: {', '.join(FIELDS)}"
+    return None
+
+
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     """``--map "Their Column=field"`` options as {header key: field}."""
     mapping: dict[str, str] = {}
     for item in items:
-        column, sep, target = item.partition("=")
-        target = target.strip().lower().replace(" ", "_").replace("-", "_")
-        if not sep or not column.strip() or not target:
-            raise InputError(f'--map {item!r}: write it as "Their Column=field"')
-        if target not in FIELDS:
-            raise InputError(
-                f"--map {item!r}: unknown field {target!r}; use one of: {', '.join(FIELDS)}"
-            )
-        mapping[header_key(column)] = target
+        problem = map_item_problem(item)
+        if problem is not None:
+            raise InputError(f"--map {item!r}: {problem}")
+        column, _, target = item.partition("=")
+        mapping[header_key(column)] = _map_target(target)
     return mapping
 
 

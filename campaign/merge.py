@@ -598,15 +598,23 @@ class MergeResult:
     selection: Batch | None = None  # the batch as chosen: what waits, the week's cap
 
 
-def parse_formats(value: str) -> tuple[str, ...]:
-    """``docx,pdf,email`` -> ("docx", "pdf", "email"); InputError naming an unknown one."""
+def format_problem(value: str) -> str | None:
+    """What is wrong with a ``--to`` value such as ``docx,fax``, or None when it is fine."""
     chosen = [p.strip().lower() for p in value.split(",") if p.strip()]
     for name in chosen:
         if name not in FORMATS:
-            raise InputError(f"--to: unknown format {name!r}; use any of {','.join(FORMATS)}")
+            return f"unknown format {name!r}; use any of {','.join(FORMATS)}"
     if not chosen:
-        raise InputError(f"--to: name at least one of {','.join(FORMATS)}")
-    return tuple(dict.fromkeys(chosen))
+        return f"name at least one of {','.join(FORMATS)}"
+    return None
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``docx,pdf,email`` -> ("docx", "pdf", "email"); InputError naming an unknown one."""
+    problem = format_problem(value)
+    if problem is not None:
+        raise InputError(f"--to: {problem}")
+    return tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
 
 
 def merge_batch(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.clock import iso_week, next_week_start, week_start
 from campaign.config import Settings
-from campaign.errors import CampaignError
+from campaign.errors import CampaignError, InputError
 from campaign.models import (
     ACTIVE,
     CLAIMED,
@@ -38,14 +38,18 @@ from campaign.models import (
 )
 
 if TYPE_CHECKING:
+    from campaign.clock import BusinessCalendar
     from campaign.store import Store
     from campaign.store.reporting import ReportHistory, StatusFigures
 
 MARKETING = "marketing"
 CALL_KINDS = ("call", "status_call")  # as in campaign.store.tasks: they share the daily cap
-OUTCOMES = ("reached", "voicemail", "no-answer", "gatekeeper", "meeting", "declined", "hired")
-CONVERSATIONS = ("reached", "meeting", "declined", "hired")
+CONVERSATIONS = ("reached", "meeting", "declined", "hired", "offer")
+# A status call closed with `campaign done` and no decision yet (one with a decision
+# counts under that decision: offer, declined).
+STATUS_CALL_RESULT = "status call"
 OVERDUE_DAYS = 7  # a call this late needs a decision, not just dialling
+IMPORT_FIRST = "`campaign import lists/FILE.csv` to load your prospect list"
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,12 @@ class Status:
     calls_overdue: int
     tasks_due_today: int
     tasks_overdue: int
-    remaining: int
+    remaining: int  # prospects waiting for their letter whom a letter can reach
     weeks_to_finish: int
     last_wave: date | None
     attention: list[Attention]
     next_steps: list[str]
+    unreachable: int = 0  # waiting too, but no letter can reach them (see attention)
 
     @property
     def cap_left(self) -> int:
@@ -109,6 +114,22 @@ class Status:
     def calls_due(self) -> int:
         """Calls to make today, the overdue ones included."""
         return self.calls_due_today + self.calls_overdue
+
+    @property
+    def wave_open(self) -> bool:
+        """This week's wave can still take letters: the cap has room and someone waits."""
+        return bool(self.cap_left and self.remaining)
+
+    @property
+    def pace(self) -> str:
+        """Where this week's wave stands (the commands that move it on are in ``next_steps``)."""
+        if self.funnel.prospects == 0:
+            return "nothing to send until a list is imported"
+        if self.wave_open:
+            return f"wave open: {min(self.cap_left, self.remaining)} left this week"
+        if not self.remaining:
+            return "no one left to write to"
+        return f"next wave opens {self.next_wave:%a %d %b}"
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``campaign status --format json`` (contract keys first)."""
@@ -121,6 +142,7 @@ class Status:
             "today": self.today,
             "week": self.week,
             "cap_left": self.cap_left,
+            "wave_open": self.wave_open,
             "next_wave": self.next_wave,
             "funnel": {**asdict(self.funnel), "letters_sent": self.funnel.letters_sent},
             "prospects_by_status": self.by_status,
@@ -134,19 +156,11 @@ class Status:
                 "prospects": self.remaining,
                 "weeks": self.weeks_to_finish,
                 "last_wave": self.last_wave,
+                "unreachable": self.unreachable,
             },
             "attention": [asdict(a) for a in self.attention],
             "next": self.next_steps,
         }
-
-
-def store_exists(settings: Settings) -> bool:
-    """False when the campaign's SQLite file does not exist yet (nothing imported)."""
-    prefix = "sqlite:///"
-    url = settings.db_url
-    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
-        return True
-    return Path(url[len(prefix) :]).exists()
 
 
 def campaign_status(store: Store | None, settings: Settings, today: date) -> Status:
@@ -154,7 +168,14 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
     from campaign.store.reporting import StatusFigures
 
     week = iso_week(today)
-    figures = store.status_figures(today, week, MARKETING) if store else StatusFigures()
+    late_before = today - timedelta(days=OVERDUE_DAYS)
+    figures = (
+        store.status_figures(
+            today, week, MARKETING, late_before=late_before, can_email=settings.smtp is not None
+        )
+        if store
+        else StatusFigures()
+    )
     attention = _attention(figures, today)
     attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
     return _status(figures, settings, today, attention)
@@ -188,7 +209,7 @@ def _status(
         prospects=sum(figures.by_status.values()),
         letters_by_email=figures.sent_by_channel.get(EMAIL, 0),
         letters_by_post=figures.sent_by_channel.get(POST, 0),
-        calls_made=sum(calls.values()),
+        calls_made=sum(calls.values()) + figures.status_calls_done,
         conversations=figures.conversations,
         meetings=figures.meetings,
         offers=figures.offers,
@@ -208,6 +229,7 @@ def _status(
         tasks_due_today=tasks_today,
         tasks_overdue=tasks_overdue,
         remaining=remaining,
+        unreachable=figures.unreachable,
         weeks_to_finish=weeks,
         last_wave=last_wave,
         attention=attention,
@@ -283,6 +305,19 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
                 figures.no_contact_ids,
             )
         )
+    if figures.unreachable:
+        items.append(
+            Attention(
+                "unreachable",
+                figures.unreachable,
+                f"{_n(figures.unreachable, 'prospect')} no letter can reach (no postal "
+                f"address, and no [smtp] to email them), so `campaign send` leaves them out: "
+                f"{_id_list(figures.unreachable_ids, figures.unreachable)}",
+                "add their street, city and zip to the list and `campaign import` it again "
+                "(or set up [smtp] in campaign.toml for those with an email)",
+                figures.unreachable_ids,
+            )
+        )
     if figures.no_phone:
         items.append(
             Attention(
@@ -301,8 +336,10 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "calls_overdue",
                 late,
-                f"{_n(late, 'call')} overdue by more than a week",
+                f"{_n(late, 'call')} overdue by more than a week: prospects "
+                f"{_id_list(figures.late_call_ids, late)}",
                 "`campaign calls --due all`, then `campaign log ID --outcome ...` for each",
+                figures.late_call_ids,
             )
         )
     return items
@@ -349,20 +386,23 @@ def next_steps(status: Status) -> list[str]:
     """What to do today, most pressing first, each with its command."""
     steps: list[str] = []
     if status.funnel.prospects == 0:
-        steps.append("`campaign import lists/FILE.csv` to load your prospect list")
+        steps.append(IMPORT_FIRST)
     if status.calls_due:
-        steps.append(
-            f"`campaign calls`: make today's {_n(status.calls_due, 'call')}, then "
-            f"`campaign log ID --outcome ...` after each"
-        )
+        today, overdue = status.calls_due_today, status.calls_overdue
+        if today and overdue:
+            due = f"{today} due today and {overdue} overdue"
+        elif today:
+            due = f"{_n(today, 'call')} due today"
+        else:
+            due = f"{_n(overdue, 'call')} overdue"
+        steps.append(f"`campaign calls`: {due}; `campaign log ID --outcome ...` after each")
     if status.tasks_due_today + status.tasks_overdue:
         n = status.tasks_due_today + status.tasks_overdue
         steps.append(f"`campaign agenda`: {_n(n, 'other task')} due (emails, notes)")
-    if status.remaining and status.cap_left:
+    if status.wave_open:
         wave = min(status.remaining, status.cap_left)
         steps.append(
-            f"`campaign merge --batch top20` to review, then `campaign send`: "
-            f"{_n(wave, 'letter')} left in this week's cap"
+            f"`campaign merge` to review, then `campaign send`: {_n(wave, 'letter')} this week"
         )
     if status.attention:
         n = sum(a.count for a in status.attention)
@@ -427,19 +467,48 @@ class Report:
     calls_per_week: list[tuple[str, dict[str, int]]]  # week, outcome -> calls
     by_band: list[Rate]
     by_letter: list[Rate]
-    call_load: list[tuple[date, int]]  # the next four weeks' business days
+    call_load: list[tuple[date, int]]  # the next four weeks, Monday to Friday
     calls_per_day: int
     rows: list[ProspectLine]
+    holidays: dict[date, str] = field(default_factory=dict)  # in call_load: no calls then
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Every outcome in ``calls_per_week``, in the call log's order, then any other."""
+        from campaign.followup import OUTCOMES
+
+        seen = {outcome for _, by in self.calls_per_week for outcome, n in by.items() if n}
+        known = [*OUTCOMES, STATUS_CALL_RESULT]
+        return [o for o in known if o in seen] + sorted(seen - set(known))
+
+
+NOTHING_TO_REPORT = "nothing to report yet: `campaign import lists/FILE.csv` first"
 
 
 def build_report(store: Store, settings: Settings, today: date) -> Report:
-    """Read the whole campaign once and shape it for the page."""
+    """Read the whole campaign once and shape it for the page (InputError when empty)."""
+    from campaign.clock import BusinessCalendar
+
+    history = store.report_history()
+    if not (history.prospects or history.sends or history.calls or history.meetings):
+        raise InputError(NOTHING_TO_REPORT)
     status = campaign_status(store, settings, today)
-    return shape_report(store.report_history(), status, settings, today)
+    calendar = BusinessCalendar(settings.country)
+    return shape_report(history, status, settings, today, calendar)
 
 
-def shape_report(history: ReportHistory, status: Status, settings: Settings, today: date) -> Report:
-    """The report's figures from the history (pure: no store, no clock)."""
+def shape_report(
+    history: ReportHistory,
+    status: Status,
+    settings: Settings,
+    today: date,
+    calendar: BusinessCalendar,
+) -> Report:
+    """The report's figures from the history (pure: no store, no clock).
+
+    ``calendar`` is the one calls are scheduled by: its holidays show in the call load
+    as days off, not as free business days.
+    """
     weeks = _week_range(history, today)
     sent: Counter[str] = Counter()
     missed: Counter[str] = Counter()
@@ -452,17 +521,25 @@ def shape_report(history: ReportHistory, status: Status, settings: Settings, tod
     for c in history.calls:
         if c.prospect_id is not None:
             outcome_weeks[iso_week(c.called_on)][c.outcome] += 1
+    for done in history.status_calls:
+        outcome_weeks[iso_week(done.called_on)][done.decision or STATUS_CALL_RESULT] += 1
     load = Counter(t.due for t in history.open_tasks if t.kind in CALL_KINDS)
     days = [today + timedelta(days=i) for i in range(28)]
+    weekdays = [d for d in days if d.weekday() < 5]
     return Report(
         status=status,
         sends_per_week=[(w, sent[w], missed[w]) for w in weeks],
         calls_per_week=[(w, dict(outcome_weeks[w])) for w in weeks],
         by_band=response_rates(history, _band),
         by_letter=response_rates(history, None),
-        call_load=[(d, load[d]) for d in days if d.weekday() < 5],
+        call_load=[(d, load[d]) for d in weekdays],
         calls_per_day=settings.schedule.calls_per_day,
         rows=prospect_lines(history),
+        holidays={
+            d: calendar.holiday_name(d) or "holiday"
+            for d in weekdays
+            if not calendar.is_business_day(d)
+        },
     )
 
 
@@ -555,6 +632,8 @@ def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
             touch(s.prospect_id, s.sent_on, f"{s.letter} letter {verb}")
     for c in history.calls:
         touch(c.prospect_id, c.called_on, f"call: {c.outcome}")
+    for done in history.status_calls:
+        touch(done.prospect_id, done.called_on, f"status call: {done.decision or 'no decision'}")
     for m in history.meetings:
         touch(m.prospect_id, m.held_on, "meeting")
     nexts: dict[int, tuple[date, str]] = {}
@@ -602,10 +681,10 @@ def render_report(report: Report) -> str:
     template = env.from_string(source)
     images = {
         "sends": charts.sends_per_week(report.sends_per_week, report.status.weekly_cap),
-        "calls": charts.calls_per_week(report.calls_per_week, OUTCOMES),
+        "calls": charts.calls_per_week(report.calls_per_week, report.outcomes),
         "funnel": charts.funnel(_funnel_stages(report.status.funnel)),
         "rates": charts.response_rates(report.by_band, report.by_letter),
-        "load": charts.call_load(report.call_load, report.calls_per_day),
+        "load": charts.call_load(report.call_load, report.calls_per_day, report.holidays),
     }
     return template.render(r=report, s=report.status, f=report.status.funnel, charts=images)
 

@@ -100,7 +100,8 @@ def test_agenda_drafts_prints_each_draft(run, campaign_home: Path) -> None:
     assert "Subject: Thank you for our meeting on November 16\n\nDear Ms. Ruiz," in out
 
 
-def test_agenda_table_says_nothing_due(run) -> None:
+def test_agenda_table_says_nothing_due(run, campaign_home: Path) -> None:
+    store_at(campaign_home).close()
     result = run("agenda")
     assert result.exit_code == 0
     assert "Nothing due." in result.output
@@ -167,12 +168,18 @@ def test_agenda_ics_has_one_event_per_task_with_stable_uids(run, campaign_home: 
     assert len({str(e["uid"]) for e in events}) == 7
 
 
-def test_agenda_bad_due_is_refused(run) -> None:
-    result = run("agenda", "--due", "tomorrow")
-    assert (result.exit_code, result.output) == (
-        1,
-        "Error: --due 'tomorrow': use today, week, all or a date YYYY-MM-DD\n",
-    )
+def test_agenda_bad_due_is_a_usage_error(run, campaign_home: Path) -> None:
+    for bad in ("tomorrow", "yesterday", "2026-02-30", "2026-2-3"):
+        result = run("agenda", "--due", bad)
+        assert result.exit_code == 2
+        assert result.stderr.endswith(
+            f"Error: Invalid value for '--due': {bad!r} is not today, week, all or a date "
+            "as YYYY-MM-DD\n"
+        )
+    result = run("notes", "--due", "soon")
+    assert result.exit_code == 2
+    assert "'soon' is not today, week, all or a date as YYYY-MM-DD" in result.stderr
+    assert not (campaign_home / "campaign.db").exists()  # refused before anything opened
 
 
 def test_log_works_the_status_call_and_an_offer_closes_the_company(

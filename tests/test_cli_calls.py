@@ -101,11 +101,14 @@ def test_nothing_due_says_so(run, store):
     assert "No calls due." in result.output
 
 
-def test_a_bad_due_is_one_line_and_exit_1(run, store):
-    result = run("calls", "--due", "tomorrow")
-    assert result.exit_code == 1
-    assert (
-        result.output == "Error: --due 'tomorrow': use today, week, all or a date as YYYY-MM-DD\n"
+def test_a_bad_due_is_a_usage_error(run, store):
+    result = run("calls", "--due", "2026-02-30")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Usage: cli calls [OPTIONS]\n"  # CliRunner names the program after the function
+        "Try 'cli calls --help' for help.\n\n"
+        "Error: Invalid value for '--due': '2026-02-30' is not today, week, all or a date "
+        "as YYYY-MM-DD\n"
     )
 
 

@@ -192,11 +192,18 @@ def test_a_file_that_cant_be_used_changes_nothing_and_exits_1(
     assert not (campaign_home / "output").exists()
 
 
-def test_a_bad_map_option_exits_1(run, tmp_path: Path) -> None:
+def test_a_bad_map_option_is_a_usage_error(run, tmp_path: Path, campaign_home: Path) -> None:
     write(tmp_path / "l.csv", "")
     result = run("import", "l.csv", "--map", "Boss")
-    assert result.exit_code == 1
-    assert result.stderr == "Error: --map 'Boss': write it as \"Their Column=field\"\n"
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--map': 'Boss': write it as \"Their Column=field\"\n"
+    )
+    assert result.stderr.startswith("Usage: cli import [OPTIONS] FILE\n")
+    result = run("import", "l.csv", "--map", "Boss=boss")
+    assert result.exit_code == 2
+    assert "'Boss=boss': unknown field 'boss'; use one of: company, contact," in result.stderr
+    assert not (campaign_home / "campaign.db").exists()
 
 
 def test_a_relative_path_falls_back_to_the_campaign_folder(run, campaign_home: Path) -> None:

@@ -246,7 +246,9 @@ def test_bad_input_exits_1_with_one_line_and_changes_nothing(run, store, args, m
 def test_callback_not_a_date_is_refused(run, store):
     result = run("log", "1", "--outcome", "gatekeeper", "--callback", "next tuesday")
     assert result.exit_code == 2
-    assert "'next tuesday' does not match the format '%Y-%m-%d'" in result.output
+    assert "Invalid value for '--callback': 'next tuesday' is not a date as YYYY-MM-DD" in (
+        result.output
+    )
     assert store.call_history(1) == []
 
 

@@ -132,8 +132,14 @@ def test_unknown_letter_and_format(run, sender_config: Path, campaign_home: Path
         "Error: no letter 'thanks': add templates/thanks.txt (known letters: cover, marketing)\n"
     )
     result = run("merge", "--to", "pdf,fax")
-    assert result.exit_code == 1
-    assert result.output == "Error: --to: unknown format 'fax'; use any of docx,pdf,email\n"
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Usage: cli merge [OPTIONS]\n"  # CliRunner names the program after the function
+        "Try 'cli merge --help' for help.\n\n"
+        "Error: Invalid value for '--to': 'pdf,fax': unknown format 'fax'; "
+        "use any of docx,pdf,email\n"
+    )
+    assert run("merge", "--to", " ,").exit_code == 2
 
 
 def test_cover_needs_its_resume(run, sender_config: Path, campaign_home: Path) -> None:
@@ -149,6 +155,7 @@ def test_cover_needs_its_resume(run, sender_config: Path, campaign_home: Path) -
 
 
 def test_nothing_waiting(run, sender_config: Path, campaign_home: Path) -> None:
+    store_at(campaign_home).close()
     result = run("merge", "--batch", "all")
     assert result.exit_code == 0
     assert result.output == (

@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = str(REPO / "lists" / "sample-prospects.csv")
 
 
-def test_no_prospects_says_how_to_add_them(run) -> None:
+def test_no_prospects_says_how_to_add_them(run, campaign_home: Path) -> None:
+    store_at(campaign_home).close()
     result = run("prospects")
     assert result.exit_code == 0
     assert result.stdout == "No prospects yet: `campaign import lists/YOUR-LIST.csv` adds them.\n"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+from datetime import date
 from pathlib import Path
 
-from tests.factories import store_at
-from tests.history import build_campaign
+from campaign.followup import OUTCOMES
+from tests.factories import add_prospect, store_at
+from tests.history import add_send, add_task, build_campaign
 
 
 def test_report_writes_a_new_file_each_run(run, campaign_home: Path) -> None:
@@ -43,3 +48,47 @@ def test_report_date_follows_campaign_today(run, campaign_home: Path) -> None:
     assert result.exit_code == 0
     page = campaign_home / "output" / "report-2026-12-01.html"
     assert "As of Tuesday 01 December 2026 (ISO week 2026-W49)." in page.read_text("utf-8")
+
+
+def _chart_text(html: str, chart: str) -> list[str]:
+    """The words and numbers drawn in one embedded chart (matplotlib keeps each as a comment)."""
+    found = re.search(rf'id="{chart}" src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert found is not None, chart
+    return re.findall(r"<!-- (.*?) -->", base64.b64decode(found.group(1)).decode("utf-8"))
+
+
+def test_every_call_is_in_the_calls_chart_and_holidays_are_days_off(run, campaign_home) -> None:
+    """Every logged outcome and every status call closed with `done` is a call made, charted."""
+    store = store_at(campaign_home)
+    sent_on = date(2026, 11, 16)
+    for _ in range(11):
+        prospect = add_prospect(store)
+        add_send(store, prospect.id, sent_on)
+        add_task(store, prospect.id, date(2026, 11, 30))
+    store.close()
+    monday = {"CAMPAIGN_TODAY": "2026-11-30"}
+    for pid, outcome in enumerate(OUTCOMES, start=1):
+        assert run("log", str(pid), "--outcome", outcome, env=monday).exit_code == 0
+    status_calls = []
+    for pid in (9, 10, 11):
+        met = run("meeting", str(pid), "--on", "2026-11-30", "--with", "Ana Ruiz, VP", env=monday)
+        assert met.exit_code == 0, met.output
+        status_calls += re.findall(r"task (\d+): Status call", met.output)
+    friday = {"CAMPAIGN_TODAY": "2026-12-04"}
+    assert run("done", status_calls[0], "--decision", "offer", env=friday).exit_code == 0
+    assert run("done", status_calls[1], "--decision", "declined", env=friday).exit_code == 0
+    assert run("done", status_calls[2], env=friday).exit_code == 0  # no decision yet
+
+    doc = json.loads(run("status", "--format", "json", env=friday).output)
+    assert doc["funnel"]["calls_made"] == len(OUTCOMES) + 3
+    assert run("report", env=friday).exit_code == 0
+    html = (campaign_home / "output" / "report-2026-12-04.html").read_text("utf-8")
+    calls_chart = _chart_text(html, "chart-calls")
+    assert [w for w in calls_chart if w in {*OUTCOMES, "status call"}] == [*OUTCOMES, "status call"]
+    assert str(len(OUTCOMES) + 3) in calls_chart  # the week's bar adds up to every call
+    load_chart = _chart_text(html, "chart-load")
+    christmas = load_chart.index("25 Dec")
+    assert load_chart[christmas - 1 : christmas + 2] == ["Fri", "25 Dec", "holiday"]
+    assert load_chart.count("holiday") == 1  # 4 Dec to 31 Dec: only Christmas Day
+    for chart in ("chart-calls", "chart-load", "chart-sends"):
+        assert not [t for t in _chart_text(html, chart) if re.fullmatch(r"\d+\.\d+", t)], chart

@@ -226,7 +226,9 @@ def test_a_second_run_at_once_exits_1(run, sender_config: Path, store: Store) ->
     assert len(store.list_sends()) == 1
 
 
-def test_settle_needs_a_verdict_and_an_id_that_exists(run, sender_config: Path) -> None:
+def test_settle_needs_a_verdict_and_an_id_that_exists(
+    run, sender_config: Path, store: Store
+) -> None:
     configure(sender_config, None)
     result = run("send", "--settle", "5")
     assert (result.exit_code, result.stderr) == (
@@ -240,7 +242,7 @@ def test_settle_needs_a_verdict_and_an_id_that_exists(run, sender_config: Path) 
     )
 
 
-def test_a_missing_sender_says_how_to_fix_it(run, campaign_home: Path) -> None:
+def test_a_missing_sender_says_how_to_fix_it(run, campaign_home: Path, store: Store) -> None:
     result = run("send")
     assert result.exit_code == 1
     assert result.stderr.startswith(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from campaign.store import Store
-from tests.factories import store_at
+from tests.factories import add_prospect, add_prospects, store_at
 from tests.history import build_campaign
 
 
@@ -26,6 +26,10 @@ def test_empty_campaign_says_import_first_and_creates_nothing(run, campaign_home
     assert result.exit_code == 0
     assert "Prospects" in result.output
     assert "no list imported yet" in result.output
+    assert "This week 0/20 sent against the cap; nothing to send until a list is imported" in (
+        re.sub(r" +", " ", result.output)
+    )
+    assert "next wave" not in result.output
     assert result.output.rstrip().endswith(
         "Next:\n  - `campaign import lists/FILE.csv` to load your prospect list"
     )
@@ -75,9 +79,17 @@ def test_json_is_one_document_with_the_campaign_figures(run, campaign) -> None:
         "tasks_overdue": 1,
     }
     assert doc["next_wave"] == "2026-11-23"
-    assert doc["remaining"] == {"prospects": 7, "weeks": 1, "last_wave": "2026-11-16"}
+    assert doc["remaining"] == {
+        "prospects": 7,
+        "weeks": 1,
+        "last_wave": "2026-11-16",
+        "unreachable": 0,
+    }
     kinds = [a["kind"] for a in doc["attention"]]
     assert kinds == ["in_doubt", "failed", "retry", "no_phone", "calls_overdue"]
+    late = doc["attention"][-1]
+    assert (late["count"], late["ids"]) == (2, [9, 8])  # due 2 and 5 Nov, oldest first
+    assert (doc["cap_left"], doc["wave_open"]) == (16, True)
 
 
 def test_table_reads_as_a_summary_ending_with_next(run, campaign) -> None:
@@ -86,16 +98,16 @@ def test_table_reads_as_a_summary_ending_with_next(run, campaign) -> None:
     out = re.sub(r" +", " ", result.output)  # column widths follow the data
     assert "Campaign status, Monday 16 November 2026 (week 2026-W47)" in out
     assert "Letters sent 31 11 by email, 20 by post" in out
-    assert "This week 4/20 sent against the cap; next wave opens Mon 23 Nov" in out
+    assert "This week 4/20 sent against the cap; wave open: 7 left this week" in out
     assert "Calls due 5 2 today, 3 overdue" in out
     assert "Still to write to 7 1 week at 20 a week (last wave 16 Nov 2026)" in out
     assert "1 delivery failed: sends 10" in out
     assert "-> fix the address, then `campaign send --resend ID`" in out
     assert "1 prospect without a phone number (no follow-up call possible): 40" in out
-    assert "2 calls overdue by more than a week" in out
+    assert "2 calls overdue by more than a week: prospects 9, 8" in out
     next_block = out[out.index("Next:") :]
-    assert "`campaign calls`: make today's 5 calls" in next_block
-    assert "`campaign merge --batch top20` to review, then `campaign send`" in next_block
+    assert "`campaign calls`: 2 due today and 3 overdue;" in next_block
+    assert "`campaign merge` to review, then `campaign send`: 7 letters this week" in next_block
     assert "settle what needs attention (6 items): each says how" in next_block
 
 
@@ -175,5 +187,85 @@ def test_status_after_real_send_runs_and_logged_calls(run, sender_config, campai
     assert doc["funnel"]["calls_made"] == len(outcomes)
     assert doc["funnel"]["conversations"] == 3  # reached, meeting, declined
     assert doc["funnel"]["meetings"] == 1 and doc["funnel"]["declined"] == 1
-    assert doc["remaining"] == {"prospects": 80, "weeks": 4, "last_wave": "2026-12-07"}
+    assert doc["remaining"] == {
+        "prospects": 80,
+        "weeks": 4,
+        "last_wave": "2026-12-07",
+        "unreachable": 0,
+    }
     assert doc["calls_due"] == len(json.loads(run("calls", "--format", "json", env=day).output))
+
+
+def _write_to(campaign_home: Path, count: int) -> None:
+    store = store_at(campaign_home)
+    add_prospects(store, count)
+    store.close()
+
+
+def test_this_weeks_wave_is_open_until_the_cap_is_used(run, campaign_home, sender_config) -> None:
+    _write_to(campaign_home, 25)
+    before = re.sub(r" +", " ", run("status").output)
+    assert "This week 0/20 sent against the cap; wave open: 20 left this week" in before
+    assert "next wave" not in before
+    assert "`campaign merge` to review, then `campaign send`: 20 letters this week" in before
+    assert run("send").exit_code == 0
+    after = re.sub(r" +", " ", run("status").output)
+    assert "This week 20/20 sent against the cap; next wave opens Mon 23 Nov" in after
+    assert "letters this week" not in after
+
+
+def test_calls_due_today_and_overdue_are_told_apart(run, campaign) -> None:
+    def first_step(day: str) -> str:
+        doc = json.loads(run("status", "--format", "json", env={"CAMPAIGN_TODAY": day}).output)
+        return doc["next"][0]
+
+    after_each = "; `campaign log ID --outcome ...` after each"
+    assert first_step("2026-11-16") == "`campaign calls`: 2 due today and 3 overdue" + after_each
+    assert first_step("2026-11-02") == "`campaign calls`: 1 call due today" + after_each
+    assert first_step("2026-11-17") == "`campaign calls`: 5 calls overdue" + after_each
+
+
+def test_commands_are_never_cut_on_a_narrow_terminal(run, campaign) -> None:
+    result = run("status", env={"COLUMNS": "44"})
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    tail = lines[lines.index("Needs attention:") :]
+    assert max(len(line) for line in tail if "`" not in line) <= 44
+    for line in lines:
+        assert line.count("`") % 2 == 0, line  # every command starts and ends on one line
+    assert "  - `campaign calls`: 2 due today and 3" in tail
+    assert "    overdue; `campaign log ID --outcome ...`" in tail
+
+
+def test_prospects_no_letter_can_reach_are_counted_apart(run, campaign_home, sender_config) -> None:
+    """No [smtp] and no postal address: `send` sets them aside, and so does the runway."""
+    store = store_at(campaign_home)
+    add_prospects(store, 22)
+    stranded = [add_prospect(store, street="", city="").id for _ in range(3)]
+    store.close()
+    doc = json.loads(run("status", "--format", "json").output)
+    assert doc["remaining"] == {
+        "prospects": 22,
+        "weeks": 2,
+        "last_wave": "2026-11-23",
+        "unreachable": 3,
+    }
+    item = next(a for a in doc["attention"] if a["kind"] == "unreachable")
+    assert (item["count"], item["ids"]) == (3, stranded)
+    assert item["message"] == (
+        "3 prospects no letter can reach (no postal address, and no [smtp] to email them), "
+        "so `campaign send` leaves them out: 23, 24, 25"
+    )
+    assert item["command"].startswith("add their street, city and zip to the list and ")
+    out = re.sub(r"\s+", " ", run("status").output)  # the note may wrap in its column
+    assert (
+        "Still to write to 22 2 weeks at 20 a week (last wave 23 Nov 2026); "
+        "3 more no letter can reach (see below)"
+    ) in out
+    assert run("send").exit_code == 0
+    after = json.loads(
+        run("status", "--format", "json", env={"CAMPAIGN_TODAY": "2026-11-23"}).output
+    )
+    assert after["sent"] == 20
+    assert after["remaining"]["prospects"] == 2  # what the next run will take
+    assert after["remaining"]["unreachable"] == 3

@@ -24,7 +24,7 @@ from campaign.store import Store
 from tests.factories import add_prospect, store_at
 from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
 
-CONVERSATIONS = {"reached", "meeting", "declined", "hired"}
+CONVERSATIONS = {"reached", "meeting", "declined", "hired", "offer"}
 
 
 @pytest.fixture
@@ -108,7 +108,12 @@ def test_status_json_has_the_contract_keys(store, scenario, campaign_home) -> No
     }
     assert doc["calls_due"] == 5
     assert doc["funnel"]["letters_sent"] == 31
-    assert doc["remaining"] == {"prospects": 7, "weeks": 1, "last_wave": TODAY}
+    assert doc["remaining"] == {
+        "prospects": 7,
+        "weeks": 1,
+        "last_wave": TODAY,
+        "unreachable": 0,
+    }
 
 
 def test_empty_campaign_is_zeros_and_suggests_import(campaign_home) -> None:
@@ -236,7 +241,7 @@ def test_weeks_to_finish_covers_exactly_the_list(remaining: int, cap: int, used:
             st.sampled_from(["sent", "failed", "unknown", "deferred"]),
             st.sampled_from(["email", "post"]),
             st.integers(0, 40),
-            st.sampled_from(["", "reached", "voicemail", "meeting", "declined", "hired"]),
+            st.sampled_from(["", "reached", "voicemail", "meeting", "declined", "hired", "offer"]),
         ),
         max_size=12,
     )

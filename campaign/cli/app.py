@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from campaign.config import Settings, load_settings, resolve_home, resolve_today
+from campaign.errors import NoCampaign
 
 if TYPE_CHECKING:
     from campaign.store import Store
@@ -46,12 +47,53 @@ class App:
 
     @cached_property
     def store(self) -> Store:
-        """The database, opened and migrated on first use, closed when the command ends."""
-        from campaign.store import open_store
+        """The database, opened and migrated on first use, closed when the command ends.
 
-        store = open_store(self.settings.db_url)
+        Only a command that starts a campaign (``STARTS_A_CAMPAIGN``) may create the
+        SQLite file; any other one, finding none, stops with ``NoCampaign``, so reading
+        (or a command that fails) leaves no empty campaign.db in a stray folder. For a
+        server database, see ``campaign.store.store_exists``: it is opened as before.
+        """
+        from campaign.store import open_store, store_exists
+
+        url = self.settings.db_url
+        if _running_command() not in STARTS_A_CAMPAIGN and not store_exists(url):
+            raise NoCampaign(
+                f"no campaign in {self.home} yet (no {_database_name(url, self.home)}): "
+                "start one with `campaign init`, then `campaign import FILE`"
+            )
+        store = open_store(url)
         self._on_close(store.close)
         return store
+
+    @property
+    def store_if_any(self) -> Store | None:
+        """The store when the database exists, else None (never creates one)."""
+        from campaign.store import store_exists
+
+        return self.store if store_exists(self.settings.db_url) else None
+
+
+# The commands that may create the database: they add the campaign's first rows.
+STARTS_A_CAMPAIGN = frozenset({"import", "contact add"})
+
+
+def _running_command() -> str:
+    """The subcommand running now, as typed after ``campaign`` (``contact add``)."""
+    ctx = click.get_current_context(silent=True)
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:  # the root is the program itself
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(names)
+
+
+def _database_name(url: str, home: Path) -> str:
+    path = url.removeprefix("sqlite:///")
+    try:
+        return str(Path(path).relative_to(home))
+    except ValueError:
+        return path
 
 
 pass_app = click.make_pass_decorator(App)

@@ -9,6 +9,7 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
+from campaign.cli.params import DATE, DUE
 
 if TYPE_CHECKING:
     from campaign.followup import Logged
@@ -25,12 +26,12 @@ OUTCOMES = (
     "hired",
     "offer",
 )
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command()
 @click.option(
     "--due",
+    type=DUE,
     default="today",
     show_default=True,
     help="today (with overdue calls), week, all, or a date YYYY-MM-DD.",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from campaign.cli.app import App, pass_app
+from campaign.cli.params import FORMATS
 
 if TYPE_CHECKING:
     from campaign.merge import MergeResult
@@ -23,12 +24,13 @@ if TYPE_CHECKING:
 @click.option(
     "--to",
     "formats",
+    type=FORMATS,
     default="docx,pdf,email",
     show_default=True,
     help="Formats to write, comma-separated.",
 )
 @pass_app
-def merge(app: App, batch: str, letter: str, formats: str) -> None:
+def merge(app: App, batch: str, letter: str, formats: tuple[str, ...]) -> None:
     """Write the batch's letters into output/ for review; records no send.
 
     Every letter is rendered and checked first; nothing is written if one fails.
@@ -41,10 +43,9 @@ def merge(app: App, batch: str, letter: str, formats: str) -> None:
       campaign merge --batch top20 --letter marketing --to docx,pdf
     """
     from campaign.cli.output import progress
-    from campaign.merge import merge_batch, parse_formats, review_notes
+    from campaign.merge import merge_batch, review_notes
 
-    chosen = parse_formats(formats)
-    result = merge_batch(app.store, app.settings, app.today, batch, letter, chosen, progress)
+    result = merge_batch(app.store, app.settings, app.today, batch, letter, formats, progress)
     _report(result, app.home)
     for note in review_notes(app.settings, letter):
         click.echo(f"Note: {note}", err=True)

@@ -10,6 +10,7 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table
+from campaign.cli.params import COLUMN_MAP
 
 SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rejects file
 
@@ -20,8 +21,8 @@ SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rej
 @click.option(
     "--map",
     "mapping",
+    type=COLUMN_MAP,
     multiple=True,
-    metavar='"COLUMN=field"',
     help='Read a column the aliases miss as a field, e.g. --map "Boss=contact" (repeatable).',
 )
 @click.option(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import re
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,10 +35,9 @@ def status(app: App, fmt: str) -> None:
       campaign status
       campaign status --format json | jq .calls_due
     """
-    from campaign.report import campaign_status, store_exists
+    from campaign.report import campaign_status
 
-    store = app.store if store_exists(app.settings) else None
-    result = campaign_status(store, app.settings, app.today)
+    result = campaign_status(app.store_if_any, app.settings, app.today)
     if fmt == "json":
         echo_json(result.as_json())
     else:
@@ -55,13 +56,14 @@ def report(app: App) -> None:
     Example:
       campaign report && xdg-open output/report-2026-11-16.html
     """
-    from campaign.report import store_exists, write_report
+    from campaign.report import NOTHING_TO_REPORT, write_report
 
-    if not store_exists(app.settings):
+    store = app.store_if_any
+    if store is None:
         from campaign.errors import InputError
 
-        raise InputError("nothing to report yet: `campaign import lists/FILE.csv` first")
-    path = write_report(app.store, app.settings, app.today)
+        raise InputError(NOTHING_TO_REPORT)
+    path = write_report(store, app.settings, app.today)
     click.echo(f"Report written: {path}")
 
 
@@ -70,7 +72,7 @@ def _print_status(s: Status) -> None:
     from rich.table import Table
 
     console = Console(highlight=False, emoji=False, markup=False)
-    if not console.is_terminal:
+    if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=100, highlight=False, emoji=False, markup=False)
     f = s.funnel
     console.print(f"Campaign status, {s.today:%A %d %B %Y} (week {s.week})")
@@ -93,7 +95,7 @@ def _print_status(s: Status) -> None:
         (
             "This week",
             f"{s.sent_this_week}/{s.weekly_cap}",
-            f"sent against the cap; next wave opens {s.next_wave:%a %d %b}",
+            f"sent against the cap; {s.pace}",
         ),
         ("Calls due", s.calls_due, f"{s.calls_due_today} today, {s.calls_overdue} overdue"),
         (
@@ -106,13 +108,40 @@ def _print_status(s: Status) -> None:
     for label, value, note in rows:
         table.add_row(label, str(value), note)
     console.print(table)
+    width = console.width
     if s.attention:
         console.print("\nNeeds attention:")
         for item in s.attention:
-            console.print(f"  ! {item.message}\n      -> {item.command}")
+            _print_wrapped(console, item.message, "  ! ", width)
+            _print_wrapped(console, item.command, "      -> ", width)
     console.print("\nNext:")
     for step in s.next_steps:
-        console.print(f"  - {step}")
+        _print_wrapped(console, step, "  - ", width)
+
+
+def _print_wrapped(console: Any, text: str, lead: str, width: int) -> None:
+    # Our own wrapping (rich would break inside a command): later lines hang under the first.
+    for line in wrap_keeping_commands(text, width - len(lead)):
+        console.print(lead + line, soft_wrap=True)
+        lead = " " * len(lead)
+
+
+def wrap_keeping_commands(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width``, never breaking inside a `backticked command`.
+
+    A command wider than the line gets a line of its own and runs past the edge: a
+    command cut in two can't be copied.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in re.findall(r"`[^`]*`\S*|\S+", text):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
 
 
 def _statuses(s: Status) -> str:
@@ -124,13 +153,20 @@ def _runway(s: Status) -> str:
     if not s.funnel.prospects:
         return "no list imported yet"
     if not s.remaining:
-        return "the whole list has had its letter"
-    if s.last_wave is None:
-        return ""
-    weeks = "week" if s.weeks_to_finish == 1 else "weeks"
-    return (
-        f"{s.weeks_to_finish} {weeks} at {s.weekly_cap} a week (last wave {s.last_wave:%d %b %Y})"
-    )
+        text = "the whole list has had its letter"
+        if s.unreachable:
+            text = "everyone a letter can reach has had one"
+    elif s.last_wave is None:
+        text = ""
+    else:
+        weeks = "week" if s.weeks_to_finish == 1 else "weeks"
+        text = (
+            f"{s.weeks_to_finish} {weeks} at {s.weekly_cap} a week "
+            f"(last wave {s.last_wave:%d %b %Y})"
+        )
+    if s.unreachable:
+        text += f"; {s.unreachable} more no letter can reach (see below)"
+    return text
 
 
 COMMANDS: list[click.Command] = [status, report]

@@ -2,13 +2,14 @@
 
 ``open_store(url)`` opens any SQLAlchemy URL (SQLite by default), brings the schema
 up to date with the numbered migrations, and returns a ``Store`` whose methods are
-grouped by concern in this package's modules.
+grouped by concern in this package's modules. ``store_exists(url)`` says whether
+opening would create a new SQLite file (what a command that only reads must not do).
 """
 
 from __future__ import annotations
 
 from campaign.errors import StoreError
-from campaign.store.base import StoreBase, create_store_engine
+from campaign.store.base import StoreBase, create_store_engine, store_exists
 from campaign.store.meetings import MeetingQueries
 from campaign.store.migrations import migrate
 from campaign.store.prospects import ProspectQueries
@@ -37,4 +38,4 @@ def open_store(url: str) -> Store:
     return store
 
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_store", "store_exists"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -22,6 +23,28 @@ def display_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def store_exists(url: str) -> bool:
+    """False only when ``url`` is a SQLite file that does not exist yet.
+
+    Opening a SQLite file creates it, so commands that only read ask this first and
+    leave no empty campaign.db behind. A server database (PostgreSQL ...) is created by
+    whoever runs the server, and an empty one can't be told from a missing one: it
+    counts as existing, is migrated when opened (harmless: the tables are created
+    empty, as before) and reads as an empty campaign. An in-memory database or a
+    ``file:`` URI counts as existing too.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return True  # open_store names the problem
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return True
+    if database.startswith("file:") or parsed.query.get("uri"):
+        return True
+    return Path(database).exists()
 
 
 def create_store_engine(url: str) -> Engine:

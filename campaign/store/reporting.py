@@ -19,6 +19,7 @@ from campaign.models import (
     CAP_STATES,
     CLAIMED,
     DEFERRED,
+    DONE,
     FAILED,
     HIRED,
     INTERVIEW,
@@ -35,9 +36,13 @@ from campaign.models import (
 from campaign.store.base import StoreBase
 from campaign.store.prospects import WAVE_ORDER
 from campaign.store.schema import calls, meetings, prospects, sends, tasks
+from campaign.store.tasks import CALL_KINDS
 
 # Outcomes of a call on which the job seeker spoke with the hiring authority.
-CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired")
+CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired", "offer")
+# A status call after a meeting is closed with `campaign done` (not `campaign log`), so it
+# leaves a done task and no row in the call log: it is a call made all the same.
+STATUS_CALL = "status_call"
 # Ledger states that need the user: in doubt, failed, or waiting for the next run.
 ATTENTION_STATES = (UNKNOWN, FAILED, DEFERRED, CLAIMED)
 # How many ids an attention item names (the count is always exact).
@@ -73,14 +78,27 @@ class DueCount:
 
 
 @dataclass(frozen=True)
+class StatusCallDone:
+    """A status call closed with ``campaign done``: the day, and the decision it brought."""
+
+    task_id: int
+    prospect_id: int
+    called_on: date
+    decision: str  # "offer", "declined", ... or "" when no decision came yet
+
+
+@dataclass(frozen=True)
 class StatusFigures:
     """The store's side of ``campaign status``: counts only, no judgement."""
 
     by_status: dict[str, int] = field(default_factory=dict)
     sent_by_channel: dict[str, int] = field(default_factory=dict)
     cap_used: int = 0
-    waiting: int = 0  # active prospects not yet sent the letter
+    waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
+    unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
+    unreachable_ids: list[int] = field(default_factory=list)
     calls_by_outcome: dict[str, int] = field(default_factory=dict)
+    status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
     conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
     meetings: int = 0  # distinct prospects met (or a meeting agreed on a call)
     offers: int = 0  # distinct prospects that made an offer (or hired)
@@ -91,6 +109,7 @@ class StatusFigures:
     no_phone_ids: list[int] = field(default_factory=list)
     no_contact: int = 0
     no_contact_ids: list[int] = field(default_factory=list)
+    late_call_ids: list[int] = field(default_factory=list)  # prospects, oldest call first
     next_waiting_id: int | None = None  # the first prospect of the next wave
 
 
@@ -103,6 +122,43 @@ class ReportHistory:
     calls: list[CallRecord]
     open_tasks: list[Task]
     meetings: list[Meeting]
+    status_calls: list[StatusCallDone] = field(default_factory=list)
+
+
+def _done_status_call() -> Any:
+    """Status calls closed with `campaign done`: done tasks the call log holds no row for."""
+    return and_(
+        tasks.c.kind == STATUS_CALL,
+        tasks.c.state == DONE,
+        tasks.c.prospect_id.is_not(None),
+        ~exists().where(calls.c.task_id == tasks.c.id),
+    )
+
+
+def _status_calls(conn: Connection) -> list[StatusCallDone]:
+    """Each status call done, with the decision when it was the meeting's last one.
+
+    A call done with no decision schedules the next status call (a higher attempt for
+    the same meeting); one that brought the decision closes the company, so no later
+    status call exists and the meeting carries the outcome.
+    """
+    later = tasks.alias("later")
+    last = ~exists().where(
+        later.c.kind == STATUS_CALL,
+        later.c.meeting_id == tasks.c.meeting_id,
+        later.c.attempt > tasks.c.attempt,
+    )
+    decision = case((last, func.coalesce(meetings.c.outcome, "")), else_="")
+    query = (
+        select(tasks.c.id, tasks.c.prospect_id, tasks.c.closed_on, tasks.c.due, decision)
+        .outerjoin(meetings, meetings.c.id == tasks.c.meeting_id)
+        .where(_done_status_call())
+        .order_by(tasks.c.closed_on, tasks.c.id)
+    )
+    return [
+        StatusCallDone(int(tid), int(pid), closed_on or due, str(outcome or ""))
+        for tid, pid, closed_on, due, outcome in conn.execute(query)
+    ]
 
 
 def _reached_condition() -> Any:
@@ -118,10 +174,22 @@ def _reached_condition() -> Any:
 class ReportQueries(StoreBase):
     """Counts and figures over the whole campaign."""
 
-    def status_figures(self, today: date, week: str, letter: str = "marketing") -> StatusFigures:
-        """The counts behind ``campaign status`` as of ``today`` (ISO ``week``)."""
+    def status_figures(
+        self,
+        today: date,
+        week: str,
+        letter: str = "marketing",
+        late_before: date | None = None,
+        can_email: bool | None = None,
+    ) -> StatusFigures:
+        """The counts behind ``campaign status`` as of ``today`` (ISO ``week``).
+
+        ``late_before``: name the prospects whose call was due before that day.
+        ``can_email`` (is [smtp] set up?): set apart those waiting whom no letter can
+        reach, as ``campaign.batches.delivery_channel`` does; None counts everyone.
+        """
         with self.read() as conn:
-            return _status_figures(conn, today, week, letter)
+            return _status_figures(conn, today, week, letter, late_before, can_email)
 
     def report_history(self) -> ReportHistory:
         """Every prospect, send, logged call, open task and meeting (for the report)."""
@@ -149,10 +217,28 @@ class ReportQueries(StoreBase):
                     to_meeting(r)
                     for r in conn.execute(select(meetings).order_by(meetings.c.held_on))
                 ],
+                status_calls=_status_calls(conn),
             )
 
 
-def _status_figures(conn: Connection, today: date, week: str, letter: str) -> StatusFigures:
+def _reachable(can_email: bool) -> Any:
+    """A letter can reach them: by email (with [smtp]), or by post (a complete address)."""
+    by_post = and_(
+        prospects.c.street != "",
+        prospects.c.city != "",
+        or_(prospects.c.postal_code != "", prospects.c.region != ""),
+    )
+    return or_(prospects.c.email != "", by_post) if can_email else by_post
+
+
+def _status_figures(
+    conn: Connection,
+    today: date,
+    week: str,
+    letter: str,
+    late_before: date | None,
+    can_email: bool | None,
+) -> StatusFigures:
     by_status = _grouped(
         conn,
         select(prospects.c.status, func.count()).group_by(prospects.c.status),
@@ -175,6 +261,11 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         prospects.c.status == ACTIVE,
         ~exists().where(sends.c.prospect_id == prospects.c.id, sends.c.letter == letter),
     )
+    unreachable = unreachable_ids = None
+    if can_email is not None:
+        cut_off = and_(unsent, ~_reachable(can_email))
+        unreachable, unreachable_ids = _count(conn, cut_off), _ids(conn, cut_off)
+        unsent = and_(unsent, _reachable(can_email))
     waiting = int(conn.scalar(select(func.count()).select_from(prospects).where(unsent)) or 0)
     next_waiting_id = conn.scalar(select(prospects.c.id).where(unsent).order_by(*WAVE_ORDER))
     calls_by_outcome = _grouped(
@@ -183,6 +274,9 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         .where(calls.c.prospect_id.is_not(None))
         .group_by(calls.c.outcome),
     )
+    status_calls_done = int(
+        conn.scalar(select(func.count()).select_from(tasks).where(_done_status_call())) or 0
+    )
     met = or_(
         exists().where(meetings.c.prospect_id == prospects.c.id),
         exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "meeting"),
@@ -190,7 +284,9 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
     offered = or_(
         prospects.c.status.in_([OFFER, HIRED]),
         exists().where(meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == "offer"),
-        exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "hired"),
+        exists().where(
+            calls.c.prospect_id == prospects.c.id, calls.c.outcome.in_(("hired", "offer"))
+        ),
     )
     one = select(
         func.sum(case((_reached_condition(), 1), else_=0)),
@@ -233,6 +329,20 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
             .limit(_SAMPLE)
         )
         attention_sends.extend(AttentionSend(*row) for row in rows)
+    late_call_ids: list[int] = []
+    if late_before is not None:
+        late = (
+            select(tasks.c.prospect_id)
+            .where(
+                tasks.c.state == OPEN,
+                tasks.c.kind.in_(CALL_KINDS),
+                tasks.c.due < late_before,
+                tasks.c.prospect_id.is_not(None),
+            )
+            .order_by(tasks.c.due, tasks.c.id)
+            .limit(_SAMPLE)
+        )
+        late_call_ids = [int(i) for i in conn.scalars(late)]
     live = prospects.c.status.in_([ACTIVE, INTERVIEW])
     no_phone_where = and_(live, func.trim(prospects.c.phone) == "")
     no_contact_where = and_(live, func.trim(prospects.c.contact) == "")
@@ -242,6 +352,7 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         cap_used=cap_used,
         waiting=waiting,
         calls_by_outcome=calls_by_outcome,
+        status_calls_done=status_calls_done,
         conversations=int(conversations or 0),
         meetings=int(met_count or 0),
         offers=int(offers or 0),
@@ -252,6 +363,9 @@ def _status_figures(conn: Connection, today: date, week: str, letter: str) -> St
         no_phone_ids=_ids(conn, no_phone_where),
         no_contact=_count(conn, no_contact_where),
         no_contact_ids=_ids(conn, no_contact_where),
+        late_call_ids=late_call_ids,
+        unreachable=unreachable or 0,
+        unreachable_ids=unreachable_ids or [],
         next_waiting_id=next_waiting_id,
     )
 
