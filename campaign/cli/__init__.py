@@ -68,28 +68,7 @@ def _register() -> None:
 
     for module in (setup, prospects, letters, send, calls, meetings, status):
         for command in module.COMMANDS:
-            _check_values_as_usage(command)
             cli.add_command(command)
-
-
-def _check_values_as_usage(command: click.Command) -> None:
-    """Every ``--due`` and every date option, in every command, is checked as it is parsed.
-
-    A malformed value is a usage error (exit 2) worded once (``campaign.cli.params``).
-    Commands may name the types themselves; this catches an option still declared as
-    plain text or ``click.DateTime``, so no command words a bad date its own way.
-    """
-    from campaign.cli.params import DATE, DUE
-
-    for param in command.params:
-        if not isinstance(param, click.Option):
-            continue
-        if param.name == "due" and isinstance(param.type, click.types.StringParamType):
-            param.type = DUE
-        elif isinstance(param.type, click.DateTime):
-            param.type = DATE
-    for sub in getattr(command, "commands", {}).values():
-        _check_values_as_usage(sub)
 
 
 _register()

@@ -9,12 +9,11 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, echo_table
+from campaign.cli.params import DATE, DUE
 
 if TYPE_CHECKING:
     from campaign.models import Task
     from campaign.notecards import NoteCard
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _day(value: datetime | None) -> date | None:
@@ -214,7 +213,9 @@ def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
 
 
 @click.command()
-@click.option("--due", default="today", help="today (with overdue), week, all or YYYY-MM-DD.")
+@click.option(
+    "--due", type=DUE, default="today", help="today (with overdue), week, all or YYYY-MM-DD."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table")
 @click.option("--drafts", is_flag=True, help="Also print each email and note drafted.")
 @pass_app
@@ -284,7 +285,9 @@ def done(app: App, task_id: int, note: str, decision: str | None) -> None:
 
 
 @click.command()
-@click.option("--due", default="all", help="Notes due by: today, week, all or YYYY-MM-DD.")
+@click.option(
+    "--due", type=DUE, default="all", help="Notes due by: today, week, all or YYYY-MM-DD."
+)
 @pass_app
 def notes(app: App, due: str) -> None:
     """Print the thank-you notes still to write as note cards (a PDF under output/notes/).
