@@ -91,3 +91,14 @@ def test_store_exists_only_doubts_a_sqlite_file(tmp_path: Path) -> None:
     # A server database can't be told missing from empty: it is opened (and migrated).
     assert store_exists("postgresql+psycopg://user@localhost/campaign")
     assert store_exists("sqlite://")  # in memory
+
+
+def test_after_init_it_says_to_import(run, campaign_home: Path) -> None:
+    assert run("init").exit_code == 0
+    result = run("calls")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: nothing imported in {campaign_home} yet (no campaign.db): "
+        "`campaign import lists/YOUR-LIST.csv` starts the campaign\n",
+    )
+    assert not (campaign_home / "campaign.db").exists()

@@ -58,8 +58,14 @@ class App:
 
         url = self.settings.db_url
         if _running_command() not in STARTS_A_CAMPAIGN and not store_exists(url):
+            missing = f"no {_database_name(url, self.home)}"
+            if self.settings.config_path is not None:  # `campaign init` has been run
+                raise NoCampaign(
+                    f"nothing imported in {self.home} yet ({missing}): "
+                    "`campaign import lists/YOUR-LIST.csv` starts the campaign"
+                )
             raise NoCampaign(
-                f"no campaign in {self.home} yet (no {_database_name(url, self.home)}): "
+                f"no campaign in {self.home} yet ({missing}): "
                 "start one with `campaign init`, then `campaign import FILE`"
             )
         store = open_store(url)
