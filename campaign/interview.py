@@ -512,10 +512,39 @@ def add_contact(
         **{k: _one_line(v) for k, v in fields.items() if isinstance(v, str)},
     }
     values["referred_by"] = fields.get("referred_by")
+    from campaign.intake import check_email, format_phone
+
+    if values.get("email"):
+        values["email"], why = check_email(values["email"])
+        if not values["email"]:
+            raise InputError(f"contact add --email {fields['email']!r}: {why}")
+    if values.get("phone"):
+        values["phone"] = format_phone(values["phone"], settings.country)
+    twin = _same_contact(store.list_contacts("network"), values)
+    if twin is not None:
+        raise InputError(
+            f"{twin.name}{f' ({twin.company})' if twin.company else ''} is contact {twin.id} "
+            "already; `campaign contact list` shows them"
+        )
     calendar = BusinessCalendar(settings.country)
     first = today + timedelta(days=settings.schedule.contact_every_days)
     reason = "catch-up: news of the search and of any referral"
     return store.add_contact(values, today, first, placer(settings, calendar), reason)
+
+
+def _same_contact(known: Sequence[Contact], values: Mapping[str, Any]) -> Contact | None:
+    """A networking contact already kept for this person: same email, or same name and company."""
+
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    for contact in known:
+        if values.get("email") and key(contact.email) == key(values["email"]):
+            return contact
+        same_name = key(contact.name) == key(values["name"])
+        if same_name and key(contact.company) == key(values.get("company", "")):
+            return contact
+    return None
 
 
 def finish_task(

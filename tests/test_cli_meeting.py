@@ -151,6 +151,14 @@ def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
     assert run("contact", "refer", "1", str(acme.id)).output == (
         f"Prospect {acme.id} is recorded as referred by contact 1.\n"
     )
+    twice = run("contact", "add", "dana  LEE", "--company", "lee & co")
+    assert (twice.exit_code, twice.output) == (
+        1,
+        "Error: Dana Lee (Lee & Co) is contact 1 already; `campaign contact list` shows them\n",
+    )
+    bad_email = run("contact", "add", "Gus Hall", "--email", "gus at hall")
+    assert bad_email.exit_code == 1
+    assert bad_email.output.startswith("Error: contact add --email 'gus at hall': ")
     bad = run("contact", "add", "Fay", "--referred-by", "9")
     assert (bad.exit_code, bad.output) == (
         1,
@@ -161,6 +169,7 @@ def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
         (1, "Dana Lee", "network", None),
         (2, "Eli Park", "network", 1),
     ]
+    assert listed[0]["phone"] == "+1 555 0199"  # not a valid number: kept as typed
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
     agenda = json.loads(run("agenda", "--due", "2026-12-31", "--format", "json").output)
     catch_up = next(i for i in agenda if i["contact_id"] == 1)
@@ -408,3 +417,9 @@ def test_status_calls_follow_up_the_meeting_not_the_letter(
         ],
     }
     assert not any("wrote" in p or "letter" in p for c in sheet for p in c["talking_points"])
+
+
+def test_a_contacts_phone_is_written_like_a_prospects(run, campaign_home: Path) -> None:
+    assert run("contact", "add", "Hal Ng", "--phone", "+1 217 555 0199").exit_code == 0
+    (hal,) = json.loads(run("contact", "list", "--format", "json").output)
+    assert (hal["name"], hal["phone"]) == ("Hal Ng", "(217) 555-0199")
