@@ -149,6 +149,9 @@ def test_agenda_lists_every_kind_in_due_order(run, campaign_home: Path) -> None:
     )
     table = run("agenda").output
     assert "Follow-up call" in table and "Post printed letter" in table
+    assert "`campaign done TASK` after each; a call is logged with `campaign log PROSPECT" in (
+        " ".join(table.split())
+    )
 
 
 def test_agenda_ics_has_one_event_per_task_with_stable_uids(run, campaign_home: Path) -> None:

@@ -93,6 +93,9 @@ def test_today_includes_overdue_calls_oldest_first_and_other_windows(run, store)
     assert len(calls_json(run, "2026-11-16", "all")) == 4
     table = run("calls", env=on("2026-11-23")).output
     assert "7d overdue" in table and "3 calls" in table
+    assert "after each, `campaign log ID --outcome ...` (ID: the first column)" in (
+        " ".join(table.split())
+    )
 
 
 def test_nothing_due_says_so(run, store):

@@ -85,7 +85,12 @@ def calls(app: App, due: str, fmt: str, show_plan: bool, weeks: int) -> None:
         path = sheet.write_pdf(lines, app.settings.output_dir, app.today, title)
         click.echo(f"{len(lines)} calls: wrote {path}")
     else:
-        caption = f"{len(lines)} calls" if lines else "No calls due."
+        caption = (
+            f"{len(lines)} calls; after each, `campaign log ID --outcome ...` "
+            "(ID: the first column)"
+            if lines
+            else "No calls due."
+        )
         echo_table(sheet.TABLE_COLUMNS, sheet.table_rows(lines, app.today), caption=caption)
     return None
 

@@ -239,12 +239,17 @@ def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
         click.echo(to_ics(items, app.today).decode("utf-8"), nl=False)
     else:
         echo_table(
-            ["ID", "Due", "Do", "For", "Company", "Phone / email", "Why"],
+            ["Task", "Due", "Do", "For", "Company", "Phone / email", "Why"],
             [
                 (i.task_id or "", i.due, i.what, i.who, i.company, i.phone or i.email, i.reason)
                 for i in items
             ],
-            caption=None if items else "Nothing due.",
+            caption=(
+                "`campaign done TASK` after each; a call is logged with "
+                "`campaign log PROSPECT --outcome ...`"
+                if items
+                else "Nothing due."
+            ),
         )
         for item in items if drafts else []:
             if item.draft:
