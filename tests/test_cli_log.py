@@ -428,3 +428,17 @@ def test_reopen_refuses_a_prospect_in_the_interview_stage(run, store):
         "Error: prospect 3 (Company 3 Inc.) is hired; only a declined or closed prospect "
         "can be reopened\n",
     )
+
+
+def test_the_first_to_refer_a_prospect_keeps_the_credit(run, store):
+    first = run("log", "1", "--outcome", "reached", "--referred", "Bo Li, Gamma LLC",
+                env=on("2026-11-27"))  # fmt: skip
+    assert first.exit_code == 0, first.output
+    again = run("log", "3", "--outcome", "reached", "--referred", "Bo Li, Gamma LLC",
+                env=on("2026-11-30"))  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[-1] == (
+        "Referral: Bo Li at Gamma LLC is prospect 4 already, referred first by contact 1, "
+        "who keeps the credit."
+    )
+    assert store.get_prospect(4).referred_by == 1

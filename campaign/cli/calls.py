@@ -224,10 +224,15 @@ def _referred(app: App, referred: Referred) -> None:
                 f"Referral: new prospect {p.id}, {p.contact} at {p.company} (priority 1), "
                 f"referred by contact {giver.id}."
             )
-        else:
+        elif p.referred_by in (None, giver.id):
             click.echo(
                 f"Referral: {p.contact} at {p.company} is prospect {p.id} already; "
                 f"now referred by contact {giver.id}."
+            )
+        else:
+            click.echo(
+                f"Referral: {p.contact} at {p.company} is prospect {p.id} already, referred "
+                f"first by contact {p.referred_by}, who keeps the credit."
             )
     if any(is_new for _, is_new in referred.prospects):
         click.echo("Next: add their address or email to your list and `campaign import` it.")

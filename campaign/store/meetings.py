@@ -142,9 +142,10 @@ def save_referral(conn: Connection, plan: ReferralPlan, today: date, place: Plac
         is_new = prospect_id is None
         if prospect_id is None:
             prospect_id = upsert_in(conn, [record], plan.source, today).new[0]
+        # The first to name a prospect keeps the credit (and hears what became of it).
         conn.execute(
             update(prospects)
-            .where(prospects.c.id == prospect_id)
+            .where(prospects.c.id == prospect_id, prospects.c.referred_by.is_(None))
             .values(referred_by=contact_id, updated_on=today)
         )
         given.append((prospect_id, is_new))
