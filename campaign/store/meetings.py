@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, and_, func, or_, select, update
@@ -15,7 +15,7 @@ from campaign.models import CANCELLED, DONE, INTERVIEW, OPEN, POST, SENT, Contac
 from campaign.store.base import StoreBase
 from campaign.store.prospects import to_prospect
 from campaign.store.schema import contacts, meeting_people, meetings, prospects, sends, tasks
-from campaign.store.tasks import insert_task, move_task, open_call_row
+from campaign.store.tasks import insert_task, move_task, open_call_row, place_in
 
 if TYPE_CHECKING:
     from campaign.followup import ReferralPlan
@@ -30,7 +30,6 @@ _MEETING_FIELDS = {f.name for f in dataclasses.fields(Meeting)}
 _TASK_FIELDS = {f.name for f in dataclasses.fields(Task)}
 
 # Placing a call looks this far ahead for a day under the daily cap.
-_LOAD_WINDOW = timedelta(days=120)
 
 Placer = Callable[[date, Mapping[date, int]], date]
 
@@ -56,19 +55,6 @@ def _new_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None  # an INSERT of one row always has one
     return int(key[0])
-
-
-def place_in(conn: Connection, earliest: date, place: Placer, skip: int | None = None) -> date:
-    """The day ``place`` picks for a call given the open calls on the books (less ``skip``)."""
-    from campaign.store.tasks import open_call_load
-
-    load = open_call_load(conn, earliest, earliest + _LOAD_WINDOW)
-    if skip is not None:
-        # A call being moved does not compete with itself for a day.
-        own = conn.execute(select(tasks.c.due).where(tasks.c.id == skip)).scalar()
-        if own in load:
-            load[own] -= 1
-    return place(earliest, load)
 
 
 @dataclass(frozen=True)

@@ -150,10 +150,11 @@ class SheetRow:
     meeting: Meeting | None = None  # the meeting a status call follows up
 
 
-def _placed(conn: Connection, earliest: date, place: Placer, skip: int | None) -> date:
-    """The day ``place`` picks given the open calls on the books (less the moving task)."""
+def place_in(conn: Connection, earliest: date, place: Placer, skip: int | None = None) -> date:
+    """The day ``place`` picks for a call given the open calls on the books (less ``skip``)."""
     load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)
     if skip is not None:
+        # A call being moved does not compete with itself for a day.
         own = conn.execute(select(tasks.c.due).where(tasks.c.id == skip)).scalar()
         if own in load:
             load[own] -= 1
@@ -329,7 +330,7 @@ class TaskQueries(StoreBase):
                 task_id = None
             next_id: int | None = None
             if step.due is not None:
-                due = step.due if step.exact else _placed(conn, step.due, place, task_id)
+                due = step.due if step.exact else place_in(conn, step.due, place, task_id)
                 detail = {"suggest": step.suggestion} if step.suggestion else {}
                 if task_id is not None:
                     move_task(
@@ -386,7 +387,7 @@ class TaskQueries(StoreBase):
                 .where(tasks.c.prospect_id == prospect_id, tasks.c.kind == CALL)
                 .order_by(tasks.c.id.desc())
             ).first()
-            due = _placed(conn, earliest, place, None)
+            due = place_in(conn, earliest, place)
             if last is not None and last.state != OPEN:
                 move_task(
                     conn,
