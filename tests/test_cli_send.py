@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN
+from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN, Prospect
 from campaign.store import Store
 from tests.factories import add_prospect, add_prospects, store_at
 from tests.smtp_server import SmtpServer, free_port
@@ -330,13 +330,19 @@ def _letters_text(home: Path, week: str = "2026-W47") -> str:
     return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
-def test_a_second_letter_moves_the_open_call_to_the_day_it_promises(
-    run, sender_config: Path, store: Store, campaign_home: Path
-) -> None:
+def _marketing_letter_mailed(run, sender_config: Path, store: Store) -> Prospect:
+    """One prospect, printed the marketing letter on Mon 16 Nov; a resume for the cover."""
     configure(sender_config, None)
     _with_resume(sender_config)
     p = add_prospect(store)
     assert run("send").exit_code == 0
+    return p
+
+
+def test_a_second_letter_moves_the_open_call_to_the_day_it_promises(
+    run, sender_config: Path, store: Store, campaign_home: Path
+) -> None:
+    p = _marketing_letter_mailed(run, sender_config, store)
     before = store.open_call(p.id)
     assert before is not None and before.due == date(2026, 11, 27)
 
@@ -356,10 +362,7 @@ def test_a_second_letter_moves_the_open_call_to_the_day_it_promises(
 def test_a_second_letter_promises_a_later_call_already_booked(
     run, sender_config: Path, store: Store, campaign_home: Path
 ) -> None:
-    configure(sender_config, None)
-    _with_resume(sender_config)
-    p = add_prospect(store)
-    assert run("send").exit_code == 0
+    p = _marketing_letter_mailed(run, sender_config, store)
     env = {"CAMPAIGN_TODAY": "2026-11-19"}
     logged = run("log", str(p.id), "--outcome", "gatekeeper", "--gatekeeper", "Tom",
                  "--callback", "2026-12-15", env=env)  # fmt: skip
