@@ -112,6 +112,7 @@ class NextStep:
     cancel: str = ""  # "calls": open prospecting calls go; "all": every open task goes
     exact: bool = False  # an agreed callback: the day holds even over the daily cap
     message: str = ""
+    moved: str = ""  # why the call is not on the day asked for ("Sat 12 Dec ... is a weekend")
 
 
 def unanswered_streak(history: Sequence[CallRecord]) -> int:
@@ -182,10 +183,11 @@ def next_step(
                 attempt + 1,
                 f"call back as agreed on {_day(today)}",
                 exact=True,
-                message="call back as agreed"
+                message="call back as agreed",
+                moved=""
                 if due == callback
-                else f"call back on the next business day ({callback:%a} {_day(callback)} "
-                f"is {calendar.holiday_name(callback) or 'a weekend'})",
+                else f"{callback:%a %d %b}, the day agreed, is "
+                f"{calendar.holiday_name(callback) or 'a weekend'}",
             )
         due = calendar.add_business_days(today, schedule.retry_after_days)
         return NextStep(

@@ -128,13 +128,15 @@ def test_a_callback_on_a_weekend_or_holiday_says_where_it_moved(run, store):
     )
     assert sat.exit_code == 0, sat.output
     assert (
-        "Next: call back on the next business day (Sat 12 Dec is a weekend) on Mon 14 Dec 2026 "
-        "(attempt 2)." in sat.output
+        "Next: call back as agreed on Mon 14 Dec 2026 (attempt 2; Sat 12 Dec, the day agreed, "
+        "is a weekend)." in sat.output
     )
     xmas = run(
         "log", "3", "--outcome", "gatekeeper", "--callback", "2026-12-25", env=on("2026-12-14")
     )
-    assert "(Fri 25 Dec is Christmas Day) on Mon 28 Dec 2026" in xmas.output
+    assert "on Mon 28 Dec 2026 (attempt 3; Fri 25 Dec, the day agreed, is Christmas Day)." in (
+        xmas.output
+    )
 
 
 def test_a_full_day_pushes_the_call_and_says_so(run, store, campaign_home):

@@ -204,10 +204,10 @@ def _logged_line(app: App, prospect_id: int, logged: Logged) -> str:
     head = f"Logged {call.outcome} for {who}, attempt {call.attempt}."
     if task is None:
         return f"{head}\nNext: {step.message}."
-    full = ""
+    why = f"; {step.moved}" if step.moved else ""
     if step.due is not None and task.due > step.due and not step.exact:
-        full = f"; {step.due:%a %d %b} is full"  # calls_per_day
-    return f"{head}\nNext: {step.message} on {task.due:%a %d %b %Y} (attempt {task.attempt}{full})."
+        why = f"; {step.due:%a %d %b} is full"  # calls_per_day
+    return f"{head}\nNext: {step.message} on {task.due:%a %d %b %Y} (attempt {task.attempt}{why})."
 
 
 def _referred(app: App, referred: Referred) -> None:
