@@ -121,6 +121,8 @@ class SendSummary:
     unknown: list[Item] = field(default_factory=list)
     recovered: list[Item] = field(default_factory=list)  # in doubt after a killed run
     unreachable: list[Prospect] = field(default_factory=list)
+    # Deferred emails left waiting: no [smtp] now to send them, and no address to print.
+    held: list[Item] = field(default_factory=list)
     waiting: int = 0  # prospects still not sent this letter after the run
     next_wave: date | None = None
 
@@ -146,7 +148,7 @@ class SendSummary:
         """The run had nothing at all to do."""
         return not (
             self.emailed or self.printed or self.deferred or self.failed or self.unknown
-            or self.recovered or self.unreachable
+            or self.recovered or self.unreachable or self.held
         )  # fmt: skip
 
     @property
@@ -168,6 +170,9 @@ class _Planned:
 def _plan(
     store: Store, settings: Settings, today: date, request: SendRequest, summary: SendSummary
 ) -> list[Item]:
+    from campaign.merge import load_letter
+
+    load_letter(settings, request.letter)  # an unknown letter stops the run, whatever waits
     week = summary.week
     cap = settings.schedule.weekly_cap
     room: int | None = None if request.no_cap else max(cap - store.cap_used(week), 0)
@@ -181,19 +186,15 @@ def _plan(
         prospect = store.get_prospect(send.prospect_id)
         if prospect.status != ACTIVE:
             continue
+        reach = delivery_channel(prospect, settings)
+        if reach is None:  # an email deferred before [smtp] was taken out: it waits
+            summary.held.append(Item(prospect, send.letter, send.channel, send.id, retry=True))
+            continue
         if send.week != week:  # an attempt in a new week takes a slot there
             if room is not None and room <= 0:
                 continue
             room = None if room is None else room - 1
-        items.append(
-            Item(
-                prospect,
-                send.letter,
-                delivery_channel(prospect, settings) or send.channel,
-                send.id,
-                retry=True,
-            )
-        )
+        items.append(Item(prospect, send.letter, reach, send.id, retry=True))
     if request.batch == "all" and not request.no_cap:
         batch = select_batch(store, "all", request.letter, today, cap)
         raise InputError(
@@ -487,10 +488,13 @@ def send_test(
         raise InputError("--test-to needs an [smtp] section in campaign.toml")
     if address.count("@") != 1 or any(c in address for c in " ,;<>\r\n"):
         raise InputError(f"--test-to {address!r} is not one email address")
-    batch = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap, 1)
-    if not batch.prospects:
-        raise InputError(f"no prospect is waiting for the {request.letter} letter to sample")
-    prospect = batch.prospects[0]
+    batch = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap)
+    prospect = next((p for p in batch.prospects if p.email), None)
+    if prospect is None:
+        raise InputError(
+            f"no prospect waiting for the {request.letter} letter has an email address "
+            "to make a sample from"
+        )
     item = Item(prospect, request.letter, EMAIL)
     (plan,) = _render(settings, today, [item], test_to=address)
     assert plan.message is not None

@@ -419,3 +419,57 @@ def test_a_cover_letter_without_a_resume_is_refused(
     _with_resume(sender_config)
     assert run("send", "--letter", "cover").exit_code == 0
     assert [s.letter for s in store.list_sends()] == ["cover"]
+
+
+def test_a_deferred_email_waits_while_smtp_is_out_and_the_post_goes_on(
+    run, sender_config: Path, server: SmtpServer, store: Store
+) -> None:
+    configure(sender_config, server.port)
+    with_smtp = sender_config.read_text(encoding="utf-8")
+    sid = add_prospect(store, company="Sigma", email="sid@sigma.example", street="", city="")
+    tina = add_prospect(store, company="Tau", email="")
+    server.handler.rules = {sid.email: "451"}
+    assert run("send", "--limit", "1").exit_code == 3
+    # [smtp] taken out: Sid can't be emailed now and has no address to print to.
+    sender_config.write_text(with_smtp.split("[smtp]")[0], encoding="utf-8")
+    monday = {"CAMPAIGN_TODAY": "2026-11-23"}
+    dry = run("send", "--dry-run", env=monday)
+    assert dry.exit_code == 0
+    assert dry.stdout.startswith("Would send 0 by email, would print 1 ")
+    assert "Waiting (deferred earlier; with no [smtp]" in dry.stdout
+    result = run("send", env=monday)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Sent 0 by email, printed 1 ")
+    assert "  Sigma - Ms. Alex Person1 <sid@sigma.example> (prospect 1)" in result.stdout
+    assert {s.prospect_id: s.state for s in store.list_sends()} == {sid.id: DEFERRED, tina.id: SENT}
+    # [smtp] back: the next run retries Sid.
+    sender_config.write_text(with_smtp, encoding="utf-8")
+    server.handler.rules = {}
+    assert run("send", env={"CAMPAIGN_TODAY": "2026-11-24"}).exit_code == 0
+    assert store.get_send(1).state == SENT
+
+
+def test_an_unknown_letter_is_refused_even_when_the_week_is_full(
+    run, sender_config: Path, store: Store
+) -> None:
+    configure(sender_config, None, "[schedule]\nweekly_cap = 1\n")
+    add_prospects(store, 2)
+    assert run("send").exit_code == 0
+    for args in (["send", "--letter", "nosuch"], ["send", "--letter", "nosuch", "--dry-run"]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert result.output.startswith("Error: no letter 'nosuch': add templates/nosuch.txt")
+
+
+def test_test_to_samples_a_prospect_who_has_an_email(
+    run, sender_config: Path, server: SmtpServer, store: Store
+) -> None:
+    configure(sender_config, server.port)
+    add_prospect(store, company="Paper Only", email="", priority=1)
+    add_prospect(store, company="Inbox Co", priority=2)
+    result = run("send", "--test-to", "me@example.com")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Sent a sample (marketing letter to Inbox Co) to me@example.com"
+    )
+    assert store.list_sends() == []

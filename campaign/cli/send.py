@@ -168,6 +168,11 @@ def _echo_summary(summary: SendSummary) -> None:
     block("Printed" if not summary.dry_run else "To print", summary.printed)
     if summary.pack is not None:
         click.echo(f"Print pack: {summary.pack} ({', '.join(summary.pack_files)})")
+    block(
+        "Waiting (deferred earlier; with no [smtp] in campaign.toml now, they stay deferred "
+        "until it is back)",
+        summary.held,
+    )
     block("Deferred by the server (the next `campaign send` retries them)", summary.deferred, True)
     block(
         "Failed (not retried; fix the address, then `campaign send --resend SEND`)",
