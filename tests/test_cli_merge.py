@@ -215,3 +215,10 @@ def test_letters_without_a_postal_address_stay_out_of_the_print_pack(
         in result.output
     )
     assert "print-pack/: 1 pages of letters" in result.output
+
+
+def test_an_unknown_batch_is_a_usage_error_as_in_send(run, sender_config: Path) -> None:
+    for command in ("merge", "send", "prospects"):
+        result = run(command, "--batch", "bogus")
+        assert result.exit_code == 2, command
+        assert "Invalid value for '--batch': 'bogus' is not one of 'top20', 'all'" in result.stderr

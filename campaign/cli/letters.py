@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option(
-    "--batch", default="top20", show_default=True, help="top20 (this week's wave) or all."
+    "--batch",
+    type=click.Choice(["top20", "all"]),
+    default="top20",
+    show_default=True,
+    help="top20 (this week's wave) or all.",
 )
 @click.option(
     "--letter", default="marketing", show_default=True, help="The letter: templates/NAME.txt."
