@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -423,3 +424,43 @@ def test_a_contacts_phone_is_written_like_a_prospects(run, campaign_home: Path) 
     assert run("contact", "add", "Hal Ng", "--phone", "+1 217 555 0199").exit_code == 0
     (hal,) = json.loads(run("contact", "list", "--format", "json").output)
     assert (hal["name"], hal["phone"]) == ("Hal Ng", "(217) 555-0199")
+
+
+def _drafts(run) -> dict[tuple[str, str], str]:
+    """Every open draft by (person, kind), as ``campaign agenda --format json`` gives it."""
+    items = json.loads(run("agenda", "--due", "all", "--format", "json").output)
+    return {(i["who"], i["what"]): i["draft"] for i in items if i.get("draft")}
+
+
+def test_a_gift_ends_its_own_sentence_however_it_was_typed(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    gifts = {
+        "Ann": "a book on sailing.",
+        "Bo": 'the article "Lean Stores"',
+        "Cy": "the podcast “Why WMS?”",
+    }
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        *(a for name in gifts for a in ("--with", name)),
+        *(a for name, gift in gifts.items() for a in ("--gift", f"{name}: {gift}")),
+        "--next-steps",
+        "a call on Friday?",
+    )
+    assert result.exit_code == 0, result.output
+    drafts = _drafts(run)
+    ended = {"Ann": "a book on sailing.", "Bo": 'the article "Lean Stores."', "Cy": gifts["Cy"]}
+    for name, gift in ended.items():
+        email = drafts[(name, "Send thank-you email")]
+        note = drafts[(name, "Write note by hand")]
+        assert f"You might enjoy {gift} I will send it along with a note." in email
+        assert f"I thought you might like {gift} I have enclosed it." in note
+        assert "I look forward to the next step you described: a call on Friday?\n" in email
+        for text in (email, note):
+            assert not re.search(r'[.!?]["”]?[.;:,]', text), text
+
