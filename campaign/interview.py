@@ -365,7 +365,10 @@ def render_drafts(
     env = template_env(settings.templates_dir)
     email_t = _load(env, EMAIL_TEMPLATE)
     note_t = _load(env, NOTE_TEMPLATE)
-    sender = settings.sender
+    from campaign.merge import as_written
+
+    # The signature shows the phone as the letters do: "(217) 555-0100", not "+1 217 ...".
+    sender = as_written(settings.sender) if settings.sender else None
     base = {
         "company": prospect.company,
         "meeting_day": _prose_day(request.held_on),

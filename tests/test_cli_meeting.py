@@ -464,3 +464,12 @@ def test_a_gift_ends_its_own_sentence_however_it_was_typed(
         for text in (email, note):
             assert not re.search(r'[.!?]["”]?[.;:,]', text), text
 
+
+def test_the_email_signature_writes_the_phone_as_the_letters_do(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    assert run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen").exit_code == 0
+    email = _drafts(run)[("Bo Chen", "Send thank-you email")]
+    assert email.endswith("Best regards,\nPat Example\n(217) 555-0100\npat@example.com\n")
