@@ -473,3 +473,78 @@ def test_the_email_signature_writes_the_phone_as_the_letters_do(
     assert run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen").exit_code == 0
     email = _drafts(run)[("Bo Chen", "Send thank-you email")]
     assert email.endswith("Best regards,\nPat Example\n(217) 555-0100\npat@example.com\n")
+
+
+def test_an_objection_belongs_to_whoever_raised_it(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ann Lee",
+        "--with",
+        "Bo Chen",
+        "--interest",
+        "Bo: sailing",
+        "--objection",
+        "Ann: no WMS experience",
+        "--answer",
+        "Ann: I ran the WMS rollout at Foo!",
+    )
+    assert result.exit_code == 0, result.output
+    drafts = _drafts(run)
+    ann, bo = drafts[("Ann Lee", "Write note by hand")], drafts[("Bo Chen", "Write note by hand")]
+    assert "You raised a fair concern: no WMS experience. I ran the WMS rollout at Foo!\n" in ann
+    assert "concern" not in bo and "WMS" not in bo
+    assert store.list_meetings()[0].objection == "Ann Lee: no WMS experience"
+
+
+def test_an_objection_raised_by_the_meeting_is_no_ones_in_particular(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    meet = ("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ann Lee", "--with", "Bo")
+    result = run(
+        *meet, "--interest", "Bo: sailing", "--objection", "too senior", "--answer", "Ann: I coach."
+    )
+    assert result.exit_code == 0, result.output
+    drafts = _drafts(run)
+    ann, bo = drafts[("Ann Lee", "Write note by hand")], drafts[("Bo", "Write note by hand")]
+    raised = "I have thought further about the concern raised in our meeting: too senior."
+    assert f"{raised} I coach.\n" in ann
+    assert f"{raised} I would welcome the chance to show how I would handle it.\n" in bo
+    assert "You raised" not in ann + bo
+
+
+def test_objection_and_answer_names_are_checked_like_the_other_options(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    meet = ("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ann Lee", "--with", "Ann Ng")
+    cases = {
+        ("--objection", "Anne: no WMS"): (
+            "Error: --objection 'Anne: no WMS': 'Anne' is not someone met (met: Ann Lee, Ann Ng); "
+            "start it with their name, or leave the name out for one raised by the whole meeting\n"
+        ),
+        ("--objection", "Ann: no WMS"): (
+            "Error: --objection 'Ann: no WMS': 'Ann' is ambiguous: it could be Ann Lee or Ann Ng; "
+            'use the full name, e.g. --objection "Ann Lee: ..."\n'
+        ),
+        ("--answer", "I would learn"): (
+            "Error: --answer 'I would learn': with several people met, start it with the name "
+            "of the person whose --objection it answers\n"
+        ),
+        ("--answer", "Ng: I would learn"): (
+            "Error: --answer for Ann Ng: they raised no --objection; give it as "
+            '--objection "Ann Ng: ..."\n'
+        ),
+    }
+    for args, message in cases.items():
+        result = run(*meet, "--interest", "Lee: golf", *args)
+        assert (result.exit_code, result.output) == (1, message)
+    assert store.list_meetings() == []
