@@ -318,7 +318,8 @@ def business_cards(
     """Emails checked and phones formatted as import does; the hiring authority's from the list.
 
     A business card's details win; the hiring authority met without one keeps the email
-    and phone the list has for them, so their thank-you email has an address.
+    and phone the list has for them, so their thank-you email has an address, and the
+    honorific, so the thank-you greets them as the letter did.
     """
     from campaign.intake import check_email, format_phone
 
@@ -334,9 +335,12 @@ def business_cards(
                 )
         if phone:
             phone = format_phone(phone, region)
+        honorific = person.honorific
         if is_hiring_authority(person, prospect):
             email, phone = email or prospect.email, phone or prospect.phone
-        checked.append(replace(person, email=email, phone=phone))
+            # Met as "Jürgen Müller", the list's Dr. Müller is greeted as the letter did.
+            honorific = honorific or prospect.honorific
+        checked.append(replace(person, email=email, phone=phone, honorific=honorific))
     return tuple(checked)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from campaign.models import INTERVIEW
+from campaign.models import INTERVIEW, Contact
 from tests.factories import add_prospect, store_at
 
 PANEL = (
@@ -336,9 +336,11 @@ def test_the_hiring_authority_met_keeps_the_lists_email_and_phone(run, campaign_
         if i["kind"] == "thank_you_email"
     ]
     assert [(i["who"], i["email"], i["phone"]) for i in emails] == [
-        ("Alex Person1, VP Operations", acme.email, acme.phone),
+        # and the list's honorific: the letter said "Dear Ms. Person1:"
+        ("Ms. Alex Person1, VP Operations", acme.email, acme.phone),
         ("Bo Chen", "", "(217) 555-0142"),  # formatted as import formats a list's phones
     ]
+    assert emails[0]["draft"].startswith("Dear Ms. Person1,\n")
     alex, bo = store.list_contacts("interviewer")
     assert (alex.email, alex.phone, bo.phone) == (acme.email, acme.phone, "(217) 555-0142")
 
@@ -548,3 +550,36 @@ def test_objection_and_answer_names_are_checked_like_the_other_options(
         result = run(*meet, "--interest", "Lee: golf", *args)
         assert (result.exit_code, result.output) == (1, message)
     assert store.list_meetings() == []
+
+
+def test_contact_list_shows_every_honorific_known(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(
+        store,
+        company="Acme",
+        contact="Dr. Jürgen Müller",
+        honorific="Dr.",
+        first_name="Jürgen",
+        last_name="Müller",
+    )
+    met = run(
+        *("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Jürgen Müller"),
+        *("--with", "Prof. Li Wu", "--interest", "Wu: chess"),
+    )
+    assert met.exit_code == 0, met.output
+    assert run("contact", "add", "Dr. Ada Okafor", "--company", "Beta").exit_code == 0
+    rows = json.loads(run("contact", "list", "--format", "json").output)
+    assert [(r["display_name"], r["kind"]) for r in rows] == [
+        ("Dr. Ada Okafor", "network"),
+        ("Dr. Jürgen Müller", "interviewer"),
+        ("Prof. Li Wu", "interviewer"),
+    ]
+    table = run("contact", "list").output
+    assert "Dr. Jürgen Müller" in table and "Prof. Li Wu" in table
+
+
+def test_a_name_stored_with_its_honorific_never_shows_it_twice() -> None:
+    referral = Contact(1, "Dr. Ada Okafor", "network", honorific="Dr.")
+    assert referral.display_name == "Dr. Ada Okafor"
+    assert Contact(2, "Ada Okafor", "interviewer", honorific="Dr").display_name == "Dr Ada Okafor"
+    assert Contact(3, "Ada Okafor", "network").display_name == "Ada Okafor"

@@ -182,7 +182,7 @@ def contact_add(
         notes=note,
         referred_by=referred_by,
     )
-    click.echo(f"Added contact {person.id}: {person.name}; first catch-up call {task.due}.")
+    click.echo(f"Added contact {person.id}: {person.display_name}; first catch-up call {task.due}.")
 
 
 @contact.command("list")
@@ -204,14 +204,19 @@ def contact_list(app: App, fmt: str) -> None:
     people = app.store.list_contacts()
     news = {c.id: referral_news(app.store, c.id) for c in people}
     if fmt == "json":
-        echo_json([{**dataclasses.asdict(c), "referrals": news[c.id]} for c in people])
+        echo_json(
+            [
+                {**dataclasses.asdict(c), "display_name": c.display_name, "referrals": news[c.id]}
+                for c in people
+            ]
+        )
         return
     echo_table(
         ["ID", "Name", "Kind", "Title", "Company", "Phone", "Email", "Interest", "Referrals"],
         [
-            (c.id, c.name, c.kind, c.title, c.company, c.phone, c.email, c.interest, ", ".join(n))
+            (c.id, c.display_name, c.kind, c.title, c.company, c.phone, c.email, c.interest, n)
             for c in people
-            for n in [news[c.id]]
+            for n in [", ".join(news[c.id])]
         ],
     )
 
