@@ -109,7 +109,7 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
     detail = task.detail
     who = (
         detail.get("person")
-        or (contact.name if contact else "")
+        or (contact.display_name if contact else "")
         or (prospect.contact if prospect else "")
     )
     company = prospect.company if prospect else (contact.company if contact else "")
@@ -149,7 +149,9 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
 def referral_news(store: Store, contact_id: int) -> list[str]:
     """What became of each referral a contact gave: ``Acme (interview)``, ``Eli (contact)``."""
     given, people = store.referrals(contact_id)
-    return [f"{p.company} ({p.status})" for p in given] + [f"{c.name} (contact)" for c in people]
+    return [f"{p.company} ({p.status})" for p in given] + [
+        f"{c.display_name} (contact)" for c in people
+    ]
 
 
 def _with_referrals(store: Store, contact_id: int, reason: str) -> str:

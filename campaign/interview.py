@@ -59,6 +59,8 @@ class Person:
     interest: str = ""
     discussed: str = ""
     gift: str = ""
+    objection: str = ""  # a concern this person raised
+    answer: str = ""  # the job seeker's answer to it (or to the meeting's concern)
 
     @property
     def display(self) -> str:
@@ -94,8 +96,8 @@ class MeetingRequest:
     next_steps: str = ""
     decision_by: date | None = None
     standing: str = ""
-    objection: str = ""
-    answer: str = ""
+    objections: Sequence[str] = ()
+    answers: Sequence[str] = ()
     fit: str = ""
     referred_by: int | None = None
 
@@ -210,6 +212,36 @@ def _match(people: Sequence[Person], key: str, raw: str, option: str) -> int | N
     return hits[0] if hits else None
 
 
+def assign_or_meeting(
+    people: Sequence[Person], values: Iterable[str], option: str
+) -> tuple[dict[int, str], str]:
+    """Like ``assign``, but with several people met a bare value is the whole meeting's.
+
+    A concern can be raised by one person or come up in the meeting at large; a bare
+    value is only refused when it starts with what looks like a name no one met
+    ("Anne: ..."), since printing that prefix in every note is the mistake to avoid.
+    """
+    if len(people) == 1:
+        return assign(people, values, option), ""
+    mine: list[str] = []
+    shared: list[str] = []
+    for raw in values:
+        key, sep, rest = raw.partition(":")
+        if sep and _match(people, key, raw, option) is not None:
+            mine.append(raw)
+        elif sep and 0 < len(key.split()) <= 3 and rest.strip():
+            met = ", ".join(p.name for p in people)
+            raise InputError(
+                f"{option} {raw!r}: {key.strip()!r} is not someone met (met: {met}); start it "
+                f"with their name, or leave the name out for one raised by the whole meeting"
+            )
+        elif _one_line(raw):
+            shared.append(_one_line(raw))
+        else:
+            raise InputError(f"{option} {raw!r}: nothing to record")
+    return assign(people, mine, option), "; ".join(shared)
+
+
 def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     """The people met, with every ``Name: value`` option attached to its person."""
     if not request.people:
@@ -229,7 +261,44 @@ def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     ):
         for index, value in assign(people, values, option).items():
             people[index] = replace(people[index], **{attr: value})
+    objections, shared = meeting_objection(request, people)
+    for index, value in objections.items():
+        people[index] = replace(people[index], objection=value)
+    answers, _ = assign_or_meeting(people, request.answers, "--answer")
+    for index, value in answers.items():
+        if not (people[index].objection or shared):
+            raise InputError(
+                f"--answer for {people[index].name}: they raised no --objection; give it as "
+                f'--objection "{people[index].name}: ..."'
+            )
+        people[index] = replace(people[index], answer=value)
     return tuple(people)
+
+
+def meeting_objection(
+    request: MeetingRequest, people: Sequence[Person]
+) -> tuple[dict[int, str], str]:
+    """Each person's own objection, and the one raised by the meeting as a whole (or "")."""
+    return assign_or_meeting(people, request.objections, "--objection")
+
+
+def _meeting_answer(request: MeetingRequest, people: Sequence[Person]) -> str:
+    """The bare ``--answer`` with several people met: it answers the meeting's concern."""
+    _, shared = meeting_objection(request, people)
+    _, answer = assign_or_meeting(people, request.answers, "--answer")
+    if answer and not shared:
+        raise InputError(
+            f"--answer {answer!r}: with several people met, start it with the name of the "
+            f"person whose --objection it answers"
+        )
+    return answer
+
+
+def objection_record(request: MeetingRequest, people: Sequence[Person]) -> str:
+    """The objections as the meeting keeps them: ``Ann Lee: no WMS; too senior``."""
+    _, shared = meeting_objection(request, people)
+    own = [f"{p.name}: {p.objection}" for p in people if p.objection]
+    return "; ".join([*own, *([shared] if shared else [])])
 
 
 def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
@@ -249,7 +318,8 @@ def business_cards(
     """Emails checked and phones formatted as import does; the hiring authority's from the list.
 
     A business card's details win; the hiring authority met without one keeps the email
-    and phone the list has for them, so their thank-you email has an address.
+    and phone the list has for them, so their thank-you email has an address, and the
+    honorific, so the thank-you greets them as the letter did.
     """
     from campaign.intake import check_email, format_phone
 
@@ -265,9 +335,12 @@ def business_cards(
                 )
         if phone:
             phone = format_phone(phone, region)
+        honorific = person.honorific
         if is_hiring_authority(person, prospect):
             email, phone = email or prospect.email, phone or prospect.phone
-        checked.append(replace(person, email=email, phone=phone))
+            # Met as "Jürgen Müller", the list's Dr. Müller is greeted as the letter did.
+            honorific = honorific or prospect.honorific
+        checked.append(replace(person, email=email, phone=phone, honorific=honorific))
     return tuple(checked)
 
 
@@ -335,7 +408,7 @@ def plan_meeting(
         next_steps=request.next_steps,
         decision_by=request.decision_by,
         standing=request.standing,
-        objection=request.objection,
+        objection=objection_record(request, people),
         referred_by=request.referred_by,
         second_meeting=any(raised_problem(request, p) for p in people),
     )
@@ -365,13 +438,16 @@ def render_drafts(
     env = template_env(settings.templates_dir)
     email_t = _load(env, EMAIL_TEMPLATE)
     note_t = _load(env, NOTE_TEMPLATE)
-    sender = settings.sender
+    from campaign.merge import as_written
+
+    # The signature shows the phone as the letters do: "(217) 555-0100", not "+1 217 ...".
+    sender = as_written(settings.sender) if settings.sender else None
     base = {
         "company": prospect.company,
         "meeting_day": _prose_day(request.held_on),
         "next_steps": _one_line(request.next_steps),
-        "objection": _one_line(request.objection),
-        "answer": _one_line(request.answer),
+        "meeting_objection": meeting_objection(request, people)[1],
+        "meeting_answer": _meeting_answer(request, people),
         "fit": _one_line(request.fit),
         "sender_name": sender.name if sender else "",
         "sender_phone": sender.phone if sender else "",
@@ -379,8 +455,7 @@ def render_drafts(
     }
     drafts = []
     for person in people:
-        context = {**base, **_person_context(person), "propose_meeting": False}
-        context["propose_meeting"] = raised_problem(request, person)
+        context = _draft_context(request, base, person, person)
         subject, email_text = _split_subject(_render(email_t, EMAIL_TEMPLATE, context))
         note_text = _render(note_t, NOTE_TEMPLATE, context).strip() + "\n"
         drafts.append(
@@ -391,6 +466,17 @@ def render_drafts(
         )
     _refuse_lookalikes(request, people, base, email_t, note_t)
     return drafts
+
+
+def _draft_context(
+    request: MeetingRequest, base: Mapping[str, Any], shown: Person, person: Person
+) -> dict[str, Any]:
+    """What one person's drafts are rendered with (``shown`` may be ``person`` made anonymous)."""
+    context = {**base, **_person_context(shown)}
+    if person.answer and not person.objection:
+        context["meeting_answer"] = person.answer  # their own answer to the meeting's concern
+    context["propose_meeting"] = raised_problem(request, person)
+    return context
 
 
 def _person_context(person: Person) -> dict[str, Any]:
@@ -405,6 +491,8 @@ def _person_context(person: Person) -> dict[str, Any]:
         "discussed": person.discussed,
         "gift": person.gift,
         "email": person.email,
+        "objection": person.objection,
+        "answer": person.answer,
     }
 
 
@@ -421,8 +509,7 @@ def _refuse_lookalikes(
         anonymous = replace(
             person, name="N", honorific="", first_name="N", last_name="N", title="", email=""
         )
-        context = {**base, **_person_context(anonymous)}
-        context["propose_meeting"] = raised_problem(request, person)
+        context = _draft_context(request, base, anonymous, person)
         body = _render(note_t, NOTE_TEMPLATE, context) + _render(email_t, EMAIL_TEMPLATE, context)
         # "Golf" and "golf." read the same to the people who compare their notes.
         body = " ".join(re.sub(r"[\W_]+", " ", body.casefold()).split())

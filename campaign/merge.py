@@ -111,13 +111,25 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+_STOPS = (".", "!", "?", "\u2026")
+_CLOSING_QUOTES = '"\u201d'
+
+
 def period(value: Any) -> str:
     """The ``period`` filter: ``value`` ending a sentence, without a second full stop.
 
-    ``at {{ company | period }}`` prints "at Acme." and "at Acme Inc." alike.
+    ``at {{ company | period }}`` prints "at Acme." and "at Acme Inc." alike. A value
+    ending in "!", "?" or a stop inside quotes keeps its own; a trailing comma, colon or
+    semicolon gives way to the stop, so whatever the job seeker typed reads as a sentence.
     """
-    text = str(value).rstrip()
-    return text if text.endswith((".", "!", "?", "\u2026")) else f"{text}."
+    text = str(value).rstrip().rstrip(",;:").rstrip()
+    core = text.rstrip(_CLOSING_QUOTES)
+    if core.rstrip(")]").endswith(_STOPS):
+        return text  # 'the article "Why Lean?"' and "Acme Inc." already end a sentence
+    if core != text and core == core.rstrip(")]"):
+        # US style puts the stop inside the closing quote: 'the article "Lean Stores."'
+        return f"{core}.{text[len(core) :]}"
+    return f"{text}."
 
 
 def paragraph(text: Any) -> str:
@@ -440,7 +452,7 @@ def _html(paragraphs: Sequence[Paragraph], signature: Sequence[str]) -> str:
     )
 
 
-def _as_written(sender: Sender) -> Sender:
+def as_written(sender: Sender) -> Sender:
     """The sender as a letter shows them: the phone as people write it at home."""
     from dataclasses import replace
 
@@ -477,7 +489,7 @@ def render_batch(
     placed by ``followup.promised_calls`` on top of the calls already scheduled; without
     them the batch's calls are placed as if none were.
     """
-    sender = _as_written(settings.require_sender())
+    sender = as_written(settings.require_sender())
     if call_dates is None:
         call_dates = scheduled_calls(prospects, settings, today)
     enclosures = ("Resume",) if check_resume(settings, letter.name) else ()

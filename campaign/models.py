@@ -168,6 +168,18 @@ class Contact:
     referred_by: int | None = None
     created_on: date | None = None
 
+    @property
+    def display_name(self) -> str:
+        """``Dr. Ada Okafor``: the honorific, whether or not the name was stored with it.
+
+        A person met is stored as ``Ada Okafor`` with ``Dr.`` apart (their row is found
+        by name); a referral keeps the list's ``Dr. Ada Okafor``. Both show the same.
+        """
+        first = self.name.split(maxsplit=1)[0].rstrip(".").casefold() if self.name else ""
+        if not self.honorific or first == self.honorific.rstrip(".").casefold():
+            return self.name
+        return f"{self.honorific} {self.name}"
+
 
 @dataclass(frozen=True)
 class Meeting:

@@ -39,7 +39,9 @@ def open_note_cards(store: Store, until: date | None) -> list[NoteCard]:
         cards.append(
             NoteCard(
                 task_id=task.id,
-                person=str(task.detail.get("person", row.contact.name if row.contact else "")),
+                person=str(
+                    task.detail.get("person", row.contact.display_name if row.contact else "")
+                ),
                 company=row.prospect.company if row.prospect else "",
                 due=task.due,
                 text=str(task.detail.get("draft", "")),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from campaign.models import INTERVIEW
+from campaign.models import INTERVIEW, Contact
 from tests.factories import add_prospect, store_at
 
 PANEL = (
@@ -335,9 +336,11 @@ def test_the_hiring_authority_met_keeps_the_lists_email_and_phone(run, campaign_
         if i["kind"] == "thank_you_email"
     ]
     assert [(i["who"], i["email"], i["phone"]) for i in emails] == [
-        ("Alex Person1, VP Operations", acme.email, acme.phone),
+        # and the list's honorific: the letter said "Dear Ms. Person1:"
+        ("Ms. Alex Person1, VP Operations", acme.email, acme.phone),
         ("Bo Chen", "", "(217) 555-0142"),  # formatted as import formats a list's phones
     ]
+    assert emails[0]["draft"].startswith("Dear Ms. Person1,\n")
     alex, bo = store.list_contacts("interviewer")
     assert (alex.email, alex.phone, bo.phone) == (acme.email, acme.phone, "(217) 555-0142")
 
@@ -423,3 +426,160 @@ def test_a_contacts_phone_is_written_like_a_prospects(run, campaign_home: Path) 
     assert run("contact", "add", "Hal Ng", "--phone", "+1 217 555 0199").exit_code == 0
     (hal,) = json.loads(run("contact", "list", "--format", "json").output)
     assert (hal["name"], hal["phone"]) == ("Hal Ng", "(217) 555-0199")
+
+
+def _drafts(run) -> dict[tuple[str, str], str]:
+    """Every open draft by (person, kind), as ``campaign agenda --format json`` gives it."""
+    items = json.loads(run("agenda", "--due", "all", "--format", "json").output)
+    return {(i["who"], i["what"]): i["draft"] for i in items if i.get("draft")}
+
+
+def test_a_gift_ends_its_own_sentence_however_it_was_typed(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    gifts = {
+        "Ann": "a book on sailing.",
+        "Bo": 'the article "Lean Stores"',
+        "Cy": "the podcast “Why WMS?”",
+    }
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        *(a for name in gifts for a in ("--with", name)),
+        *(a for name, gift in gifts.items() for a in ("--gift", f"{name}: {gift}")),
+        "--next-steps",
+        "a call on Friday?",
+    )
+    assert result.exit_code == 0, result.output
+    drafts = _drafts(run)
+    ended = {"Ann": "a book on sailing.", "Bo": 'the article "Lean Stores."', "Cy": gifts["Cy"]}
+    for name, gift in ended.items():
+        email = drafts[(name, "Send thank-you email")]
+        note = drafts[(name, "Write note by hand")]
+        assert f"You might enjoy {gift} I will send it along with a note." in email
+        assert f"I thought you might like {gift} I have enclosed it." in note
+        assert "I look forward to the next step you described: a call on Friday?\n" in email
+        for text in (email, note):
+            assert not re.search(r'[.!?]["”]?[.;:,]', text), text
+
+
+def test_the_email_signature_writes_the_phone_as_the_letters_do(
+    run, campaign_home: Path, sender_config: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    assert run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen").exit_code == 0
+    email = _drafts(run)[("Bo Chen", "Send thank-you email")]
+    assert email.endswith("Best regards,\nPat Example\n(217) 555-0100\npat@example.com\n")
+
+
+def test_an_objection_belongs_to_whoever_raised_it(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    result = run(
+        "meeting",
+        str(acme.id),
+        "--on",
+        "2026-11-16",
+        "--with",
+        "Ann Lee",
+        "--with",
+        "Bo Chen",
+        "--interest",
+        "Bo: sailing",
+        "--objection",
+        "Ann: no WMS experience",
+        "--answer",
+        "Ann: I ran the WMS rollout at Foo!",
+    )
+    assert result.exit_code == 0, result.output
+    drafts = _drafts(run)
+    ann, bo = drafts[("Ann Lee", "Write note by hand")], drafts[("Bo Chen", "Write note by hand")]
+    assert "You raised a fair concern: no WMS experience. I ran the WMS rollout at Foo!\n" in ann
+    assert "concern" not in bo and "WMS" not in bo
+    assert store.list_meetings()[0].objection == "Ann Lee: no WMS experience"
+
+
+def test_an_objection_raised_by_the_meeting_is_no_ones_in_particular(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    meet = ("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ann Lee", "--with", "Bo")
+    result = run(
+        *meet, "--interest", "Bo: sailing", "--objection", "too senior", "--answer", "Ann: I coach."
+    )
+    assert result.exit_code == 0, result.output
+    drafts = _drafts(run)
+    ann, bo = drafts[("Ann Lee", "Write note by hand")], drafts[("Bo", "Write note by hand")]
+    raised = "I have thought further about the concern raised in our meeting: too senior."
+    assert f"{raised} I coach.\n" in ann
+    assert f"{raised} I would welcome the chance to show how I would handle it.\n" in bo
+    assert "You raised" not in ann + bo
+
+
+def test_objection_and_answer_names_are_checked_like_the_other_options(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    meet = ("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ann Lee", "--with", "Ann Ng")
+    cases = {
+        ("--objection", "Anne: no WMS"): (
+            "Error: --objection 'Anne: no WMS': 'Anne' is not someone met (met: Ann Lee, Ann Ng); "
+            "start it with their name, or leave the name out for one raised by the whole meeting\n"
+        ),
+        ("--objection", "Ann: no WMS"): (
+            "Error: --objection 'Ann: no WMS': 'Ann' is ambiguous: it could be Ann Lee or Ann Ng; "
+            'use the full name, e.g. --objection "Ann Lee: ..."\n'
+        ),
+        ("--answer", "I would learn"): (
+            "Error: --answer 'I would learn': with several people met, start it with the name "
+            "of the person whose --objection it answers\n"
+        ),
+        ("--answer", "Ng: I would learn"): (
+            "Error: --answer for Ann Ng: they raised no --objection; give it as "
+            '--objection "Ann Ng: ..."\n'
+        ),
+    }
+    for args, message in cases.items():
+        result = run(*meet, "--interest", "Lee: golf", *args)
+        assert (result.exit_code, result.output) == (1, message)
+    assert store.list_meetings() == []
+
+
+def test_contact_list_shows_every_honorific_known(run, campaign_home: Path) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(
+        store,
+        company="Acme",
+        contact="Dr. Jürgen Müller",
+        honorific="Dr.",
+        first_name="Jürgen",
+        last_name="Müller",
+    )
+    met = run(
+        *("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Jürgen Müller"),
+        *("--with", "Prof. Li Wu", "--interest", "Wu: chess"),
+    )
+    assert met.exit_code == 0, met.output
+    assert run("contact", "add", "Dr. Ada Okafor", "--company", "Beta").exit_code == 0
+    rows = json.loads(run("contact", "list", "--format", "json").output)
+    assert [(r["display_name"], r["kind"]) for r in rows] == [
+        ("Dr. Ada Okafor", "network"),
+        ("Dr. Jürgen Müller", "interviewer"),
+        ("Prof. Li Wu", "interviewer"),
+    ]
+    table = run("contact", "list").output
+    assert "Dr. Jürgen Müller" in table and "Prof. Li Wu" in table
+
+
+def test_a_name_stored_with_its_honorific_never_shows_it_twice() -> None:
+    referral = Contact(1, "Dr. Ada Okafor", "network", honorific="Dr.")
+    assert referral.display_name == "Dr. Ada Okafor"
+    assert Contact(2, "Ada Okafor", "interviewer", honorific="Dr").display_name == "Dr Ada Okafor"
+    assert Contact(3, "Ada Okafor", "network").display_name == "Ada Okafor"

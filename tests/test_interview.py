@@ -143,8 +143,8 @@ def test_values_that_end_in_a_full_stop_never_print_two(tmp_path: Path) -> None:
         people=("Ms. Ana Ruiz, VP Sales",),
         interests=("quilting.",),
         discussed=("the warehouse backlog.",),
-        objection="my lack of SAP experience?",
-        answer="I learned Oracle in a month",
+        objections=("my lack of SAP experience?",),
+        answers=("I learned Oracle in a month",),
         next_steps="a second round in December.",
         fit="My freight savings are what your plan needs",
     )
@@ -309,8 +309,16 @@ def test_a_name_shared_by_two_people_met_is_ambiguous() -> None:
 @pytest.mark.parametrize(
     ("objection", "sentence"),
     [
-        ("no experience in biotech", "You raised a fair concern: no experience in biotech."),
-        ("too senior", "You raised a fair concern: too senior."),
+        # Raised in the meeting, by no one named: no note says its reader raised it.
+        (
+            "no experience in biotech",
+            "I have thought further about the concern raised in our meeting: no experience in "
+            "biotech. I would welcome the chance to show how I would handle it.",
+        ),
+        (
+            "too senior.",
+            "I have thought further about the concern raised in our meeting: too senior. I would",
+        ),
     ],
 )
 def test_drafts_read_as_us_business_prose(tmp_path: Path, objection: str, sentence: str) -> None:
@@ -320,7 +328,7 @@ def test_drafts_read_as_us_business_prose(tmp_path: Path, objection: str, senten
         people=("Nadia Whitfield", "Dr. Cy Diaz"),
         interests=("Nadia: marathon running", "Cy: sailing"),
         discussed=("Nadia: the quarterly reporting",),
-        objection=objection,
+        objections=(objection,),
     )
     plan = plan_meeting(request, ACME, _settings(tmp_path), CAL, date(2026, 11, 17))
     email, note, cy_email, cy_note = (t.detail for t in plan.tasks[:4])
@@ -335,5 +343,6 @@ def test_drafts_read_as_us_business_prose(tmp_path: Path, objection: str, senten
     assert "I enjoyed hearing about your interest in marathon running." in email["draft"]
     assert "your interest in marathon running." in note["draft"]
     assert sentence in note["draft"] and sentence in cy_note["draft"]
+    assert "You raised" not in note["draft"] + cy_note["draft"]
     for text in (email["draft"], note["draft"]):
         assert "17 Nov" not in text and "candour" not in text and "learn about" not in text

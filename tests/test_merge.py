@@ -18,6 +18,7 @@ from campaign.merge import (
     Rendered,
     letter_date,
     load_letter,
+    period,
     render_batch,
     render_text,
     salutation,
@@ -144,6 +145,23 @@ def test_period_ends_a_sentence_with_a_value_once(campaign_home: Path) -> None:
     assert one(campaign_home, text, prospect(company="Acme")).text.endswith("at Acme.")
     with pytest.raises(TemplateError, match="company"):  # a blank value is still an error
         one(campaign_home, text, prospect(company=""))
+
+
+@pytest.mark.parametrize(
+    ("typed", "ended"),
+    [
+        ("a book on sailing", "a book on sailing."),
+        ("a book on sailing.", "a book on sailing."),
+        ("golf,", "golf."),
+        ("Why WMS?", "Why WMS?"),
+        ('the article "Lean Stores"', 'the article "Lean Stores."'),
+        ('the article "Lean Stores."', 'the article "Lean Stores."'),
+        ("the podcast \u201cWhy WMS?\u201d", "the podcast \u201cWhy WMS?\u201d"),
+        ("a map (of Peoria)", "a map (of Peoria)."),
+    ],
+)
+def test_period_ends_any_typed_value_with_one_stop(typed: str, ended: str) -> None:
+    assert period(typed) == ended
 
 
 def test_paragraph_runs_lines_together_and_an_empty_one_vanishes(campaign_home: Path) -> None:

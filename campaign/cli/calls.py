@@ -214,7 +214,7 @@ def _referred(app: App, referred: Referred) -> None:
     giver = referred.contact
     if referred.contact_is_new:
         click.echo(
-            f"{giver.name} is now networking contact {giver.id}: on your catch-up calls, "
+            f"{giver.display_name} is now networking contact {giver.id}: on your catch-up calls, "
             "tell them what became of the referral."
         )
     for prospect_id, is_new in referred.prospects:

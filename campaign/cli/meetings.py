@@ -39,8 +39,19 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--next-steps", default="", help="The next steps and timeline you were given.")
 @click.option("--decision-by", type=DATE, help="When they expect to decide: sets the status call.")
 @click.option("--standing", default="", help="Where you stand against the other candidates.")
-@click.option("--objection", default="", help="An objection raised; every note answers it.")
-@click.option("--answer", default="", help="Your answer to the objection, one sentence.")
+@click.option(
+    "--objection",
+    "objections",
+    multiple=True,
+    help='A concern someone raised: "Bo Chen: no WMS experience"; without a name, with '
+    "several people met, one raised by the meeting: every note takes it up.",
+)
+@click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    help='Your answer to an objection, one sentence: "Bo Chen: I ran a WMS rollout".',
+)
 @click.option("--fit", default="", help="One sentence on why you fit, restated in every note.")
 @click.option("--referred-by", type=int, help="The networking contact (id) who led you here.")
 @click.option("--print", "print_cards", is_flag=True, help="Also write the note cards PDF.")
@@ -55,6 +66,8 @@ def meeting(
     gift: tuple[str, ...],
     email: tuple[str, ...],
     phone: tuple[str, ...],
+    objections: tuple[str, ...],
+    answers: tuple[str, ...],
     decision_by: datetime | None,
     referred_by: int | None,
     print_cards: bool,
@@ -65,7 +78,11 @@ def meeting(
     Each person met gets a thank-you email (due the same day) and a handwritten
     note (due the next business day), drafted from templates/thank_you_email.txt
     and thank_you_note.txt; a status call follows a week later, or the business
-    day after --decision-by. Options for one person start with their name.
+    day after --decision-by. Options for one person start with their name
+    (--interest, --discussed, --gift, --email, --phone, --objection, --answer); with
+    one person met it may be left out. An --objection without a name, with several
+    people met, was raised by the meeting as a whole: each note takes it up without
+    saying its reader raised it.
 
     \b
     Example:
@@ -86,6 +103,8 @@ def meeting(
         gifts=gift,
         emails=email,
         phones=phone,
+        objections=objections,
+        answers=answers,
         decision_by=_day(decision_by),
         referred_by=referred_by,
         **text,
@@ -163,7 +182,7 @@ def contact_add(
         notes=note,
         referred_by=referred_by,
     )
-    click.echo(f"Added contact {person.id}: {person.name}; first catch-up call {task.due}.")
+    click.echo(f"Added contact {person.id}: {person.display_name}; first catch-up call {task.due}.")
 
 
 @contact.command("list")
@@ -185,14 +204,19 @@ def contact_list(app: App, fmt: str) -> None:
     people = app.store.list_contacts()
     news = {c.id: referral_news(app.store, c.id) for c in people}
     if fmt == "json":
-        echo_json([{**dataclasses.asdict(c), "referrals": news[c.id]} for c in people])
+        echo_json(
+            [
+                {**dataclasses.asdict(c), "display_name": c.display_name, "referrals": news[c.id]}
+                for c in people
+            ]
+        )
         return
     echo_table(
         ["ID", "Name", "Kind", "Title", "Company", "Phone", "Email", "Interest", "Referrals"],
         [
-            (c.id, c.name, c.kind, c.title, c.company, c.phone, c.email, c.interest, ", ".join(n))
+            (c.id, c.display_name, c.kind, c.title, c.company, c.phone, c.email, c.interest, n)
             for c in people
-            for n in [news[c.id]]
+            for n in [", ".join(news[c.id])]
         ],
     )
 

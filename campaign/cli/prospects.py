@@ -76,7 +76,7 @@ def import_(
         click.echo(f"... and {len(report.updated) - SHOWN_ROWS} more updated prospects")
     click.echo(report.summary)
     if referred_by is not None and report.new:
-        name = app.store.get_contact(referred_by).name
+        name = app.store.get_contact(referred_by).display_name
         plural = "s" if report.new != 1 else ""
         click.echo(
             f"{report.new} new prospect{plural} recorded as referred by contact "
