@@ -36,6 +36,8 @@ from campaign.models import (
     SENT,
     UNKNOWN,
 )
+from campaign.wording import counted as _n
+from campaign.wording import noun
 
 if TYPE_CHECKING:
     from campaign.clock import BusinessCalendar
@@ -176,7 +178,7 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
         if store
         else StatusFigures()
     )
-    attention = _attention(figures, today)
+    attention = _attention(figures, settings, today)
     attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
     return _status(figures, settings, today, attention)
 
@@ -251,7 +253,9 @@ def weeks_to_finish(
     return weeks, next_week_start(today) + timedelta(weeks=later - 1)
 
 
-def _attention(figures: StatusFigures, today: date) -> list[Attention]:
+def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[Attention]:
+    from campaign.batches import why_unreachable
+
     items: list[Attention] = []
     counts = figures.attention_counts
 
@@ -264,7 +268,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
                 "in_doubt",
                 counts[UNKNOWN],
                 f"{_n(counts[UNKNOWN], 'delivery', 'deliveries')} in doubt (may or may not "
-                f"have arrived): sends {_id_list(ids(UNKNOWN), counts[UNKNOWN])}",
+                f"have arrived): "
+                f"{_ids_of('send', ids(UNKNOWN), counts[UNKNOWN])}",
                 "check your Sent folder, then `campaign send --settle ID --sent` if it went, "
                 "or `campaign send --resend ID` if not",
                 ids(UNKNOWN),
@@ -275,8 +280,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "failed",
                 counts[FAILED],
-                f"{_n(counts[FAILED], 'delivery', 'deliveries')} failed: sends "
-                f"{_id_list(ids(FAILED), counts[FAILED])}",
+                f"{_n(counts[FAILED], 'delivery', 'deliveries')} failed: "
+                f"{_ids_of('send', ids(FAILED), counts[FAILED])}",
                 "fix the address, then `campaign send --resend ID`",
                 ids(FAILED),
             )
@@ -288,8 +293,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "retry",
                 waiting,
-                f"{_n(waiting, 'delivery', 'deliveries')} waiting for a retry: sends "
-                f"{_id_list(retry_ids, waiting)}",
+                f"{_n(waiting, 'delivery', 'deliveries')} waiting for a retry: "
+                f"{_ids_of('send', retry_ids, waiting)}",
                 "`campaign send` (the next run retries them first)",
                 retry_ids,
             )
@@ -306,15 +311,15 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             )
         )
     if figures.unreachable:
+        cause, fix = why_unreachable(settings)
         items.append(
             Attention(
                 "unreachable",
                 figures.unreachable,
-                f"{_n(figures.unreachable, 'prospect')} no letter can reach (no postal "
-                f"address, and no [smtp] to email them), so `campaign send` leaves them out: "
+                f"{_n(figures.unreachable, 'prospect')} no letter can reach ({cause}), so "
+                f"`campaign send` leaves them out: "
                 f"{_id_list(figures.unreachable_ids, figures.unreachable)}",
-                "add their street, city and zip to the list and `campaign import` it again "
-                "(or set up [smtp] in campaign.toml for those with an email)",
+                fix,
                 figures.unreachable_ids,
             )
         )
@@ -336,8 +341,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "calls_overdue",
                 late,
-                f"{_n(late, 'call')} overdue by more than a week: prospects "
-                f"{_id_list(figures.late_call_ids, late)}",
+                f"{_n(late, 'call')} overdue by more than a week: "
+                f"{_ids_of('prospect', figures.late_call_ids, late)}",
                 "`campaign calls --due all`, then `campaign log ID --outcome ...` for each",
                 figures.late_call_ids,
             )
@@ -415,8 +420,9 @@ def next_steps(status: Status) -> list[str]:
     return steps
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
+def _ids_of(what: str, ids: Iterable[int], total: int) -> str:
+    """``send 13``, ``sends 13, 14``: the ids named, the noun agreeing with the total."""
+    return f"{noun(total, what)} {_id_list(ids, total)}"
 
 
 def _id_list(ids: Iterable[int], total: int) -> str:
@@ -534,7 +540,7 @@ def shape_report(
         by_letter=response_rates(history, None),
         call_load=[(d, load[d]) for d in weekdays],
         calls_per_day=settings.schedule.calls_per_day,
-        rows=prospect_lines(history),
+        rows=prospect_lines(history, settings),
         holidays={
             d: calendar.holiday_name(d) or "holiday"
             for d in weekdays
@@ -615,8 +621,14 @@ _TASK_NAMES = {
 }
 
 
-def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
-    """Every prospect with its letters, last touch and next step, in wave order."""
+def prospect_lines(history: ReportHistory, settings: Settings | None = None) -> list[ProspectLine]:
+    """Every prospect with its letters, last touch and next step, in wave order.
+
+    With ``settings``, an active prospect no letter can reach is told so, as status does
+    (``send`` leaves them out of every wave), rather than promised a letter.
+    """
+    from campaign.batches import delivery_channel, why_unreachable
+
     touches: dict[int, tuple[date, str]] = {}
 
     def touch(pid: int | None, day: date | None, what: str) -> None:
@@ -647,7 +659,10 @@ def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
         if nxt:
             step = nxt[1]
         elif p.status == ACTIVE and not letters.get(p.id):
-            step = "letter in a coming wave"
+            if settings is not None and delivery_channel(p, settings) is None:
+                step = f"no letter can reach them ({why_unreachable(settings)[0]})"
+            else:
+                step = "letter in a coming wave"
         else:
             step = ""
         lines.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -419,3 +420,37 @@ def test_a_cover_letter_without_a_resume_is_refused(
     _with_resume(sender_config)
     assert run("send", "--letter", "cover").exit_code == 0
     assert [s.letter for s in store.list_sends()] == ["cover"]
+
+
+def test_with_smtp_a_prospect_without_email_or_address_is_told_so_everywhere(
+    run, sender_config: Path, server: SmtpServer, store: Store, campaign_home: Path
+) -> None:
+    """[smtp] is set up, so what they lack is an email or an address, not [smtp]."""
+    configure(sender_config, server.port)
+    add_prospects(store, 21)
+    stranded = add_prospect(store, company="Nowhere Co", email="", street="", city="")
+    why = "no email and no postal address"
+    fix = "add one to your list and `campaign import` it"
+    caption = run("prospects", "--batch", "top20").output
+    assert f"; 1 left out ({why})" in " ".join(caption.split())
+    result = run("send")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index(f"Not sent ({why}; {fix}):")
+    assert lines[at + 1] == f"  Nowhere Co - Ms. Alex Person22 (prospect {stranded.id})"
+    # The stranded one is no more "waiting" here than in status's "Still to write to".
+    assert lines[-1] == (
+        "1 still waiting for the marketing letter; the next wave opens Mon 23 Nov 2026."
+    )
+    doc = json.loads(run("status", "--format", "json").output)
+    assert doc["remaining"]["prospects"] == 1
+    assert doc["remaining"]["unreachable"] == 1
+    item = next(a for a in doc["attention"] if a["kind"] == "unreachable")
+    assert item["message"] == (
+        f"1 prospect no letter can reach ({why}), so `campaign send` leaves them out: 22"
+    )
+    assert item["command"] == fix
+    assert run("report").exit_code == 0
+    page = next(campaign_home.glob("output/report-*.html")).read_text(encoding="utf-8")
+    assert f"<td>no letter can reach them ({why})</td>" in page
+    assert "letter in a coming wave" in page  # the 21st, reachable, waits for next week

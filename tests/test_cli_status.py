@@ -101,7 +101,7 @@ def test_table_reads_as_a_summary_ending_with_next(run, campaign) -> None:
     assert "This week 4/20 sent against the cap; wave open: 7 left this week" in out
     assert "Calls due 5 2 today, 3 overdue" in out
     assert "Still to write to 7 1 week at 20 a week (last wave 16 Nov 2026)" in out
-    assert "1 delivery failed: sends 10" in out
+    assert "1 delivery failed: send 10" in out
     assert "-> fix the address, then `campaign send --resend ID`" in out
     assert "1 prospect without a phone number (no follow-up call possible): 40" in out
     assert "2 calls overdue by more than a week: prospects 9, 8" in out
