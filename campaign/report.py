@@ -106,6 +106,7 @@ class Status:
     attention: list[Attention]
     next_steps: list[str]
     unreachable: int = 0  # waiting too, but no letter can reach them (see attention)
+    tasks_by_kind: dict[str, int] = field(default_factory=dict)  # the other tasks due
 
     @property
     def cap_left(self) -> int:
@@ -153,6 +154,7 @@ class Status:
                 "calls_overdue": self.calls_overdue,
                 "tasks_today": self.tasks_due_today,
                 "tasks_overdue": self.tasks_overdue,
+                "tasks_by_kind": self.tasks_by_kind,
             },
             "remaining": {
                 "prospects": self.remaining,
@@ -192,8 +194,11 @@ def _status(
     cap = settings.schedule.weekly_cap
     week = iso_week(today)
     calls_today = calls_overdue = tasks_today = tasks_overdue = 0
+    tasks_by_kind: Counter[str] = Counter()
     for item in figures.due:
         is_call = item.kind in CALL_KINDS
+        if not is_call:
+            tasks_by_kind[item.kind] += item.count
         if item.due == today:
             calls_today += item.count if is_call else 0
             tasks_today += 0 if is_call else item.count
@@ -232,6 +237,7 @@ def _status(
         tasks_overdue=tasks_overdue,
         remaining=remaining,
         unreachable=figures.unreachable,
+        tasks_by_kind=dict(tasks_by_kind),
         weeks_to_finish=weeks,
         last_wave=last_wave,
         attention=attention,
@@ -403,15 +409,16 @@ def next_steps(status: Status) -> list[str]:
         steps.append(f"`campaign calls`: {due}; `campaign log ID --outcome ...` after each")
     if status.tasks_due_today + status.tasks_overdue:
         n = status.tasks_due_today + status.tasks_overdue
-        steps.append(f"`campaign agenda`: {_n(n, 'other task')} due (emails, notes)")
+        steps.append(f"`campaign agenda`: {_n(n, 'other task')} due ({_tasks(status)})")
     if status.wave_open:
         wave = min(status.remaining, status.cap_left)
         steps.append(
             f"`campaign merge` to review, then `campaign send`: {_n(wave, 'letter')} this week"
         )
     if status.attention:
-        n = sum(a.count for a in status.attention)
-        steps.append(f"settle what needs attention ({_n(n, 'item')}): each says how")
+        # Items, not the things in them: one prospect may sit in several (no phone, ...).
+        n = len(status.attention)
+        steps.append(f"settle the {_n(n, 'item')} under Needs attention: each says how")
     if not steps:
         if status.remaining:
             steps.append(f"the next wave opens {status.next_wave:%A %d %B}: `campaign send` then")
@@ -745,3 +752,26 @@ def write_report(store: Store, settings: Settings, today: date) -> Path:
     except OSError as exc:
         raise CampaignError(f"{path}: can't write the report: {exc}") from None
     return path
+
+
+# The other tasks (not calls) in `campaign agenda`, as the Next line counts them.
+_OTHER_TASKS = {
+    "post_letter": ("letter to post", "letters to post"),
+    "thank_you_email": ("thank-you email", None),
+    "note": ("handwritten note", None),
+    "contact_call": ("catch-up call", None),
+}
+
+
+def _tasks(status: Status) -> str:
+    """The kinds of other task due, counted: ``20 letters to post, 1 catch-up call``."""
+    parts = []
+    for kind, n in sorted(status.tasks_by_kind.items(), key=lambda kv: _task_order(kv[0])):
+        word, plural = _OTHER_TASKS.get(kind, (kind.replace("_", " "), None))
+        parts.append(_n(n, word, plural))
+    return ", ".join(parts)
+
+
+def _task_order(kind: str) -> int:
+    order = list(_OTHER_TASKS)
+    return order.index(kind) if kind in order else len(order)

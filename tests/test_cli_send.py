@@ -454,3 +454,21 @@ def test_with_smtp_a_prospect_without_email_or_address_is_told_so_everywhere(
     page = next(campaign_home.glob("output/report-*.html")).read_text(encoding="utf-8")
     assert f"<td>no letter can reach them ({why})</td>" in page
     assert "letter in a coming wave" in page  # the 21st, reachable, waits for next week
+
+
+def test_on_send_day_status_counts_the_letters_to_post_that_agenda_lists(
+    run, sender_config: Path, store: Store
+) -> None:
+    configure(sender_config, None)
+    add_prospects(store, 2)
+    assert run("send").exit_code == 0
+    agenda = json.loads(run("agenda", "--format", "json").output)
+    assert [i["kind"] for i in agenda] == ["post_letter", "post_letter"]
+    doc = json.loads(run("status", "--format", "json").output)
+    assert (doc["due"]["tasks_today"], doc["due"]["tasks_by_kind"]) == (2, {"post_letter": 2})
+    assert "`campaign agenda`: 2 other tasks due (2 letters to post)" in doc["next"]
+    # The day after, they count no more (agenda lists them on the day they were printed).
+    later = json.loads(
+        run("status", "--format", "json", env={"CAMPAIGN_TODAY": "2026-11-17"}).output
+    )
+    assert later["due"]["tasks_today"] == 0
