@@ -29,7 +29,7 @@ class Batch:
     cap_used: int
     waiting: int  # active prospects not yet sent this letter, in all
     next_wave: date  # when the cap opens again
-    # Left out because no letter can reach them (email only, and no [smtp] to send it).
+    # Left out because no letter can reach them (see ``why_unreachable``).
     unreachable: list[Prospect] = field(default_factory=list)
 
     @property
@@ -45,6 +45,25 @@ def delivery_channel(prospect: Prospect, settings: Settings) -> str | None:
     if prospect.has_postal_address:
         return POST
     return None
+
+
+def why_unreachable(settings: Settings | None) -> tuple[str, str]:
+    """Why no letter can reach a prospect ``select_batch`` sets aside, and the fix.
+
+    Every place that explains them words it from here. With [smtp] set up they have
+    neither an email nor a postal address; without it, an email alone is no use, so a
+    postal address (or [smtp]) is what they lack.
+    """
+    if settings is not None and settings.smtp is not None:
+        return (
+            "no email and no postal address",
+            "add one to your list and `campaign import` it",
+        )
+    return (
+        "no postal address, and no [smtp] to email them",
+        "add their street, city and zip to the list and `campaign import` it again "
+        "(or set up [smtp] in campaign.toml for those with an email)",
+    )
 
 
 def select_batch(

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from campaign.wording import counted
+
 if TYPE_CHECKING:
     from campaign.report import Rate
 
@@ -224,7 +226,7 @@ def call_load(
             bar.set_hatch("xxx")  # a full day reads as crossed out, in any colour
     ax.bar_label(bars, labels=[str(v) if v else "" for v in values], fontsize=8, padding=2)
     ax.axhline(per_day, color=INK, linestyle=":", linewidth=1.2, marker="")
-    ax.text(len(days) - 0.5, per_day, f" {per_day} calls a day", va="bottom", ha="right")
+    ax.text(len(days) - 0.5, per_day, f" {counted(per_day, 'call')} a day", va="bottom", ha="right")
     ax.set_ylim(0, max([per_day, *values]) * 1.25)
     ax.set_xticks(list(x))
     ax.set_xticklabels(

@@ -36,6 +36,8 @@ from campaign.models import (
     SENT,
     UNKNOWN,
 )
+from campaign.wording import counted as _n
+from campaign.wording import noun
 
 if TYPE_CHECKING:
     from campaign.clock import BusinessCalendar
@@ -104,6 +106,7 @@ class Status:
     attention: list[Attention]
     next_steps: list[str]
     unreachable: int = 0  # waiting too, but no letter can reach them (see attention)
+    tasks_by_kind: dict[str, int] = field(default_factory=dict)  # the other tasks due
 
     @property
     def cap_left(self) -> int:
@@ -151,6 +154,7 @@ class Status:
                 "calls_overdue": self.calls_overdue,
                 "tasks_today": self.tasks_due_today,
                 "tasks_overdue": self.tasks_overdue,
+                "tasks_by_kind": self.tasks_by_kind,
             },
             "remaining": {
                 "prospects": self.remaining,
@@ -176,7 +180,7 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
         if store
         else StatusFigures()
     )
-    attention = _attention(figures, today)
+    attention = _attention(figures, settings, today)
     attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
     return _status(figures, settings, today, attention)
 
@@ -190,8 +194,11 @@ def _status(
     cap = settings.schedule.weekly_cap
     week = iso_week(today)
     calls_today = calls_overdue = tasks_today = tasks_overdue = 0
+    tasks_by_kind: Counter[str] = Counter()
     for item in figures.due:
         is_call = item.kind in CALL_KINDS
+        if not is_call:
+            tasks_by_kind[item.kind] += item.count
         if item.due == today:
             calls_today += item.count if is_call else 0
             tasks_today += 0 if is_call else item.count
@@ -230,6 +237,7 @@ def _status(
         tasks_overdue=tasks_overdue,
         remaining=remaining,
         unreachable=figures.unreachable,
+        tasks_by_kind=dict(tasks_by_kind),
         weeks_to_finish=weeks,
         last_wave=last_wave,
         attention=attention,
@@ -251,7 +259,9 @@ def weeks_to_finish(
     return weeks, next_week_start(today) + timedelta(weeks=later - 1)
 
 
-def _attention(figures: StatusFigures, today: date) -> list[Attention]:
+def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[Attention]:
+    from campaign.batches import why_unreachable
+
     items: list[Attention] = []
     counts = figures.attention_counts
 
@@ -264,7 +274,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
                 "in_doubt",
                 counts[UNKNOWN],
                 f"{_n(counts[UNKNOWN], 'delivery', 'deliveries')} in doubt (may or may not "
-                f"have arrived): sends {_id_list(ids(UNKNOWN), counts[UNKNOWN])}",
+                f"have arrived): "
+                f"{_ids_of('send', ids(UNKNOWN), counts[UNKNOWN])}",
                 "check your Sent folder, then `campaign send --settle ID --sent` if it went, "
                 "or `campaign send --resend ID` if not",
                 ids(UNKNOWN),
@@ -275,8 +286,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "failed",
                 counts[FAILED],
-                f"{_n(counts[FAILED], 'delivery', 'deliveries')} failed: sends "
-                f"{_id_list(ids(FAILED), counts[FAILED])}",
+                f"{_n(counts[FAILED], 'delivery', 'deliveries')} failed: "
+                f"{_ids_of('send', ids(FAILED), counts[FAILED])}",
                 "fix the address, then `campaign send --resend ID`",
                 ids(FAILED),
             )
@@ -288,8 +299,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "retry",
                 waiting,
-                f"{_n(waiting, 'delivery', 'deliveries')} waiting for a retry: sends "
-                f"{_id_list(retry_ids, waiting)}",
+                f"{_n(waiting, 'delivery', 'deliveries')} waiting for a retry: "
+                f"{_ids_of('send', retry_ids, waiting)}",
                 "`campaign send` (the next run retries them first)",
                 retry_ids,
             )
@@ -306,15 +317,15 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             )
         )
     if figures.unreachable:
+        cause, fix = why_unreachable(settings)
         items.append(
             Attention(
                 "unreachable",
                 figures.unreachable,
-                f"{_n(figures.unreachable, 'prospect')} no letter can reach (no postal "
-                f"address, and no [smtp] to email them), so `campaign send` leaves them out: "
+                f"{_n(figures.unreachable, 'prospect')} no letter can reach ({cause}), so "
+                f"`campaign send` leaves them out: "
                 f"{_id_list(figures.unreachable_ids, figures.unreachable)}",
-                "add their street, city and zip to the list and `campaign import` it again "
-                "(or set up [smtp] in campaign.toml for those with an email)",
+                fix,
                 figures.unreachable_ids,
             )
         )
@@ -336,8 +347,8 @@ def _attention(figures: StatusFigures, today: date) -> list[Attention]:
             Attention(
                 "calls_overdue",
                 late,
-                f"{_n(late, 'call')} overdue by more than a week: prospects "
-                f"{_id_list(figures.late_call_ids, late)}",
+                f"{_n(late, 'call')} overdue by more than a week: "
+                f"{_ids_of('prospect', figures.late_call_ids, late)}",
                 "`campaign calls --due all`, then `campaign log ID --outcome ...` for each",
                 figures.late_call_ids,
             )
@@ -398,15 +409,16 @@ def next_steps(status: Status) -> list[str]:
         steps.append(f"`campaign calls`: {due}; `campaign log ID --outcome ...` after each")
     if status.tasks_due_today + status.tasks_overdue:
         n = status.tasks_due_today + status.tasks_overdue
-        steps.append(f"`campaign agenda`: {_n(n, 'other task')} due (emails, notes)")
+        steps.append(f"`campaign agenda`: {_n(n, 'other task')} due ({_tasks(status)})")
     if status.wave_open:
         wave = min(status.remaining, status.cap_left)
         steps.append(
             f"`campaign merge` to review, then `campaign send`: {_n(wave, 'letter')} this week"
         )
     if status.attention:
-        n = sum(a.count for a in status.attention)
-        steps.append(f"settle what needs attention ({_n(n, 'item')}): each says how")
+        # Items, not the things in them: one prospect may sit in several (no phone, ...).
+        n = len(status.attention)
+        steps.append(f"settle the {_n(n, 'item')} under Needs attention: each says how")
     if not steps:
         if status.remaining:
             steps.append(f"the next wave opens {status.next_wave:%A %d %B}: `campaign send` then")
@@ -415,8 +427,9 @@ def next_steps(status: Status) -> list[str]:
     return steps
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
+def _ids_of(what: str, ids: Iterable[int], total: int) -> str:
+    """``send 13``, ``sends 13, 14``: the ids named, the noun agreeing with the total."""
+    return f"{noun(total, what)} {_id_list(ids, total)}"
 
 
 def _id_list(ids: Iterable[int], total: int) -> str:
@@ -534,7 +547,7 @@ def shape_report(
         by_letter=response_rates(history, None),
         call_load=[(d, load[d]) for d in weekdays],
         calls_per_day=settings.schedule.calls_per_day,
-        rows=prospect_lines(history),
+        rows=prospect_lines(history, settings),
         holidays={
             d: calendar.holiday_name(d) or "holiday"
             for d in weekdays
@@ -615,8 +628,14 @@ _TASK_NAMES = {
 }
 
 
-def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
-    """Every prospect with its letters, last touch and next step, in wave order."""
+def prospect_lines(history: ReportHistory, settings: Settings | None = None) -> list[ProspectLine]:
+    """Every prospect with its letters, last touch and next step, in wave order.
+
+    With ``settings``, an active prospect no letter can reach is told so, as status does
+    (``send`` leaves them out of every wave), rather than promised a letter.
+    """
+    from campaign.batches import delivery_channel, why_unreachable
+
     touches: dict[int, tuple[date, str]] = {}
 
     def touch(pid: int | None, day: date | None, what: str) -> None:
@@ -647,7 +666,10 @@ def prospect_lines(history: ReportHistory) -> list[ProspectLine]:
         if nxt:
             step = nxt[1]
         elif p.status == ACTIVE and not letters.get(p.id):
-            step = "letter in a coming wave"
+            if settings is not None and delivery_channel(p, settings) is None:
+                step = f"no letter can reach them ({why_unreachable(settings)[0]})"
+            else:
+                step = "letter in a coming wave"
         else:
             step = ""
         lines.append(
@@ -730,3 +752,26 @@ def write_report(store: Store, settings: Settings, today: date) -> Path:
     except OSError as exc:
         raise CampaignError(f"{path}: can't write the report: {exc}") from None
     return path
+
+
+# The other tasks (not calls) in `campaign agenda`, as the Next line counts them.
+_OTHER_TASKS = {
+    "post_letter": ("letter to post", "letters to post"),
+    "thank_you_email": ("thank-you email", None),
+    "note": ("handwritten note", None),
+    "contact_call": ("catch-up call", None),
+}
+
+
+def _tasks(status: Status) -> str:
+    """The kinds of other task due, counted: ``20 letters to post, 1 catch-up call``."""
+    parts = []
+    for kind, n in sorted(status.tasks_by_kind.items(), key=lambda kv: _task_order(kv[0])):
+        word, plural = _OTHER_TASKS.get(kind, (kind.replace("_", " "), None))
+        parts.append(_n(n, word, plural))
+    return ", ".join(parts)
+
+
+def _task_order(kind: str) -> int:
+    order = list(_OTHER_TASKS)
+    return order.index(kind) if kind in order else len(order)

@@ -366,7 +366,9 @@ def _run(
         if mailer is not None:
             mailer.close()
     summary.cap_used = store.cap_used(summary.week)
-    left = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap)
+    left = select_batch(
+        store, "all", request.letter, today, settings.schedule.weekly_cap, settings=settings
+    )
     summary.waiting = left.waiting
     summary.next_wave = next_week_start(today)
     return summary

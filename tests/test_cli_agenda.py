@@ -224,7 +224,7 @@ def test_an_offer_is_shown_and_counted_as_an_offer_not_a_hire(run, campaign_home
     assert doc["prospects_by_status"]["offer"] == 1
     table = run("status").output
     assert re.search(r"Prospects +1 +1 offer\b", table), table
-    assert re.search(r"Offers +1 +0 declined, 0 hired\b", table), table
+    assert re.search(r"Offers +1 +prospects that made one; 0 hired you\b", table), table
 
     # An offer takes its answer, nothing else; reopening is for a company that said no.
     expected = (

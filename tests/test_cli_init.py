@@ -66,3 +66,27 @@ def test_bad_today_is_exit_1(run, sender_config: Path) -> None:
 def test_unknown_command_is_a_usage_error(run) -> None:
     result = run("sned")
     assert result.exit_code == 2
+
+
+def test_init_again_with_a_real_sender_points_at_the_next_step(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "Next: put your list in lists/, then `campaign import lists/YOUR-LIST.csv`.\n"
+    )
+    (campaign_home / "lists" / "mine.csv").write_text(
+        "company,contact,email\nAcme Inc.,Ms. Ann Lee,ann@acme.example\n", encoding="utf-8"
+    )
+    assert run("import", "lists/mine.csv").exit_code == 0
+    assert run("init").output.endswith(
+        "Next: `campaign status` shows where the campaign stands and what to do today.\n"
+    )
+
+
+def test_init_again_with_the_example_sender_still_asks_to_fill_it_in(
+    run, campaign_home: Path
+) -> None:
+    run("init")
+    assert "Next: fill in [sender] in campaign.toml" in run("init").output

@@ -120,7 +120,7 @@ def test_meeting_print_writes_note_cards_with_hostile_text_as_typed(
     # A second print never overwrites the first.
     again = run("notes")
     assert again.output == (
-        f"Wrote 1 note card(s) to {campaign_home / 'output/notes/note-cards-2026-11-16-2.pdf'}\n"
+        f"Wrote 1 note card to {campaign_home / 'output/notes/note-cards-2026-11-16-2.pdf'}\n"
     )
 
 

@@ -32,7 +32,7 @@ def test_merge_writes_every_format_and_says_what_next(
         "     3 Word   output/merge-2026-11-16-1/docx/\n"
         "     3 PDF    output/merge-2026-11-16-1/pdf/\n"
         "     2 email  output/merge-2026-11-16-1/email/\n"
-        "       no email address (printed only): prospects 2\n"
+        "       no email address (printed only): prospect 2\n"
         "  print pack output/merge-2026-11-16-1/print-pack/: 3 pages of letters, envelopes, "
         "labels, manifest.csv\n"
         "Next: read them over; edit templates/marketing.txt and merge again if needed, then "
@@ -85,7 +85,7 @@ def test_with_smtp_only_letters_without_email_are_printed(
     three(campaign_home)
     result = run("merge", "--to", "pdf,email")
     assert result.exit_code == 0, result.output
-    assert "print pack output/merge-2026-11-16-1/print-pack/: 1 pages" in result.output
+    assert "print pack output/merge-2026-11-16-1/print-pack/: 1 page" in result.output
     assert "Word" not in result.output
 
 
@@ -211,10 +211,11 @@ def test_letters_without_a_postal_address_stay_out_of_the_print_pack(
     result = run("merge", "--to", "pdf")
     assert result.exit_code == 0, result.output
     assert (
-        "       left out: no postal address, and no [smtp] to email them: prospects 2\n"
-        in result.output
+        "       left out (no postal address, and no [smtp] to email them): prospect 2; add "
+        "their street, city and zip to the list and `campaign import` it again (or set up "
+        "[smtp] in campaign.toml for those with an email)\n" in result.output
     )
-    assert "print-pack/: 1 pages of letters" in result.output
+    assert "print-pack/: 1 page of letters" in result.output
 
 
 def test_an_unknown_batch_is_a_usage_error_as_in_send(run, sender_config: Path) -> None:

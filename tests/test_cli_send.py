@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -473,3 +474,55 @@ def test_test_to_samples_a_prospect_who_has_an_email(
         "Sent a sample (marketing letter to Inbox Co) to me@example.com"
     )
     assert store.list_sends() == []
+
+
+def test_with_smtp_a_prospect_without_email_or_address_is_told_so_everywhere(
+    run, sender_config: Path, server: SmtpServer, store: Store, campaign_home: Path
+) -> None:
+    """[smtp] is set up, so what they lack is an email or an address, not [smtp]."""
+    configure(sender_config, server.port)
+    add_prospects(store, 21)
+    stranded = add_prospect(store, company="Nowhere Co", email="", street="", city="")
+    why = "no email and no postal address"
+    fix = "add one to your list and `campaign import` it"
+    caption = run("prospects", "--batch", "top20").output
+    assert f"; 1 left out ({why})" in " ".join(caption.split())
+    result = run("send")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index(f"Not sent ({why}; {fix}):")
+    assert lines[at + 1] == f"  Nowhere Co - Ms. Alex Person22 (prospect {stranded.id})"
+    # The stranded one is no more "waiting" here than in status's "Still to write to".
+    assert lines[-1] == (
+        "1 still waiting for the marketing letter; the next wave opens Mon 23 Nov 2026."
+    )
+    doc = json.loads(run("status", "--format", "json").output)
+    assert doc["remaining"]["prospects"] == 1
+    assert doc["remaining"]["unreachable"] == 1
+    item = next(a for a in doc["attention"] if a["kind"] == "unreachable")
+    assert item["message"] == (
+        f"1 prospect no letter can reach ({why}), so `campaign send` leaves them out: 22"
+    )
+    assert item["command"] == fix
+    assert run("report").exit_code == 0
+    page = next(campaign_home.glob("output/report-*.html")).read_text(encoding="utf-8")
+    assert f"<td>no letter can reach them ({why})</td>" in page
+    assert "letter in a coming wave" in page  # the 21st, reachable, waits for next week
+
+
+def test_on_send_day_status_counts_the_letters_to_post_that_agenda_lists(
+    run, sender_config: Path, store: Store
+) -> None:
+    configure(sender_config, None)
+    add_prospects(store, 2)
+    assert run("send").exit_code == 0
+    agenda = json.loads(run("agenda", "--format", "json").output)
+    assert [i["kind"] for i in agenda] == ["post_letter", "post_letter"]
+    doc = json.loads(run("status", "--format", "json").output)
+    assert (doc["due"]["tasks_today"], doc["due"]["tasks_by_kind"]) == (2, {"post_letter": 2})
+    assert "`campaign agenda`: 2 other tasks due (2 letters to post)" in doc["next"]
+    # The day after, they count no more (agenda lists them on the day they were printed).
+    later = json.loads(
+        run("status", "--format", "json", env={"CAMPAIGN_TODAY": "2026-11-17"}).output
+    )
+    assert later["due"]["tasks_today"] == 0

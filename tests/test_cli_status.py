@@ -75,8 +75,9 @@ def test_json_is_one_document_with_the_campaign_figures(run, campaign) -> None:
     assert doc["due"] == {
         "calls_today": 2,
         "calls_overdue": 3,
-        "tasks_today": 1,
+        "tasks_today": 4,  # a note, and today's three printed letters to post (as agenda)
         "tasks_overdue": 1,
+        "tasks_by_kind": {"post_letter": 3, "thank_you_email": 1, "note": 1},
     }
     assert doc["next_wave"] == "2026-11-23"
     assert doc["remaining"] == {
@@ -101,14 +102,19 @@ def test_table_reads_as_a_summary_ending_with_next(run, campaign) -> None:
     assert "This week 4/20 sent against the cap; wave open: 7 left this week" in out
     assert "Calls due 5 2 today, 3 overdue" in out
     assert "Still to write to 7 1 week at 20 a week (last wave 16 Nov 2026)" in out
-    assert "1 delivery failed: sends 10" in out
+    assert "1 delivery failed: send 10" in out
     assert "-> fix the address, then `campaign send --resend ID`" in out
     assert "1 prospect without a phone number (no follow-up call possible): 40" in out
     assert "2 calls overdue by more than a week: prospects 9, 8" in out
     next_block = out[out.index("Next:") :]
     assert "`campaign calls`: 2 due today and 3 overdue;" in next_block
     assert "`campaign merge` to review, then `campaign send`: 7 letters this week" in next_block
-    assert "settle what needs attention (6 items): each says how" in next_block
+    assert (
+        "`campaign agenda`: 5 other tasks due (3 letters to post, 1 thank-you email, "
+        "1 handwritten note)"
+    ) in next_block
+    # One line per item shown above, however many prospects each names.
+    assert "settle the 5 items under Needs attention: each says how" in next_block
 
 
 def test_a_template_that_no_longer_renders_is_named(run, campaign, sender_config) -> None:

@@ -74,7 +74,8 @@ def test_status_pace_due_and_runway(store, scenario, campaign_home) -> None:
     assert status.calls_due_today == 2
     assert status.calls_overdue == 3
     assert status.calls_due == 5
-    assert (status.tasks_due_today, status.tasks_overdue) == (1, 1)
+    # Today's three printed letters to post count, as `campaign agenda` lists them.
+    assert (status.tasks_due_today, status.tasks_overdue) == (4, 1)
     assert status.remaining == 7  # prospects 34..40: every other active one has a row
     assert (status.weeks_to_finish, status.last_wave) == (1, TODAY)
 

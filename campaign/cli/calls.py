@@ -10,6 +10,7 @@ import click
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
 from campaign.cli.params import DATE, DUE
+from campaign.wording import counted
 
 if TYPE_CHECKING:
     from campaign.followup import Logged
@@ -83,10 +84,10 @@ def calls(app: App, due: str, fmt: str, show_plan: bool, weeks: int) -> None:
     elif fmt == "pdf":
         title = f"Calls due by {until.isoformat()}" if until else "All open calls"
         path = sheet.write_pdf(lines, app.settings.output_dir, app.today, title)
-        click.echo(f"{len(lines)} calls: wrote {path}")
+        click.echo(f"{counted(len(lines), 'call')}: wrote {path}")
     else:
         caption = (
-            f"{len(lines)} calls; after each, `campaign log ID --outcome ...` "
+            f"{counted(len(lines), 'call')}; after each, `campaign log ID --outcome ...` "
             "(ID: the first column)"
             if lines
             else "No calls due."

@@ -9,8 +9,10 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.params import FORMATS
+from campaign.wording import counted, noun
 
 if TYPE_CHECKING:
+    from campaign.config import Settings
     from campaign.merge import MergeResult
 
 
@@ -50,40 +52,43 @@ def merge(app: App, batch: str, letter: str, formats: tuple[str, ...]) -> None:
     from campaign.merge import merge_batch, review_notes
 
     result = merge_batch(app.store, app.settings, app.today, batch, letter, formats, progress)
-    _report(result, app.home)
+    _report(result, app.home, app.settings)
     for note in review_notes(app.settings, letter):
         click.echo(f"Note: {note}", err=True)
 
 
-def _report(result: MergeResult, home: Path) -> None:
+def _report(result: MergeResult, home: Path, settings: Settings) -> None:
+    from campaign.batches import why_unreachable
+
     where = result.folder.relative_to(home)
     if not result.rendered:
         click.echo(_nothing_to_merge(result))
         return
     count = len(result.rendered)
-    click.echo(
-        f"Merged the {result.letter} letter for {count} "
-        f"{'prospect' if count == 1 else 'prospects'} into {where}/"
-    )
+    click.echo(f"Merged the {result.letter} letter for {counted(count, 'prospect')} into {where}/")
     for label, files in (("Word", result.docx), ("PDF", result.pdf), ("email", result.eml)):
         if files:
             click.echo(f"  {len(files):>4} {label:<6} {files[0].parent.relative_to(home)}/")
     if result.no_email:
         ids = ", ".join(str(p.id) for p in result.no_email[:10])
         more = " ..." if len(result.no_email) > 10 else ""
-        click.echo(f"       no email address (printed only): prospects {ids}{more}")
+        click.echo(
+            f"       no email address (printed only): {noun(len(result.no_email), 'prospect')} "
+            f"{ids}{more}"
+        )
     if result.unreachable:
         ids = ", ".join(str(p.id) for p in result.unreachable[:10])
         more = " ..." if len(result.unreachable) > 10 else ""
+        cause, fix = why_unreachable(settings)
         click.echo(
-            f"       left out: no postal address, and no [smtp] to email them: "
-            f"prospects {ids}{more}"
+            f"       left out ({cause}): {noun(len(result.unreachable), 'prospect')} {ids}{more}; "
+            f"{fix}"
         )
     if result.pack is not None:
         pack = result.pack
         click.echo(
             f"  print pack {pack.letters_pdf.parent.relative_to(home)}/: "
-            f"{pack.pages} pages of letters, envelopes, labels, manifest.csv"
+            f"{counted(pack.pages, 'page')} of letters, envelopes, labels, manifest.csv"
         )
     click.echo(
         f"Next: read them over; edit templates/{result.letter}.txt and merge again if needed, "

@@ -327,13 +327,14 @@ def notes(app: App, due: str) -> None:
     """
     from campaign.agenda import due_until
     from campaign.notecards import open_note_cards, write_note_cards
+    from campaign.wording import counted
 
     cards = open_note_cards(app.store, due_until(due, app.today))
     if not cards:
         click.echo("No notes to write.")
         return
     path = write_note_cards(cards, app.settings.output_dir, app.today)
-    click.echo(f"Wrote {len(cards)} note card(s) to {path}")
+    click.echo(f"Wrote {counted(len(cards), 'note card')} to {path}")
 
 
 COMMANDS: list[click.Command] = [meeting, contact, agenda, done, notes]

@@ -11,6 +11,7 @@ import click
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table
 from campaign.cli.params import COLUMN_MAP
+from campaign.wording import noun
 
 SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rejects file
 
@@ -67,19 +68,20 @@ def import_(
     for reject in report.rejects[:SHOWN_ROWS]:
         click.echo(f"row {reject.row}: rejected: {reject.reason}", err=True)
     if len(report.rejects) > SHOWN_ROWS:
-        click.echo(f"... and {len(report.rejects) - SHOWN_ROWS} more rejected rows", err=True)
+        more = len(report.rejects) - SHOWN_ROWS
+        click.echo(f"... and {more} more rejected {noun(more, 'row')}", err=True)
     for warning in report.warnings[:SHOWN_ROWS]:
         click.echo(f"row {warning.row}: warning: {warning.message}", err=True)
     for prospect_id, who, fields in report.updated[:SHOWN_ROWS]:
         click.echo(f"updated #{prospect_id} {who}: {', '.join(fields)}")
     if len(report.updated) > SHOWN_ROWS:
-        click.echo(f"... and {len(report.updated) - SHOWN_ROWS} more updated prospects")
+        more = len(report.updated) - SHOWN_ROWS
+        click.echo(f"... and {more} more updated {noun(more, 'prospect')}")
     click.echo(report.summary)
     if referred_by is not None and report.new:
         name = app.store.get_contact(referred_by).display_name
-        plural = "s" if report.new != 1 else ""
         click.echo(
-            f"{report.new} new prospect{plural} recorded as referred by contact "
+            f"{report.new} new {noun(report.new, 'prospect')} recorded as referred by contact "
             f"{referred_by} ({name})."
         )
     click.echo("Next: `campaign prospects --batch top20` shows this week's wave.")
@@ -120,7 +122,7 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
     if batch is None:
         chosen = app.store.list_prospects()
     else:
-        from campaign.batches import select_batch
+        from campaign.batches import select_batch, why_unreachable
 
         picked = select_batch(
             app.store,
@@ -136,8 +138,7 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
             f"week {picked.week} cap {picked.cap_used}/{picked.cap} used"
             + (f", next wave {picked.next_wave}" if batch == "top20" else "")
             + (
-                f"; {len(picked.unreachable)} left out "
-                "(no postal address, and no [smtp] to email them)"
+                f"; {len(picked.unreachable)} left out ({why_unreachable(app.settings)[0]})"
                 if picked.unreachable
                 else ""
             )

@@ -11,6 +11,7 @@ import click
 from campaign.cli.app import App, pass_app
 
 if TYPE_CHECKING:
+    from campaign.config import Settings
     from campaign.deliver import Mailer
     from campaign.sending import Item, SendSummary
 
@@ -90,7 +91,7 @@ def send(
     elif dry_run:
         from campaign.merge import review_notes
 
-        _echo_summary(sending.plan_run(app.store, app.settings, app.today, request))
+        _echo_summary(sending.plan_run(app.store, app.settings, app.today, request), app.settings)
         for note in review_notes(app.settings, letter):
             click.echo(f"Note: {note}", err=True)
     elif test_to:
@@ -107,7 +108,7 @@ def send(
             app.store, app.settings, app.today, request,
             connect=lambda: _connector(app), lock=lock, track=progress,
         )  # fmt: skip
-        _echo_summary(summary)
+        _echo_summary(summary, app.settings)
         if summary.partial:
             raise PartialDelivery(f"not all went through: {summary.problems}; see above")
 
@@ -134,7 +135,7 @@ def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> 
         click.echo(f"Send {settle} recorded as not sent: the next `campaign send` delivers it.")
 
 
-def _echo_summary(summary: SendSummary) -> None:
+def _echo_summary(summary: SendSummary, settings: Settings) -> None:
     from campaign.sending import describe
 
     def block(title: str, items: list[Item], detail: bool = False) -> None:
@@ -187,7 +188,10 @@ def _echo_summary(summary: SendSummary) -> None:
         True,
     )
     if summary.unreachable:
-        click.echo("Not sent (no email with [smtp] and no postal address):")
+        from campaign.batches import why_unreachable
+
+        cause, fix = why_unreachable(settings)
+        click.echo(f"Not sent ({cause}; {fix}):")
         for prospect in summary.unreachable:
             click.echo(f"  {prospect.company} - {prospect.contact} (prospect {prospect.id})")
     calls = summary.calls

@@ -24,11 +24,26 @@ def init(app: App) -> None:
     for item in results:
         shown = item.path.relative_to(app.home) if item.path != app.home else item.path
         click.echo(f"{'created' if item.written else 'kept   '} {shown}")
-    click.echo(
-        f"Campaign folder: {app.home}\n"
-        "Next: fill in [sender] in campaign.toml, put your list in lists/, then "
-        "`campaign import lists/YOUR-LIST.csv`."
-    )
+    click.echo(f"Campaign folder: {app.home}\nNext: {_next_step(app)}")
+
+
+def _next_step(app: App) -> str:
+    """Fill in [sender] only while it is missing or init's example; else what comes next."""
+    from campaign.errors import CampaignError
+    from campaign.store import store_exists
+
+    try:
+        settings = app.settings
+    except CampaignError as exc:  # an edited campaign.toml with a mistake: say it here
+        return f"fix campaign.toml ({exc}), then `campaign status`."
+    if settings.sender is None or settings.sender.placeholders():
+        return (
+            "fill in [sender] in campaign.toml, put your list in lists/, then "
+            "`campaign import lists/YOUR-LIST.csv`."
+        )
+    if store_exists(settings.db_url):
+        return "`campaign status` shows where the campaign stands and what to do today."
+    return "put your list in lists/, then `campaign import lists/YOUR-LIST.csv`."
 
 
 COMMANDS = [init]

@@ -90,7 +90,8 @@ def _print_status(s: Status) -> None:
         ("Calls made", f.calls_made, ""),
         ("Conversations", f.conversations, "prospects spoken with"),
         ("Meetings", f.meetings, ""),
-        ("Offers", f.offers, f"{f.declined} declined, {f.hired} hired"),
+        # Declined prospects said no to you, not to an offer: they stay in the first row.
+        ("Offers", f.offers, f"prospects that made one; {f.hired} hired you"),
         ("", "", ""),
         (
             "This week",

@@ -25,6 +25,7 @@ from campaign.models import (
     INTERVIEW,
     OFFER,
     OPEN,
+    POST,
     SENT,
     UNKNOWN,
     CallRecord,
@@ -45,6 +46,9 @@ CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired", "offer")
 STATUS_CALL = "status_call"
 # Ledger states that need the user: in doubt, failed, or waiting for the next run.
 ATTENTION_STATES = (UNKNOWN, FAILED, DEFERRED, CLAIMED)
+# Printed letters of the day's run, to post: `campaign agenda` lists them with the tasks
+# (as campaign.agenda.POST_LETTER), so status counts them among today's other tasks.
+POST_LETTER = "post_letter"
 # How many ids an attention item names (the count is always exact).
 _SAMPLE = 10
 
@@ -70,7 +74,11 @@ class AttentionSend:
 
 @dataclass(frozen=True)
 class DueCount:
-    """Open tasks of one kind due on one day (on or before the day status looks at)."""
+    """Open tasks of one kind due on one day (on or before the day status looks at).
+
+    Today's printed letters to post count as ``post_letter`` tasks due today, as in
+    ``campaign agenda``.
+    """
 
     kind: str
     due: date
@@ -303,6 +311,16 @@ def _status_figures(
             .order_by(tasks.c.due)
         )
     ]
+    to_post = int(
+        conn.scalar(
+            select(func.count())
+            .select_from(sends)
+            .where(sends.c.channel == POST, sends.c.state == SENT, sends.c.sent_on == today)
+        )
+        or 0
+    )
+    if to_post:
+        due.append(DueCount(POST_LETTER, today, to_post))
     attention_counts = _grouped(
         conn,
         select(sends.c.state, func.count())
