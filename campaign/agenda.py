@@ -49,6 +49,13 @@ class AgendaItem:
     uid: str = ""
     sequence: int = 0
 
+    @property
+    def reach(self) -> str:
+        """How to reach them for this task: the email for an email, else the phone."""
+        if self.kind == THANK_YOU_EMAIL:
+            return self.email or "no email on record: ask for their card"
+        return self.phone or self.email
+
     def as_json(self) -> dict[str, Any]:
         """The item as a JSON object (dates as ISO strings by the caller's encoder)."""
         return {

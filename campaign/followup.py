@@ -286,7 +286,7 @@ def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[s
             "--referred goes with --outcome reached or meeting "
             "(the person you spoke to gave you a name)"
         )
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for text in referred:
         name, comma, company = text.partition(",")
         name, company = " ".join(name.split()), " ".join(company.split())
@@ -299,7 +299,10 @@ def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[s
                 f"--referred {text!r}: {name!r} is a department, not a person; "
                 "ask for the name of the person who can hire you"
             )
-        pairs.append((name, company))
+        if (name.casefold(), company.casefold()) not in {
+            (n.casefold(), c.casefold()) for n, c in pairs
+        }:
+            pairs.append((name, company))  # the same name given twice is one referral
     return pairs
 
 

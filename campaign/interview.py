@@ -143,7 +143,7 @@ class MeetingPlan:
     standing: str = ""
     objection: str = ""
     referred_by: int | None = None
-    second_meeting: bool = False
+    second_meeting: tuple[str, ...] = ()  # whose notes propose a second meeting
 
 
 def parse_person(text: str) -> Person:
@@ -410,7 +410,7 @@ def plan_meeting(
         standing=request.standing,
         objection=objection_record(request, people),
         referred_by=request.referred_by,
-        second_meeting=any(raised_problem(request, p) for p in people),
+        second_meeting=tuple(p.name for p in people if raised_problem(request, p)),
     )
 
 

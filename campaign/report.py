@@ -301,7 +301,10 @@ def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[
                 waiting,
                 f"{_n(waiting, 'delivery', 'deliveries')} waiting for a retry: "
                 f"{_ids_of('send', retry_ids, waiting)}",
-                "`campaign send` (the next run retries them first)",
+                "`campaign send` (the next run retries them first)"
+                if settings.smtp is not None
+                else "`campaign send` prints those with a postal address; the emails wait "
+                "until [smtp] is back in campaign.toml",
                 retry_ids,
             )
         )

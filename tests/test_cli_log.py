@@ -444,3 +444,14 @@ def test_the_first_to_refer_a_prospect_keeps_the_credit(run, store):
         "who keeps the credit."
     )
     assert store.get_prospect(4).referred_by == 1
+    # Contact 2 got no credit, so there is nothing to tell them about it.
+    assert "is now networking contact 2.\n" in again.output
+    assert "tell them what became of the referral" not in again.output
+
+
+def test_the_same_referral_given_twice_in_one_call_is_one(run, store):
+    result = run("log", "1", "--outcome", "reached", "--referred", "Bo Li, Gamma LLC",
+                 "--referred", "bo li, GAMMA LLC", env=on("2026-11-27"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Referral:") == 1
+    assert len(store.list_prospects()) == 4

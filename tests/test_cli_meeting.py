@@ -45,7 +45,7 @@ def test_meeting_schedules_a_distinct_thank_you_for_each_person(run, campaign_ho
         "  task 5: Send thank-you email due 2026-11-16 for Dr. Cy Diaz",
         "  task 6: Write note by hand due 2026-11-17 for Dr. Cy Diaz",
         "  task 7: Status call due 2026-11-23",
-        "A problem came up: the notes propose a second meeting.",
+        "A problem came up: the note to Cy Diaz proposes a second meeting.",
         "Next: `campaign agenda --drafts` shows each draft, `campaign notes` prints the "
         "note cards; `campaign done ID` after each.",
     ]
@@ -583,3 +583,18 @@ def test_a_name_stored_with_its_honorific_never_shows_it_twice() -> None:
     assert referral.display_name == "Dr. Ada Okafor"
     assert Contact(2, "Ada Okafor", "interviewer", honorific="Dr").display_name == "Dr Ada Okafor"
     assert Contact(3, "Ada Okafor", "network").display_name == "Ada Okafor"
+
+
+def test_agenda_shows_the_email_for_an_email_and_says_when_there_is_none(
+    run, campaign_home: Path
+) -> None:
+    store = store_at(campaign_home)
+    acme = add_prospect(store, company="Acme")
+    assert run("meeting", str(acme.id), *PANEL).exit_code == 0
+    items = json.loads(run("agenda", "--format", "json").output)
+    assert {i["who"].split(",")[0]: i["email"] for i in items} == {
+        "Ms. Ana Ruiz": "ana@acme.example", "Bo Chen": "", "Dr. Cy Diaz": "",
+    }  # fmt: skip
+    table = " ".join(run("agenda").output.split())
+    assert "ana@acme.example" in table
+    assert table.count("no email on record: ask for their card") == 2

@@ -443,6 +443,9 @@ def test_a_deferred_email_waits_while_smtp_is_out_and_the_post_goes_on(
     assert result.stdout.startswith("Sent 0 by email, printed 1 ")
     assert "  Sigma - Ms. Alex Person1 <sid@sigma.example> (prospect 1)" in result.stdout
     assert {s.prospect_id: s.state for s in store.list_sends()} == {sid.id: DEFERRED, tina.id: SENT}
+    doc = json.loads(run("status", "--format", "json", env=monday).output)
+    retry = next(a for a in doc["attention"] if a["kind"] == "retry")
+    assert "the emails wait until [smtp] is back in campaign.toml" in retry["command"]
     # [smtp] back: the next run retries Sid.
     sender_config.write_text(with_smtp, encoding="utf-8")
     server.handler.rules = {}
@@ -490,8 +493,9 @@ def test_with_smtp_a_prospect_without_email_or_address_is_told_so_everywhere(
     result = run("send")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    at = lines.index(f"Not sent ({why}; {fix}):")
+    at = lines.index(f"Not sent ({why}):")
     assert lines[at + 1] == f"  Nowhere Co - Ms. Alex Person22 (prospect {stranded.id})"
+    assert lines[at + 2] == f"  To reach them: {fix}."
     # The stranded one is no more "waiting" here than in status's "Still to write to".
     assert lines[-1] == (
         "1 still waiting for the marketing letter; the next wave opens Mon 23 Nov 2026."

@@ -213,10 +213,17 @@ def _logged_line(app: App, prospect_id: int, logged: Logged) -> str:
 
 def _referred(app: App, referred: Referred) -> None:
     giver = referred.contact
+    credited = any(
+        app.store.get_prospect(pid).referred_by == giver.id for pid, _ in referred.prospects
+    )
     if referred.contact_is_new:
         click.echo(
-            f"{giver.display_name} is now networking contact {giver.id}: on your catch-up calls, "
-            "tell them what became of the referral."
+            f"{giver.display_name} is now networking contact {giver.id}"
+            + (
+                ": on your catch-up calls, tell them what became of the referral."
+                if credited
+                else "."
+            )
         )
     for prospect_id, is_new in referred.prospects:
         p = app.store.get_prospect(prospect_id)

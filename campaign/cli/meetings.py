@@ -113,7 +113,11 @@ def meeting(
     click.echo(f"Recorded meeting {saved.meeting.id} with {plan.company} on {plan.held_on}.")
     _echo_tasks(saved.tasks)
     if plan.second_meeting:
-        click.echo("A problem came up: the notes propose a second meeting.")
+        names = plan.second_meeting
+        whose = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        notes = "the note to" if len(names) == 1 else "the notes to"
+        verb = "proposes" if len(names) == 1 else "propose"
+        click.echo(f"A problem came up: {notes} {whose} {verb} a second meeting.")
     if print_cards:
         cards = _cards_of(app, [t.id for t in saved.tasks])
         if cards:
@@ -264,10 +268,7 @@ def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
     else:
         echo_table(
             ["Task", "Due", "Do", "For", "Company", "Phone / email", "Why"],
-            [
-                (i.task_id or "", i.due, i.what, i.who, i.company, i.phone or i.email, i.reason)
-                for i in items
-            ],
+            [(i.task_id or "", i.due, i.what, i.who, i.company, i.reach, i.reason) for i in items],
             caption=(
                 "`campaign done TASK` after each; a call is logged with "
                 "`campaign log PROSPECT --outcome ...`"

@@ -191,9 +191,10 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
         from campaign.batches import why_unreachable
 
         cause, fix = why_unreachable(settings)
-        click.echo(f"Not sent ({cause}; {fix}):")
+        click.echo(f"Not sent ({cause}):")
         for prospect in summary.unreachable:
             click.echo(f"  {prospect.company} - {prospect.contact} (prospect {prospect.id})")
+        click.echo(f"  To reach them: {fix}.")
     calls = summary.calls
     if calls:
         first = min(c.due for c in calls if c.due)
