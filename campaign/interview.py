@@ -10,7 +10,7 @@ here too, since they share the same task list and cadence rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -242,8 +242,21 @@ def assign_or_meeting(
     return assign(people, mine, option), "; ".join(shared)
 
 
+@dataclass(frozen=True)
+class Concern:
+    """A concern raised by the meeting at large (not by one person), and the answer to it."""
+
+    objection: str = ""
+    answer: str = ""
+
+
 def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     """The people met, with every ``Name: value`` option attached to its person."""
+    return meet(request)[0]
+
+
+def meet(request: MeetingRequest) -> tuple[tuple[Person, ...], Concern]:
+    """The people met with their ``Name: value`` options, and the meeting's own concern."""
     if not request.people:
         # A meeting with nobody would leave everyone met without a thank-you.
         raise InputError('--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"')
@@ -261,10 +274,10 @@ def build_people(request: MeetingRequest) -> tuple[Person, ...]:
     ):
         for index, value in assign(people, values, option).items():
             people[index] = replace(people[index], **{attr: value})
-    objections, shared = meeting_objection(request, people)
+    objections, shared = assign_or_meeting(people, request.objections, "--objection")
     for index, value in objections.items():
         people[index] = replace(people[index], objection=value)
-    answers, _ = assign_or_meeting(people, request.answers, "--answer")
+    answers, answer = assign_or_meeting(people, request.answers, "--answer")
     for index, value in answers.items():
         if not (people[index].objection or shared):
             raise InputError(
@@ -272,33 +285,18 @@ def build_people(request: MeetingRequest) -> tuple[Person, ...]:
                 f'--objection "{people[index].name}: ..."'
             )
         people[index] = replace(people[index], answer=value)
-    return tuple(people)
-
-
-def meeting_objection(
-    request: MeetingRequest, people: Sequence[Person]
-) -> tuple[dict[int, str], str]:
-    """Each person's own objection, and the one raised by the meeting as a whole (or "")."""
-    return assign_or_meeting(people, request.objections, "--objection")
-
-
-def _meeting_answer(request: MeetingRequest, people: Sequence[Person]) -> str:
-    """The bare ``--answer`` with several people met: it answers the meeting's concern."""
-    _, shared = meeting_objection(request, people)
-    _, answer = assign_or_meeting(people, request.answers, "--answer")
     if answer and not shared:
         raise InputError(
             f"--answer {answer!r}: with several people met, start it with the name of the "
             f"person whose --objection it answers"
         )
-    return answer
+    return tuple(people), Concern(shared, answer)
 
 
-def objection_record(request: MeetingRequest, people: Sequence[Person]) -> str:
+def objection_record(people: Sequence[Person], concern: Concern) -> str:
     """The objections as the meeting keeps them: ``Ann Lee: no WMS; too senior``."""
-    _, shared = meeting_objection(request, people)
     own = [f"{p.name}: {p.objection}" for p in people if p.objection]
-    return "; ".join([*own, *([shared] if shared else [])])
+    return "; ".join([*own, *([concern.objection] if concern.objection else [])])
 
 
 def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
@@ -312,6 +310,27 @@ def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
     return person.name.casefold() == contact.casefold()
 
 
+def card(
+    email: str, phone: str, region: str, complaint: Callable[[str, str], str]
+) -> tuple[str, str]:
+    """An email checked and a phone written as import does.
+
+    A bad email is an InputError worded by ``complaint(email, why)``.
+    """
+    from campaign.intake import check_email, format_phone
+
+    if email:
+        valid, why = check_email(email)
+        if not valid:
+            raise InputError(complaint(email, why))
+        email = valid
+    return email, format_phone(phone, region) if phone else ""
+
+
+def _bad_card_email(name: str) -> Callable[[str, str], str]:
+    return lambda bad, why: f"--email for {name}: {bad!r} is not a valid email ({why})"
+
+
 def business_cards(
     people: Sequence[Person], prospect: Prospect, country: str
 ) -> tuple[Person, ...]:
@@ -321,20 +340,15 @@ def business_cards(
     and phone the list has for them, so their thank-you email has an address, and the
     honorific, so the thank-you greets them as the letter did.
     """
-    from campaign.intake import check_email, format_phone
-
     region = prospect.country.upper() if len(prospect.country) == 2 else country
     checked = []
     for person in people:
-        email, phone = person.email, person.phone
-        if email:
-            email, why = check_email(email)
-            if not email:
-                raise InputError(
-                    f"--email for {person.name}: {person.email!r} is not a valid email ({why})"
-                )
-        if phone:
-            phone = format_phone(phone, region)
+        email, phone = card(
+            person.email,
+            person.phone,
+            region,
+            _bad_card_email(person.name),
+        )
         honorific = person.honorific
         if is_hiring_authority(person, prospect):
             email, phone = email or prospect.email, phone or prospect.phone
@@ -362,8 +376,9 @@ def plan_meeting(
             f"--decision-by {request.decision_by.isoformat()} is before the meeting "
             f"({request.held_on.isoformat()})"
         )
-    people = business_cards(build_people(request), prospect, settings.country)
-    drafts = render_drafts(request, prospect, people, settings)
+    met, concern = meet(request)
+    people = business_cards(met, prospect, settings.country)
+    drafts = render_drafts(request, prospect, people, settings, concern)
     timing = settings.interview
     planned: list[PlannedTask] = []
     for index, person in enumerate(people):
@@ -408,7 +423,7 @@ def plan_meeting(
         next_steps=request.next_steps,
         decision_by=request.decision_by,
         standing=request.standing,
-        objection=objection_record(request, people),
+        objection=objection_record(people, concern),
         referred_by=request.referred_by,
         second_meeting=tuple(p.name for p in people if raised_problem(request, p)),
     )
@@ -433,6 +448,7 @@ def render_drafts(
     prospect: Prospect,
     people: Sequence[Person],
     settings: Settings,
+    concern: Concern = Concern(),
 ) -> list[tuple[Draft, Draft]]:
     """One (email, note) pair per person; two that differ only by name are refused."""
     env = template_env(settings.templates_dir)
@@ -446,8 +462,8 @@ def render_drafts(
         "company": prospect.company,
         "meeting_day": _prose_day(request.held_on),
         "next_steps": _one_line(request.next_steps),
-        "meeting_objection": meeting_objection(request, people)[1],
-        "meeting_answer": _meeting_answer(request, people),
+        "meeting_objection": concern.objection,
+        "meeting_answer": concern.answer,
         "fit": _one_line(request.fit),
         "sender_name": sender.name if sender else "",
         "sender_phone": sender.phone if sender else "",
@@ -599,14 +615,12 @@ def add_contact(
         **{k: _one_line(v) for k, v in fields.items() if isinstance(v, str)},
     }
     values["referred_by"] = fields.get("referred_by")
-    from campaign.intake import check_email, format_phone
-
-    if values.get("email"):
-        values["email"], why = check_email(values["email"])
-        if not values["email"]:
-            raise InputError(f"contact add --email {fields['email']!r}: {why}")
-    if values.get("phone"):
-        values["phone"] = format_phone(values["phone"], settings.country)
+    values["email"], values["phone"] = card(
+        values.get("email", ""),
+        values.get("phone", ""),
+        settings.country,
+        lambda bad, why: f"contact add --email {bad!r}: {why}",
+    )
     twin = _same_contact(store.list_contacts("network"), values)
     if twin is not None:
         raise InputError(
