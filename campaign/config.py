@@ -50,6 +50,15 @@ class Sender:
         """The keys still holding the example values `campaign init` wrote."""
         return [key for key, value in INIT_EXAMPLE.items() if getattr(self, key) == value]
 
+    def still_example(self) -> str:
+        """``[sender] name 'Your Name' ... is still the example ...``, or "" once filled in."""
+        left = self.placeholders()
+        if not left:
+            return ""
+        shown = " and ".join(f"{key} {getattr(self, key)!r}" for key in left)
+        verb = "are" if len(left) > 1 else "is"
+        return f"[sender] {shown} {verb} still the example from `campaign init`"
+
 
 # What `campaign init` writes under [sender] for the user to replace (data/campaign.toml).
 INIT_EXAMPLE = {"name": "Your Name", "email": "you@example.com"}
@@ -159,14 +168,9 @@ class Settings:
         for key in ("name", "street", "city"):
             if not getattr(self.sender, key).strip():
                 raise ConfigError(f"{where}: [sender] {key} is empty; letters need it")
-        left = self.sender.placeholders()
-        if to_send and left:
-            shown = " and ".join(f"{key} {getattr(self.sender, key)!r}" for key in left)
-            raise ConfigError(
-                f"{where}: [sender] {shown} {'are' if len(left) > 1 else 'is'} still the example "
-                f"from `campaign init`; "
-                f"put your own before sending"
-            )
+        example = self.sender.still_example()
+        if to_send and example:
+            raise ConfigError(f"{where}: {example}; put your own before sending")
         return self.sender
 
 

@@ -562,13 +562,9 @@ def review_notes(settings: Settings, letter: str) -> list[str]:
     """What a preview should point out that a real send would refuse."""
     notes = []
     sender = settings.sender
-    left = sender.placeholders() if sender is not None else []
-    if left:
-        keys = " and ".join(f"{key} {getattr(sender, key)!r}" for key in left)
-        notes.append(
-            f"[sender] {keys} {'are' if len(left) > 1 else 'is'} still the example from "
-            f"`campaign init`: put your own in campaign.toml before sending."
-        )
+    example = sender.still_example() if sender is not None else ""
+    if example:
+        notes.append(f"{example}: put your own in campaign.toml before sending.")
     if letter == COVER and (sender is None or not sender.resume):
         notes.append(
             "the cover letter says your resume is attached, but [sender] resume is not set: "
