@@ -28,6 +28,7 @@ class App:
     home: Path
     env: Mapping[str, str]
     _on_close: Callable[[Callable[[], Any]], Any] = field(repr=False)
+    _may_create: bool = field(default=False, repr=False)
 
     @classmethod
     def from_context(cls, ctx: click.Context, home: str | None) -> App:
@@ -49,15 +50,15 @@ class App:
     def store(self) -> Store:
         """The database, opened and migrated on first use, closed when the command ends.
 
-        Only a command that starts a campaign (``STARTS_A_CAMPAIGN``) may create the
-        SQLite file; any other one, finding none, stops with ``NoCampaign``, so reading
-        (or a command that fails) leaves no empty campaign.db in a stray folder. For a
-        server database, see ``campaign.store.store_exists``: it is opened as before.
+        It must exist already: a command finding none stops with ``NoCampaign``, so
+        reading (or a command that fails) leaves no empty campaign.db in a stray folder.
+        Only the commands that add a campaign's first rows call ``start_store`` first.
+        For a server database, see ``campaign.store.store_exists``: it is opened as before.
         """
         from campaign.store import open_store, store_exists
 
         url = self.settings.db_url
-        if _running_command() not in STARTS_A_CAMPAIGN and not store_exists(url):
+        if not self._may_create and not store_exists(url):
             missing = f"no {_database_name(url, self.home)}"
             if self.settings.config_path is not None:  # `campaign init` has been run
                 raise NoCampaign(
@@ -72,26 +73,17 @@ class App:
         self._on_close(store.close)
         return store
 
+    def start_store(self) -> Store:
+        """The store, created if there is none yet (import and contact add start a campaign)."""
+        self._may_create = True
+        return self.store
+
     @property
     def store_if_any(self) -> Store | None:
         """The store when the database exists, else None (never creates one)."""
         from campaign.store import store_exists
 
         return self.store if store_exists(self.settings.db_url) else None
-
-
-# The commands that may create the database: they add the campaign's first rows.
-STARTS_A_CAMPAIGN = frozenset({"import", "contact add"})
-
-
-def _running_command() -> str:
-    """The subcommand running now, as typed after ``campaign`` (``contact add``)."""
-    ctx = click.get_current_context(silent=True)
-    names: list[str] = []
-    while ctx is not None and ctx.parent is not None:  # the root is the program itself
-        names.insert(0, ctx.info_name or "")
-        ctx = ctx.parent
-    return " ".join(names)
 
 
 def _database_name(url: str, home: Path) -> str:

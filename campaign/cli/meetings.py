@@ -176,7 +176,7 @@ def contact_add(
     from campaign.interview import add_contact
 
     person, task = add_contact(
-        app.store,
+        app.start_store(),
         app.settings,
         app.today,
         name,

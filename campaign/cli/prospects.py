@@ -54,7 +54,7 @@ def import_(
 
     path = resolve_source(file, app.home, Path.cwd())
     report = import_file(
-        lambda: app.store,  # opened only once the file has proved readable
+        app.start_store,  # opened (or created) only once the file has proved readable
         path,
         today=app.today,
         output_dir=app.settings.output_dir,
