@@ -21,7 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from campaign.config import Sender, Settings
-from campaign.merge import load_letter, render_batch, write_merge
+from campaign.letters import load_letter, render_batch
+from campaign.merge import write_merge
 from campaign.models import Prospect
 
 TODAY = date(2026, 11, 16)

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from campaign.config import load_settings
-from campaign.deliver import open_smtp
+from campaign.mailer import open_smtp
 from campaign.sending import RunLock, SendRequest, send_run
 from campaign.store.schema import prospects
 from tests.factories import store_at

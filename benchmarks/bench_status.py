@@ -26,7 +26,7 @@ from pathlib import Path
 
 from campaign.clock import iso_week
 from campaign.config import load_settings
-from campaign.report import campaign_status
+from campaign.status import campaign_status
 from campaign.store import open_store
 from campaign.store.schema import calls, prospects, sends, tasks
 

@@ -5,26 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from campaign.clock import week_start
-from campaign.errors import InputError
-from campaign.interview import CONTACT_CALL, NOTE, STATUS_CALL, THANK_YOU_EMAIL
-
-if TYPE_CHECKING:
-    from campaign.store import Store
-    from campaign.store.meetings import AgendaRow
-
-POST_LETTER = "post_letter"
+from campaign.clock import due_until
+from campaign.contacts import referral_news
+from campaign.models import CALL_KINDS, AgendaRow, TaskKind
+from campaign.store import Store
 
 # What to do, in the job seeker's words, for each kind of task.
-ACTIONS = {
-    "call": "Follow-up call",
-    STATUS_CALL: "Status call",
-    THANK_YOU_EMAIL: "Send thank-you email",
-    NOTE: "Write note by hand",
-    CONTACT_CALL: "Catch-up call",
-    POST_LETTER: "Post printed letter",
+ACTIONS: dict[str, str] = {
+    TaskKind.CALL: "Follow-up call",
+    TaskKind.STATUS_CALL: "Status call",
+    TaskKind.THANK_YOU_EMAIL: "Send thank-you email",
+    TaskKind.NOTE: "Write note by hand",
+    TaskKind.CONTACT_CALL: "Catch-up call",
+    TaskKind.POST_LETTER: "Post printed letter",
 }
 
 
@@ -52,7 +47,7 @@ class AgendaItem:
     @property
     def reach(self) -> str:
         """How to reach them for this task: the email for an email, else the phone."""
-        if self.kind == THANK_YOU_EMAIL:
+        if self.kind == TaskKind.THANK_YOU_EMAIL:
             return self.email or "no email on record: ask for their card"
         return self.phone or self.email
 
@@ -76,20 +71,6 @@ class AgendaItem:
         }
 
 
-def due_until(spec: str, today: date) -> date | None:
-    """``today`` / ``week`` / ``all`` / ``YYYY-MM-DD`` -> the last due date shown (None: all)."""
-    if spec == "today":
-        return today
-    if spec == "week":
-        return week_start(today) + timedelta(days=6)
-    if spec == "all":
-        return None
-    try:
-        return date.fromisoformat(spec)
-    except ValueError:
-        raise InputError(f"--due {spec!r}: use today, week, all or a date YYYY-MM-DD") from None
-
-
 def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
     """Every open task due by ``spec`` (overdue included) and today's letters to post."""
     until = due_until(spec, today)
@@ -99,8 +80,8 @@ def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
             items.append(
                 AgendaItem(
                     due=send.sent_on or today,
-                    kind=POST_LETTER,
-                    what=f"{ACTIONS[POST_LETTER]} ({send.letter})",
+                    kind=TaskKind.POST_LETTER,
+                    what=f"{ACTIONS[TaskKind.POST_LETTER]} ({send.letter})",
                     who=prospect.contact,
                     company=prospect.company,
                     prospect_id=prospect.id,
@@ -122,16 +103,16 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
     company = prospect.company if prospect else (contact.company if contact else "")
     phone = (contact.phone if contact else "") or (prospect.phone if prospect else "")
     email = (contact.email if contact else "") or (prospect.email if prospect else "")
-    if task.kind in (THANK_YOU_EMAIL, NOTE) and contact is not None:
+    if task.kind in (TaskKind.THANK_YOU_EMAIL, TaskKind.NOTE) and contact is not None:
         # A thank-you goes to the person met, never to the hiring authority by mistake.
         phone, email = contact.phone, contact.email
-    if task.kind == STATUS_CALL and prospect is not None:
+    if task.kind == TaskKind.STATUS_CALL and prospect is not None:
         who, phone = prospect.contact, prospect.phone
     reason = task.reason
-    if task.kind == CONTACT_CALL and contact is not None:
+    if task.kind == TaskKind.CONTACT_CALL and contact is not None:
         reason = _with_referrals(store, contact.id, reason)
     what = ACTIONS.get(task.kind, task.kind.replace("_", " ").capitalize())
-    if task.kind in ("call", STATUS_CALL) and task.attempt > 1:
+    if task.kind in CALL_KINDS and task.attempt > 1:
         what = f"{what} (attempt {task.attempt})"
     return AgendaItem(
         due=task.due,
@@ -151,14 +132,6 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
         uid=task.uid,
         sequence=task.sequence,
     )
-
-
-def referral_news(store: Store, contact_id: int) -> list[str]:
-    """What became of each referral a contact gave: ``Acme (interview)``, ``Eli (contact)``."""
-    given, people = store.referrals(contact_id)
-    return [f"{p.company} ({p.status})" for p in given] + [
-        f"{c.display_name} (contact)" for c in people
-    ]
 
 
 def _with_referrals(store: Store, contact_id: int, reason: str) -> str:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from campaign.clock import iso_week, next_week_start
-from campaign.errors import InputError
-from campaign.models import ACTIVE, EMAIL, POST, Prospect
-
-if TYPE_CHECKING:
-    from campaign.config import Settings
-    from campaign.store import Store
+from campaign.config import Settings
+from campaign.errors import InputError, arg
+from campaign.models import Channel, Prospect, ProspectStatus
+from campaign.store import Store
 
 BATCHES = ("top20", "all")
 
@@ -41,9 +38,9 @@ class Batch:
 def delivery_channel(prospect: Prospect, settings: Settings) -> str | None:
     """Email when SMTP is set up and they have an address, else the post; None if neither."""
     if prospect.email and settings.smtp is not None:
-        return EMAIL
+        return Channel.EMAIL
     if prospect.has_postal_address:
-        return POST
+        return Channel.POST
     return None
 
 
@@ -83,11 +80,13 @@ def select_batch(
     than taking a slot of the cap every week.
     """
     if name not in BATCHES:
-        raise InputError(f"unknown batch {name!r}; use one of: {', '.join(BATCHES)}")
+        raise InputError(
+            f"{arg('batch')}: unknown batch {name!r}; use one of: {', '.join(BATCHES)}"
+        )
     week = iso_week(today)
     used = store.cap_used(week)
     already = store.prospects_with_letter(letter)
-    waiting = [p for p in store.list_prospects([ACTIVE]) if p.id not in already]
+    waiting = [p for p in store.list_prospects([ProspectStatus.ACTIVE]) if p.id not in already]
     unreachable: list[Prospect] = []
     if settings is not None:
         unreachable = [p for p in waiting if delivery_channel(p, settings) is None]

@@ -12,26 +12,21 @@ STATUS:CANCELLED for 60 days after it was dropped, so calendars remove it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from campaign.clock import iso_week, week_start
-from campaign.errors import InputError
-from campaign.models import CANCELLED, POST
-
-if TYPE_CHECKING:
-    from campaign.clock import BusinessCalendar
-    from campaign.store import Store
-    from campaign.store.tasks import SheetRow
+from campaign.clock import BusinessCalendar, iso_week, week_start
+from campaign.documents.files import new_file
+from campaign.documents.fonts import register_fonts
+from campaign.models import Channel, Outcome, SheetRow, TaskKind, TaskState
+from campaign.people import format_phone
+from campaign.store import Store
 
 CANCELLED_VISIBLE_DAYS = 60
-DUE_WORDS = ("today", "week", "all")
 
-STATUS_CALL = "status_call"  # after a meeting: follows up the meeting, not the letter
 DECISION_ASK = "has a decision been made, and is there anything more I can send you?"
 ASKS = {
     "marketing": "asked for twenty minutes to talk about how I could help",
@@ -98,33 +93,6 @@ CSV_COLUMNS = (
 )
 
 
-def due_until(due: str, today: date) -> date | None:
-    """The last due day a ``--due`` word or date covers (None: every open call)."""
-    if due == "today":
-        return today
-    if due == "week":
-        return week_start(today) + timedelta(days=6)
-    if due == "all":
-        return None
-    try:
-        return date.fromisoformat(due)
-    except ValueError:
-        raise InputError(f"--due {due!r}: use today, week, all or a date as YYYY-MM-DD") from None
-
-
-def format_phone(raw: str) -> str:
-    """North American numbers as ``(217) 555-0100``; others as given, spaces tidied."""
-    text = " ".join(raw.split())
-    if text.startswith("+") and not text.startswith("+1"):
-        return text  # another country's plan: its own grouping is the one to dial
-    digits = re.sub(r"\D", "", text)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10:
-        return text  # an extension or an unusual number: keep every digit the user wrote
-    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
-
-
 def _day(day: date) -> str:
     return f"{day.day} {day:%b}"
 
@@ -163,16 +131,16 @@ def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
     """Two lines to open the call: who you are and when you wrote (or met); what to ask."""
     me = sender_name or "(your name)"
     who = _addressee(row)
-    if row.task.kind == STATUS_CALL:
+    if row.task.kind == TaskKind.STATUS_CALL:
         return status_points(row, me, who)
-    talks = [c for c in row.history if c.outcome == "reached"]
+    talks = [c for c in row.history if c.outcome == Outcome.REACHED]
     if talks:
         first = f"Hello {who}, this is {me}; we spoke on {_day(talks[-1].called_on)}."
         second = "Follow up on what you discussed and ask whether anything has changed."
         return first, second
     send = row.send
     if send is not None and send.sent_on is not None:
-        how = "mailed" if send.channel == POST else "emailed"
+        how = "mailed" if send.channel == Channel.POST else "emailed"
         first = f"Hello {who}, this is {me}; I {how} you a letter on {_day(send.sent_on)}."
         ask = ASKS.get(send.letter, "asked for a short conversation about how I could help")
     else:
@@ -317,15 +285,13 @@ def to_ics(lines: Sequence[CallLine], today: date) -> bytes:
         if c.last_note:
             description.append(f"Last: {c.last_note}")
         event.add("description", "\n".join(description))
-        event.add("status", "CANCELLED" if c.state == CANCELLED else "CONFIRMED")
+        event.add("status", "CANCELLED" if c.state == TaskState.CANCELLED else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return bytes(cal.to_ical())
 
 
 def _midnight(day: date) -> Any:
-    from datetime import datetime
-
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
@@ -341,9 +307,6 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import inch
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from campaign.documents.files import new_file
-    from campaign.documents.fonts import register_fonts
 
     path = new_file(out_dir, f"call-sheet-{today.isoformat()}", ".pdf")
     styles = getSampleStyleSheet()

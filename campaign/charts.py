@@ -12,12 +12,10 @@ import base64
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from campaign.models import Rate
 from campaign.wording import counted
-
-if TYPE_CHECKING:
-    from campaign.report import Rate
 
 # Grey levels and hatches that stay apart in print, in series order.
 GREYS = ("#f2f2f2", "#bdbdbd", "#8c8c8c", "#5e5e5e", "#d9d9d9", "#a6a6a6", "#404040")

@@ -9,7 +9,9 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from campaign.errors import ConfigError
+from campaign.errors import ConfigError, InputError, arg
+
+DUE_WORDS = ("today", "week", "all")
 
 
 def iso_week(day: date) -> str:
@@ -26,6 +28,22 @@ def week_start(day: date) -> date:
 def next_week_start(day: date) -> date:
     """The Monday after ``day``: when the next weekly wave opens."""
     return week_start(day) + timedelta(days=7)
+
+
+def due_until(spec: str, today: date) -> date | None:
+    """The last due day ``today`` / ``week`` / ``all`` / ``YYYY-MM-DD`` covers (None: all)."""
+    if spec == "today":
+        return today
+    if spec == "week":
+        return week_start(today) + timedelta(days=6)
+    if spec == "all":
+        return None
+    try:
+        return date.fromisoformat(spec)
+    except ValueError:
+        raise InputError(
+            f"{arg('due')} {spec!r}: use today, week, all or a date as YYYY-MM-DD"
+        ) from None
 
 
 @dataclass

@@ -20,12 +20,13 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from campaign.errors import ConfigError
+from campaign.people import format_phone
 
 CONFIG_NAME = "campaign.toml"
 SECURITY_MODES = ("starttls", "ssl", "none")
@@ -45,6 +46,17 @@ class Sender:
     phone: str = ""
     email: str = ""
     resume: str = ""
+
+    def as_written(self) -> Sender:
+        """The sender as a letter shows them: the phone as people write it at home."""
+        return replace(self, phone=format_phone(self.phone, self.country) if self.phone else "")
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The return address: name, street, city line."""
+        place = " ".join(p for p in (self.region, self.postal_code) if p)
+        city = ", ".join(p for p in (self.city, place) if p)
+        return tuple(line for line in (self.name, self.street, self.street2, city) if line)
 
     def placeholders(self) -> list[str]:
         """The keys still holding the example values `campaign init` wrote."""

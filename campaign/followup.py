@@ -1,32 +1,108 @@
-"""Follow-up scheduling: when each call falls, and what comes after each outcome."""
+"""Follow-up scheduling: when each call falls, and what comes after each outcome.
+
+The rules of the follow-up live here and nowhere else:
+
+* a call falls on a business day with room under ``calls_per_day`` (``CallLoad.place``);
+* every send schedules a first call (``schedule_first_call``), and a prospect has at most
+  one open follow-up call: a second letter keeps the booked call, or moves it to the day
+  the letter promises;
+* each outcome leads to its next step (``next_step``), written with the call in one unit
+  of work (``log_call``); a referral heard on a call adds the prospects and the contact
+  who gave them, and the first to refer a prospect keeps the credit;
+* a declined or closed prospect can be reopened (``reopen``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from campaign.batches import delivery_channel
 from campaign.clock import BusinessCalendar
 from campaign.config import Schedule, Settings
-from campaign.errors import InputError
+from campaign.errors import InputError, arg
+from campaign.intake.known import find_known, store_records
 from campaign.models import (
-    ACTIVE,
-    DECLINED,
+    AFTER_OFFER,
     FINISHED_STATUSES,
-    HIRED,
-    INTERVIEW,
-    POST,
+    REFERRAL_OUTCOMES,
     REOPENABLE_STATUSES,
+    UNANSWERED,
     CallRecord,
+    Cancel,
+    Channel,
+    ContactKind,
+    Logged,
+    NextStep,
+    Outcome,
+    Prospect,
+    ProspectStatus,
+    ReferralPlan,
+    Referred,
+    Send,
     Task,
+    TaskKind,
+    TaskState,
 )
-from campaign.models import OFFER as OFFER_STATUS
+from campaign.people import identity, is_department, name_key, parse_name, person_key, same_contact
+from campaign.store import Store, Transaction
 
-if TYPE_CHECKING:
-    from campaign.models import Prospect
-    from campaign.store import Store
-    from campaign.store.meetings import Referred
+# How far ahead a call may be pushed by full days; a year is far beyond any real load.
+LOAD_HORIZON = timedelta(days=366)
+REFERRAL_PRIORITY = 1  # a referral is the warmest lead: it goes in the next wave
+CATCH_UP = "catch-up: news of the search and of any referral"
+
+SUGGEST_NOTE = "send a short note instead of chasing: {n} calls went unanswered"
+SUGGEST_GIFT = "before this call, send an information gift (an article) with a short note"
+
+
+# -- placing calls under the daily cap ---------------------------------------------------
+
+
+@dataclass
+class CallLoad:
+    """Open follow-up calls per day, read once and kept current as calls are placed.
+
+    A send run holds the send lock, so only a concurrent `campaign log` could add a
+    call meanwhile; at worst one day gets one call over its cap. Reading the load again
+    for every letter made a 2,000-letter run 2x slower.
+    """
+
+    calendar: BusinessCalendar
+    per_day: int
+    days: dict[date, int] = field(default_factory=dict)
+    start: date | None = None
+
+    @classmethod
+    def read(
+        cls, store: Store | Transaction, calendar: BusinessCalendar, per_day: int, start: date
+    ) -> CallLoad:
+        """The load from ``start`` on, as the store has it now."""
+        days = store.open_call_load(start, start + 2 * LOAD_HORIZON)
+        return cls(calendar, per_day, days, start)
+
+    def place(self, earliest: date) -> date:
+        """The first business day on or after ``earliest`` with room for one more call."""
+        return place_call(self.calendar, earliest, self.days, self.per_day)
+
+    def add(self, day: date) -> None:
+        """A call now falls on ``day``."""
+        self.days[day] = self.days.get(day, 0) + 1
+
+    def remove(self, day: date) -> None:
+        """A call no longer falls on ``day`` (moved or closed)."""
+        if self.days.get(day):
+            self.days[day] -= 1
+
+    def book(self, earliest: date, skip: date | None = None) -> date:
+        """Place one call (a call moved off ``skip`` does not compete with itself) and count it."""
+        if skip is not None:
+            self.remove(skip)
+        day = self.place(earliest)
+        self.add(day)
+        return day
 
 
 def place_call(
@@ -39,9 +115,18 @@ def place_call(
     return day
 
 
+def call_load(store: Store | Transaction, settings: Settings, start: date) -> CallLoad:
+    """The campaign's call load from ``start`` on, placed by its calendar and daily cap."""
+    calendar = BusinessCalendar(settings.country)
+    return CallLoad.read(store, calendar, settings.schedule.calls_per_day, start)
+
+
+# -- the first call of a send -------------------------------------------------------------
+
+
 def first_call_earliest(channel: str, sent_on: date, schedule: Schedule) -> date:
     """The day a send's first call is due before business days and the daily cap apply."""
-    days = schedule.first_call_after_days + (schedule.postal_days if channel == POST else 0)
+    days = schedule.first_call_after_days + (schedule.postal_days if channel == Channel.POST else 0)
     return sent_on + timedelta(days=days)
 
 
@@ -69,50 +154,80 @@ def promised_calls(
 
 def first_call_reason(letter: str, channel: str, sent_on: date) -> str:
     """Why the call is on the sheet, e.g. ``marketing letter mailed 16 Nov``."""
-    verb = "mailed" if channel == POST else "emailed"
+    verb = "mailed" if channel == Channel.POST else "emailed"
     return f"{letter} letter {verb} {sent_on.day} {sent_on:%b}"
 
 
+def schedule_first_call(
+    tx: Transaction,
+    send: Send,
+    sent_on: date,
+    schedule: Schedule,
+    load: CallLoad,
+    promised: date | None = None,
+) -> date | None:
+    """The follow-up call a delivered letter brings; its day, or None when one was kept.
+
+    One open follow-up per prospect: a call already booked stays, unless this letter
+    promises a later day in writing, which then wins (the call moves there).
+    ``promised`` also beats the daily cap: the letter named that day.
+    """
+    booked = tx.open_call(send.prospect_id)
+    reason = first_call_reason(send.letter, send.channel, sent_on)
+    if booked is not None:
+        if promised is None or booked.due >= promised:
+            return None
+        tx.move_task(booked.id, promised, send_id=send.id, reason=reason)
+        load.remove(booked.due)
+        load.add(promised)
+        return promised
+    earliest = first_call_earliest(send.channel, sent_on, schedule)
+    if promised is not None and promised >= earliest:
+        due = load.calendar.on_or_after(promised)
+        load.add(due)
+    else:
+        due = load.book(earliest)
+    tx.insert_task(
+        kind=TaskKind.CALL,
+        due=due,
+        today=sent_on,
+        prospect_id=send.prospect_id,
+        send_id=send.id,
+        attempt=1,
+        reason=reason,
+    )
+    return due
+
+
+def scheduled_calls(
+    prospects: Sequence[Prospect], settings: Settings, today: date, store: Store | None = None
+) -> dict[int, date]:
+    """The call day each letter sent today promises, on top of the calls already in ``store``.
+
+    A prospect whose follow-up call is already on the books (a second letter) is promised
+    that call when it falls late enough for the letter to have arrived; otherwise the
+    letter promises a new day and the send moves the call there.
+    """
+    load: dict[date, int] = {}
+    booked: dict[int, date] = {}
+    if store is not None:
+        load = store.call_load(today, today + timedelta(days=400))[0]
+        booked = store.open_call_dues([p.id for p in prospects])
+    promised: dict[int, date] = {}
+    sends: list[tuple[int, str]] = []
+    for p in prospects:
+        channel = delivery_channel(p, settings) or Channel.POST
+        due = booked.get(p.id)
+        if due is not None and due >= first_call_earliest(channel, today, settings.schedule):
+            promised[p.id] = due
+        else:
+            sends.append((p.id, channel))
+    calendar = BusinessCalendar(settings.country)
+    promised.update(promised_calls(sends, today, settings.schedule, calendar, load))
+    return promised
+
+
 # -- outcomes and what follows them ---------------------------------------------------
-
-REACHED = "reached"
-VOICEMAIL = "voicemail"
-NO_ANSWER = "no-answer"
-GATEKEEPER = "gatekeeper"
-MEETING = "meeting"
-DECLINED_OUTCOME = "declined"
-HIRED_OUTCOME = "hired"
-OFFER = "offer"  # interview stage: an offer closes everything for that company
-OUTCOMES = (
-    REACHED,
-    VOICEMAIL,
-    NO_ANSWER,
-    GATEKEEPER,
-    MEETING,
-    DECLINED_OUTCOME,
-    HIRED_OUTCOME,
-    OFFER,
-)
-UNANSWERED = (VOICEMAIL, NO_ANSWER)
-
-SUGGEST_NOTE = "send a short note instead of chasing: {n} calls went unanswered"
-SUGGEST_GIFT = "before this call, send an information gift (an article) with a short note"
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """What a call's outcome leads to: a next call (or none), a new status, a suggestion."""
-
-    outcome: str
-    due: date | None = None  # the next call's day; None: no more prospecting calls
-    attempt: int = 1
-    reason: str = ""
-    suggestion: str = ""
-    status: str | None = None  # the prospect's new status, when it changes
-    cancel: str = ""  # "calls": open prospecting calls go; "all": every open task goes
-    exact: bool = False  # an agreed callback: the day holds even over the daily cap
-    message: str = ""
-    moved: str = ""  # why the call is not on the day asked for ("Sat 12 Dec ... is a weekend")
 
 
 def unanswered_streak(history: Sequence[CallRecord]) -> int:
@@ -137,11 +252,11 @@ def next_step(
 ) -> NextStep:
     """The next step after a call with ``outcome`` (``history`` excludes this call).
 
-    Due dates here are the earliest day; the store places them under the daily cap,
+    Due dates here are the earliest day; ``log_call`` places them under the daily cap,
     except an agreed callback, which keeps its day.
     """
-    if outcome == REACHED:
-        talks = sum(1 for c in history if c.outcome == REACHED) + 1
+    if outcome == Outcome.REACHED:
+        talks = sum(1 for c in history if c.outcome == Outcome.REACHED) + 1
         due = calendar.due_after(today, schedule.call_every_days)
         gift = SUGGEST_GIFT if talks == 2 else ""
         return NextStep(
@@ -174,7 +289,7 @@ def next_step(
             f"retry after {outcome} on {_day(today)}",
             message="retry",
         )
-    if outcome == GATEKEEPER:
+    if outcome == Outcome.GATEKEEPER:
         if callback is not None:
             due = calendar.on_or_after(callback)
             return NextStep(
@@ -197,31 +312,32 @@ def next_step(
             f"call back: an assistant answered on {_day(today)}",
             message="call back",
         )
-    if outcome == MEETING:
+    if outcome == Outcome.MEETING:
         return after_meeting(today)
-    if outcome == DECLINED_OUTCOME:
+    if outcome == Outcome.DECLINED:
         return NextStep(
             outcome,
-            status=DECLINED,
-            cancel="all",
+            status=ProspectStatus.DECLINED,
+            cancel=Cancel.ALL,
             message="declined: no more calls or letters unless you `campaign reopen` it",
         )
-    if outcome == HIRED_OUTCOME:
+    if outcome == Outcome.HIRED:
         return NextStep(
             outcome,
-            status=HIRED,
-            cancel="all",
+            status=ProspectStatus.HIRED,
+            cancel=Cancel.ALL,
             message="hired: congratulations, the campaign did its job; "
             "everything outstanding for this prospect is cancelled",
         )
-    if outcome == OFFER:
+    if outcome == Outcome.OFFER:
         return NextStep(
             outcome,
-            status=OFFER_STATUS,
-            cancel="all",
+            status=ProspectStatus.OFFER,
+            cancel=Cancel.ALL,
             message="an offer: every open task for this company and its interviewers is closed",
         )
-    raise InputError(f"{outcome!r} is not an outcome (one of {', '.join(OUTCOMES)})")
+    known = ", ".join(Outcome)
+    raise InputError(f"{arg('outcome')} {outcome!r} is not an outcome (one of {known})")
 
 
 def after_meeting(today: date) -> NextStep:
@@ -231,9 +347,9 @@ def after_meeting(today: date) -> NextStep:
     itself and schedules its thank-yous and status calls.
     """
     return NextStep(
-        MEETING,
-        status=INTERVIEW,
-        cancel="calls",
+        Outcome.MEETING,
+        status=ProspectStatus.INTERVIEW,
+        cancel=Cancel.CALLS,
         message="a meeting is agreed: prospecting calls stop",
     )
 
@@ -242,48 +358,164 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
-# -- the commands' core -----------------------------------------------------------------
+def check_in_play(prospect: Prospect, outcome: str | None = None) -> None:
+    """InputError when the prospect's follow-up is over, so nothing more may be recorded.
+
+    ``outcome`` is the call being logged: an offer still takes its answer (hired, declined).
+    """
+    pid, company, status = prospect.id, prospect.company, prospect.status
+    if status == ProspectStatus.OFFER:
+        if outcome in AFTER_OFFER:
+            return
+        raise InputError(
+            f"prospect {pid} ({company}) made an offer; record how it ends with "
+            f"`campaign log {pid} {arg('outcome')} hired` (or `{arg('outcome')} declined`)"
+        )
+    if status == ProspectStatus.HIRED:
+        raise InputError(f"prospect {pid} ({company}) is hired; its follow-up is over")
+    if status in FINISHED_STATUSES:
+        raise InputError(
+            f"prospect {pid} ({company}) is {status}; "
+            f"`campaign reopen {pid}` first if you are in touch again"
+        )
 
 
-@dataclass(frozen=True)
-class Logged:
-    """A logged call and the step it scheduled."""
-
-    call: CallRecord
-    step: NextStep
-    task: Task | None  # the follow-up call now open, if any
-    referred: Referred | None = None  # what --referred wrote, if given
+# -- logging a call ------------------------------------------------------------------------
 
 
-# -- referrals heard on a call ------------------------------------------------------------
+def log_call(
+    store: Store,
+    settings: Settings,
+    today: date,
+    prospect_id: int,
+    outcome: str,
+    *,
+    note: str = "",
+    gatekeeper: str = "",
+    callback: date | None = None,
+    referred: Sequence[str] = (),
+) -> Logged:
+    """Record a call's outcome and schedule what follows, in one unit of work.
 
-REFERRAL_OUTCOMES = (REACHED, MEETING)  # the hiring authority spoke to you and gave a name
-REFERRAL_PRIORITY = 1  # a referral is the warmest lead: it goes in the next wave
+    The prospect's follow-up is one task that moves: rescheduling updates its due day
+    and bumps its SEQUENCE, so its calendar event keeps one UID. Each ``referred``
+    ("Name, Company") becomes a priority-1 prospect (or links a known one) referred by
+    the hiring authority, who becomes a networking contact.
+    """
+    pairs = check_referred(outcome, referred)
+    prospect = store.get_prospect(prospect_id)
+    check_in_play(prospect, outcome)
+    if callback is not None and callback < today:
+        raise InputError(
+            f"{arg('callback')} {callback.isoformat()} is in the past "
+            f"(today is {today.isoformat()})"
+        )
+    if callback is not None and outcome != Outcome.GATEKEEPER:
+        raise InputError(
+            f"{arg('callback')} goes with {arg('outcome')} gatekeeper (a time the assistant gave)"
+        )
+    history = store.call_history(prospect_id)
+    task = store.open_call(prospect_id)
+    attempt = task.attempt if task else (history[-1].attempt + 1 if history else 1)
+    calendar = BusinessCalendar(settings.country)
+    step = next_step(
+        outcome,
+        today=today,
+        attempt=attempt,
+        history=history,
+        schedule=settings.schedule,
+        calendar=calendar,
+        callback=callback,
+    )
+    if (
+        prospect.status == ProspectStatus.INTERVIEW
+        and step.status is None
+        and not (task and task.kind != TaskKind.CALL)
+    ):
+        # The interview follow-up has its own calls: no prospecting call comes back.
+        # (An open status call is rescheduled like any call: every call_every_days.)
+        step = replace(step, due=None, message="recorded; the interview follow-up goes on")
+    referral = plan_referral(prospect, pairs, settings, today) if pairs else None
+    if referral is not None and _self_referral(prospect, referral):
+        raise InputError(
+            f"{arg('referred')} names {prospect.contact} of {prospect.company}, the person you "
+            "called: a referral is someone else"
+        )
+    note, gatekeeper = " ".join(note.split()), " ".join(gatekeeper.split())
+    with store.transaction() as tx:
+        task = tx.open_call(prospect_id)
+        call = tx.insert_call(
+            prospect_id,
+            today,
+            attempt=attempt,
+            outcome=outcome,
+            note=note,
+            gatekeeper=gatekeeper,
+            callback=callback,
+            task_id=task.id if task else None,
+        )
+        changes: dict[str, Any] = {}
+        if gatekeeper:
+            changes["gatekeeper"] = gatekeeper
+        if step.status is not None:
+            changes["status"] = str(step.status)
+        if changes:
+            tx.update_prospect(prospect_id, updated_on=today, **changes)
+        why = f"{outcome} on {today.isoformat()}"
+        if step.cancel:
+            kinds = (TaskKind.CALL,) if step.cancel == Cancel.CALLS else None
+            tx.cancel_open_tasks(prospect_id, today, why, kinds)
+            task = None
+        nxt = _next_call(tx, settings, calendar, today, prospect_id, task, step, note)
+        if nxt is None and task is not None:
+            # No further prospecting call (e.g. an interview is under way): this one is done.
+            tx.close_task(task.id, TaskState.DONE, today, why)
+        done = save_referral(tx, settings, referral, today) if referral is not None else None
+    return Logged(call, step, nxt, done)
 
 
-@dataclass(frozen=True)
-class ReferralPlan:
-    """What to write for ``--referred``: the contact who gave it and the prospects given."""
+def _next_call(
+    tx: Transaction,
+    settings: Settings,
+    calendar: BusinessCalendar,
+    today: date,
+    prospect_id: int,
+    task: Task | None,
+    step: NextStep,
+    note: str,
+) -> Task | None:
+    """The step's call written: the open one moved, or a new one; None if the step has none."""
+    if step.due is None:
+        return None
+    if step.exact:
+        due = step.due
+    else:
+        load = CallLoad.read(tx, calendar, settings.schedule.calls_per_day, step.due)
+        due = load.book(step.due, skip=task.due if task is not None else None)
+    detail = {"suggest": step.suggestion} if step.suggestion else {}
+    if task is not None:
+        return tx.move_task(
+            task.id, due, attempt=step.attempt, reason=step.reason, note=note, detail=detail
+        )
+    return tx.insert_task(
+        kind=TaskKind.CALL,
+        due=due,
+        today=today,
+        prospect_id=prospect_id,
+        attempt=step.attempt,
+        reason=step.reason,
+        detail=detail,
+    )
 
-    referrer: dict[str, Any]  # the networking contact's fields (the hiring authority)
-    prospects: list[dict[str, Any]]  # records as import makes them, without a way to reach
-    first_call: date  # the new contact's first catch-up call, before the daily cap
-    reason: str
-    source: str  # the new prospects' source_file
 
-
-def _self_referral(prospect: Prospect, plan: ReferralPlan) -> bool:
-    from campaign.store.prospects import person_key
-
-    own = person_key(prospect.company, prospect.contact, prospect.first_name, prospect.last_name)
-    return any(record["identity"] == own for record in plan.prospects)
+# -- referrals heard on a call ---------------------------------------------------------------
 
 
 def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[str, str]]:
-    """Each ``--referred "Name, Company"`` as (name, company); InputError if misused."""
+    """Each referral ``"Name, Company"`` as (name, company); InputError if misused."""
     if referred and outcome not in REFERRAL_OUTCOMES:
         raise InputError(
-            "--referred goes with --outcome reached or meeting "
+            f"{arg('referred')} goes with {arg('outcome')} reached or meeting "
             "(the person you spoke to gave you a name)"
         )
     pairs: list[tuple[str, str]] = []
@@ -291,16 +523,14 @@ def check_referred(outcome: str | None, referred: Sequence[str]) -> list[tuple[s
         name, comma, company = text.partition(",")
         name, company = " ".join(name.split()), " ".join(company.split())
         if not (comma and name and company):
-            raise InputError(f'--referred {text!r}: write it as "Name, Company"')
-        from campaign.intake import NOT_A_PERSON, header_key
-
-        if header_key(name) in NOT_A_PERSON:
+            raise InputError(f'{arg("referred")} {text!r}: write it as "Name, Company"')
+        if is_department(name):
             raise InputError(
-                f"--referred {text!r}: {name!r} is a department, not a person; "
+                f"{arg('referred')} {text!r}: {name!r} is a department, not a person; "
                 "ask for the name of the person who can hire you"
             )
-        if (name.casefold(), company.casefold()) not in {
-            (n.casefold(), c.casefold()) for n, c in pairs
+        if (name_key(name), name_key(company)) not in {
+            (name_key(n), name_key(c)) for n, c in pairs
         }:
             pairs.append((name, company))  # the same name given twice is one referral
     return pairs
@@ -310,21 +540,11 @@ def plan_referral(
     prospect: Prospect, pairs: Sequence[tuple[str, str]], settings: Settings, today: date
 ) -> ReferralPlan:
     """The hiring authority of ``prospect`` referred you to each (name, company)."""
-    from campaign.intake import parse_name
-    from campaign.store.prospects import person_key
-
     records = []
     for name, company in pairs:
         parts = parse_name(name)
-        records.append(
-            {
-                "company": company,
-                "contact": name,
-                **parts,
-                "priority": REFERRAL_PRIORITY,
-                "identity": person_key(company, name, parts["first_name"], parts["last_name"]),
-            }
-        )
+        record = {"company": company, "contact": name, **parts, "priority": REFERRAL_PRIORITY}
+        records.append({**record, "identity": identity(record)})
     referrer = {
         "name": prospect.contact,
         "company": prospect.company,
@@ -341,127 +561,100 @@ def plan_referral(
         referrer,
         records,
         today + timedelta(days=settings.schedule.contact_every_days),
-        "catch-up: news of the search and of any referral",
+        CATCH_UP,
         f"referred on a call to prospect {prospect.id}",
     )
 
 
-# An offer is not the end until it is accepted (hired) or falls through (declined).
-AFTER_OFFER = (HIRED_OUTCOME, DECLINED_OUTCOME)
+def _self_referral(prospect: Prospect, plan: ReferralPlan) -> bool:
+    own = person_key(prospect.company, prospect.contact, prospect.first_name, prospect.last_name)
+    return any(record["identity"] == own for record in plan.prospects)
 
 
-def check_in_play(prospect: Prospect, outcome: str | None = None) -> None:
-    """InputError when the prospect's follow-up is over, so nothing more may be recorded.
+def save_referral(tx: Transaction, settings: Settings, plan: ReferralPlan, today: date) -> Referred:
+    """Find or create the networking contact who referred; add (or link) each prospect.
 
-    ``outcome`` is the call being logged: an offer still takes its answer (hired, declined).
+    A person already known (their prospect, or their name at their company) keeps one
+    contact row; a prospect already known by import's identity rules is linked, not
+    doubled; the first to name a prospect keeps the credit (and hears what became of it).
     """
-    pid, company, status = prospect.id, prospect.company, prospect.status
-    if status == OFFER_STATUS:
-        if outcome in AFTER_OFFER:
-            return
-        raise InputError(
-            f"prospect {pid} ({company}) made an offer; record how it ends with "
-            f"`campaign log {pid} --outcome hired` (or `--outcome declined`)"
-        )
-    if status == HIRED:
-        raise InputError(f"prospect {pid} ({company}) is hired; its follow-up is over")
-    if status in FINISHED_STATUSES:
-        raise InputError(
-            f"prospect {pid} ({company}) is {status}; "
-            f"`campaign reopen {pid}` first if you are in touch again"
-        )
-
-
-def log_call(
-    store: Store,
-    settings: Settings,
-    today: date,
-    prospect_id: int,
-    outcome: str,
-    *,
-    note: str = "",
-    gatekeeper: str = "",
-    callback: date | None = None,
-    referred: Sequence[str] = (),
-) -> Logged:
-    """Record a call's outcome and schedule what follows, in one transaction.
-
-    Each ``referred`` ("Name, Company") becomes a priority-1 prospect (or links a known
-    one) referred by the hiring authority, who becomes a networking contact; in the
-    same transaction as the call.
-    """
-    pairs = check_referred(outcome, referred)
-    prospect = store.get_prospect(prospect_id)
-    check_in_play(prospect, outcome)
-    if callback is not None and callback < today:
-        raise InputError(
-            f"--callback {callback.isoformat()} is in the past (today is {today.isoformat()})"
-        )
-    if callback is not None and outcome != GATEKEEPER:
-        raise InputError("--callback goes with --outcome gatekeeper (a time the assistant gave)")
-    history = store.call_history(prospect_id)
-    task = store.open_call(prospect_id)
-    attempt = task.attempt if task else (history[-1].attempt + 1 if history else 1)
-    calendar = BusinessCalendar(settings.country)
-    step = next_step(
-        outcome,
-        today=today,
-        attempt=attempt,
-        history=history,
-        schedule=settings.schedule,
-        calendar=calendar,
-        callback=callback,
+    who = plan.referrer
+    known = sorted(tx.list_contacts(ContactKind.NETWORK), key=lambda c: c.id)
+    found = next(
+        (
+            c
+            for c in known
+            if c.prospect_id == who["prospect_id"]
+            or same_contact({"name": c.name, "company": c.company, "email": c.email}, who)
+        ),
+        None,
     )
-    if prospect.status == INTERVIEW and step.status is None and not (task and task.kind != "call"):
-        # The interview follow-up has its own calls: no prospecting call comes back.
-        # (An open status call is rescheduled like any call: every call_every_days.)
-        step = replace(step, due=None, message="recorded; the interview follow-up goes on")
-    per_day = settings.schedule.calls_per_day
-
-    def place(earliest: date, load: Mapping[date, int]) -> date:
-        return place_call(calendar, earliest, load, per_day)
-
-    referral = plan_referral(prospect, pairs, settings, today) if pairs else None
-    if referral is not None and _self_referral(prospect, referral):
-        raise InputError(
-            f"--referred names {prospect.contact} of {prospect.company}, the person you "
-            "called: a referral is someone else"
+    if found is None:
+        contact = tx.insert_contact(ContactKind.NETWORK, today, **who)
+        load = call_load(tx, settings, plan.first_call)
+        tx.insert_task(
+            kind=TaskKind.CONTACT_CALL,
+            due=load.book(plan.first_call),
+            today=today,
+            contact_id=contact.id,
+            reason=plan.reason,
         )
-    call, nxt, done = store.record_call(
-        prospect_id,
-        today,
-        attempt=attempt,
-        outcome=outcome,
-        note=" ".join(note.split()),
-        gatekeeper=" ".join(gatekeeper.split()),
-        callback=callback,
-        step=step,
-        place=place,
-        referral=referral,
-    )
-    return Logged(call, step, nxt, done)
+    else:
+        contact = found
+    given: list[tuple[int, bool]] = []
+    for record in plan.prospects:
+        prospect_id = find_known(tx, record)
+        is_new = prospect_id is None
+        if prospect_id is None:
+            prospect_id = store_records(tx, [record], plan.source, today).new[0]
+        if tx.get_prospect(prospect_id).referred_by is None:
+            tx.update_prospect(prospect_id, referred_by=contact.id, updated_on=today)
+        given.append((prospect_id, is_new))
+    return Referred(contact, found is None, given)
+
+
+# -- reopening ------------------------------------------------------------------------------
 
 
 def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> Task:
-    """Make a declined (or closed) prospect active again with a first call."""
+    """Make a declined (or closed) prospect active again; its last follow-up comes back.
+
+    The last prospecting call task is opened again on the next business day with room
+    (same calendar UID), or a new one is made if there never was one.
+    """
     prospect = store.get_prospect(prospect_id)
-    if prospect.status == ACTIVE:
+    if prospect.status == ProspectStatus.ACTIVE:
         raise InputError(f"prospect {prospect_id} ({prospect.company}) is already active")
     if prospect.status not in REOPENABLE_STATUSES:
         # An interview (or an offer) has its own follow-up; a prospecting call would double it.
-        stage = {INTERVIEW: "in the interview stage", OFFER_STATUS: "at the offer stage"}
+        stage: dict[str, str] = {
+            ProspectStatus.INTERVIEW: "in the interview stage",
+            ProspectStatus.OFFER: "at the offer stage",
+        }
         raise InputError(
             f"prospect {prospect_id} ({prospect.company}) is "
-            f"{stage.get(prospect.status, prospect.status)}; only a declined or closed "
-            f"prospect can be reopened"
+            f"{stage.get(prospect.status, prospect.status)}; only a declined "
+            f"or closed prospect can be reopened"
         )
     calendar = BusinessCalendar(settings.country)
-    per_day = settings.schedule.calls_per_day
-    earliest = calendar.after(today)
-    return store.reopen_prospect(
-        prospect_id,
-        today,
-        reason=f"reopened on {_day(today)}: you are in touch again",
-        place=lambda first, load: place_call(calendar, first, load, per_day),
-        earliest=earliest,
-    )
+    reason = f"reopened on {_day(today)}: you are in touch again"
+    with store.transaction() as tx:
+        tx.update_prospect(prospect_id, status=str(ProspectStatus.ACTIVE), updated_on=today)
+        last = tx.last_task(prospect_id, TaskKind.CALL)
+        if last is not None and last.state == TaskState.OPEN:
+            return last
+        earliest = calendar.after(today)
+        due = call_load(tx, settings, earliest).book(earliest)
+        if last is not None:
+            return tx.move_task(
+                last.id,
+                due,
+                state=str(TaskState.OPEN),
+                attempt=1,
+                reason=reason,
+                closed_on=None,
+                detail={},
+            )
+        return tx.insert_task(
+            kind=TaskKind.CALL, due=due, today=today, prospect_id=prospect_id, reason=reason
+        )

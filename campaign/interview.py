@@ -1,83 +1,56 @@
 """After a meeting: a distinct thank-you to everyone met, then calls until a decision.
 
-``plan_meeting`` turns what the job seeker recorded into the people met, their
-drafts (one thank-you email and one handwritten note each, from Jinja2 templates
-that treat every recorded value as plain text) and the tasks that follow; the store
-writes it all in one transaction. Networking contacts and marking tasks done live
-here too, since they share the same task list and cadence rules.
+``plan_meeting`` turns what the job seeker recorded into the people met, their drafts
+(one thank-you email and one handwritten note each, from Jinja2 templates that treat
+every recorded value as plain text) and the tasks that follow; ``record_meeting``
+writes it all in one unit of work. The rules: the interview follow-up replaces
+prospecting (its open calls go), the latest meeting's status call is the prospect's one
+follow-up call, and the same person met again keeps one contact row.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from campaign.clock import BusinessCalendar
 from campaign.config import Settings
-from campaign.errors import InputError, TemplateError
-from campaign.followup import check_in_play, place_call
-from campaign.models import CLOSED, DECLINED, INTERVIEW, OFFER, Contact, Prospect, Task
+from campaign.errors import InputError, arg
+from campaign.followup import call_load, check_in_play
+from campaign.models import (
+    Contact,
+    ContactKind,
+    MeetingPlan,
+    Person,
+    PlannedTask,
+    Prospect,
+    ProspectStatus,
+    SavedMeeting,
+    Task,
+    TaskKind,
+)
+from campaign.people import (
+    contact_card,
+    is_hiring_authority,
+    name_key,
+    one_line,
+    parse_person,
+)
+from campaign.store import Store, Transaction
+from campaign.templating import environment, find_template, render, where_of
 
-if TYPE_CHECKING:
-    from campaign.store import Store
-    from campaign.store.meetings import SavedMeeting
-
-THANK_YOU_EMAIL = "thank_you_email"
-NOTE = "note"
-STATUS_CALL = "status_call"
-CONTACT_CALL = "contact_call"
 EMAIL_TEMPLATE = "thank_you_email.txt"
 NOTE_TEMPLATE = "thank_you_note.txt"
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
-HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"}
 # Words that say a problem came up: the follow-up then proposes another meeting.
 PROBLEM_WORDS = re.compile(
     r"\b(problem|challenge|issue|struggl|difficult|pain|bottleneck|backlog|"
     r"shortfall|behind|losing|churn|delay)",
     re.IGNORECASE,
 )
-# How an interview-stage decision closes the company's follow-up.
-DECISIONS = {"offer": OFFER, "declined": DECLINED, "closed": CLOSED}
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone met at a meeting, with what the job seeker noted about them."""
-
-    name: str
-    honorific: str = ""
-    first_name: str = ""
-    last_name: str = ""
-    title: str = ""
-    email: str = ""
-    phone: str = ""
-    interest: str = ""
-    discussed: str = ""
-    gift: str = ""
-    objection: str = ""  # a concern this person raised
-    answer: str = ""  # the job seeker's answer to it (or to the meeting's concern)
-
-    @property
-    def display(self) -> str:
-        """``Ms. Ana Ruiz, VP Sales``."""
-        named = " ".join(p for p in (self.honorific, self.name) if p)
-        return f"{named}, {self.title}" if self.title else named
-
-    @property
-    def salutation(self) -> str:
-        """``Ms. Ruiz`` when an honorific was given, else the first name (``Ana``).
-
-        Without an honorific there is no title to guess, and a thank-you to someone
-        you have just met by name reads naturally on first names ("Dear Ana,").
-        """
-        if self.honorific and self.last_name:
-            return f"{self.honorific} {self.last_name}"
-        return self.first_name or self.name
 
 
 @dataclass(frozen=True)
@@ -112,66 +85,11 @@ class Draft:
     text: str
 
 
-@dataclass(frozen=True)
-class PlannedTask:
-    """A task to write: ``person`` indexes MeetingPlan.people (None: the whole meeting)."""
-
-    kind: str
-    due: date
-    reason: str
-    person: int | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def is_call(self) -> bool:
-        """Calls are placed under the daily call cap when written."""
-        return self.kind == STATUS_CALL
-
-
-@dataclass(frozen=True)
-class MeetingPlan:
-    """Everything recording a meeting will write."""
-
-    prospect_id: int
-    company: str
-    held_on: date
-    people: tuple[Person, ...]
-    tasks: tuple[PlannedTask, ...]
-    note: str = ""
-    next_steps: str = ""
-    decision_by: date | None = None
-    standing: str = ""
-    objection: str = ""
-    referred_by: int | None = None
-    second_meeting: tuple[str, ...] = ()  # whose notes propose a second meeting
-
-
-def parse_person(text: str) -> Person:
-    """``"Ms. Ana Ruiz, VP Sales"`` -> Person(name="Ana Ruiz", honorific="Ms.", title=...)."""
-    flat = _one_line(text)
-    named, _, title = flat.partition(",")
-    words = named.split()
-    honorific = ""
-    if len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
-        honorific, words = words[0], words[1:]
-    if not words:
-        raise InputError(f'--with {text!r}: give a name, e.g. --with "Ms. Ana Ruiz, VP Sales"')
-    return Person(
-        name=" ".join(words),
-        honorific=honorific,
-        first_name=words[0] if len(words) > 1 else "",
-        last_name=words[-1],
-        title=title.strip(),
-    )
-
-
-def _one_line(text: str) -> str:
-    # Recorded values land in subjects and card headers: no line breaks, no runs of spaces.
-    return " ".join(text.split())
-
-
 def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict[int, str]:
-    """Match ``"Name: value"`` options to people; a bare value is fine when one person was met."""
+    """Match ``"Name: value"`` values of argument ``option`` to people met.
+
+    A bare value is fine when one person was met.
+    """
     found: dict[int, str] = {}
     for raw in values:
         key, sep, rest = raw.partition(":")
@@ -180,13 +98,14 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
             if len(people) != 1:
                 met = ", ".join(p.name for p in people)
                 raise InputError(
-                    f"{option} {raw!r}: start it with the name of someone met, e.g. {option} "
+                    f"{arg(option)} {raw!r}: start it with the name of someone met, "
+                    f"e.g. {arg(option)} "
                     f'"{people[0].name if people else "Ana Ruiz"}: ..." (met: {met})'
                 )
             index, rest = 0, raw
-        value = _one_line(rest)
+        value = one_line(rest)
         if not value:
-            raise InputError(f"{option} {raw!r}: nothing after the name")
+            raise InputError(f"{arg(option)} {raw!r}: nothing after the name")
         found[index] = f"{found[index]}; {value}" if index in found else value
     return found
 
@@ -205,9 +124,9 @@ def _match(people: Sequence[Person], key: str, raw: str, option: str) -> int | N
     if len(hits) > 1:
         named = [people[i].name for i in hits]
         raise InputError(
-            f"{option} {raw!r}: {key.strip()!r} is ambiguous: it could be "
+            f"{arg(option)} {raw!r}: {key.strip()!r} is ambiguous: it could be "
             f"{', '.join(named[:-1])} or {named[-1]}; use the full name, e.g. "
-            f'{option} "{named[0]}: ..."'
+            f'{arg(option)} "{named[0]}: ..."'
         )
     return hits[0] if hits else None
 
@@ -232,13 +151,13 @@ def assign_or_meeting(
         elif sep and 0 < len(key.split()) <= 3 and rest.strip():
             met = ", ".join(p.name for p in people)
             raise InputError(
-                f"{option} {raw!r}: {key.strip()!r} is not someone met (met: {met}); start it "
+                f"{arg(option)} {raw!r}: {key.strip()!r} is not someone met (met: {met}); start it "
                 f"with their name, or leave the name out for one raised by the whole meeting"
             )
-        elif _one_line(raw):
-            shared.append(_one_line(raw))
+        elif one_line(raw):
+            shared.append(one_line(raw))
         else:
-            raise InputError(f"{option} {raw!r}: nothing to record")
+            raise InputError(f"{arg(option)} {raw!r}: nothing to record")
     return assign(people, mine, option), "; ".join(shared)
 
 
@@ -259,36 +178,39 @@ def meet(request: MeetingRequest) -> tuple[tuple[Person, ...], Concern]:
     """The people met with their ``Name: value`` options, and the meeting's own concern."""
     if not request.people:
         # A meeting with nobody would leave everyone met without a thank-you.
-        raise InputError('--with: name everyone met, e.g. --with "Ms. Ana Ruiz, VP Sales"')
+        raise InputError(
+            f'{arg("people")}: name everyone met, e.g. {arg("people")} "Ms. Ana Ruiz, VP Sales"'
+        )
     people = [parse_person(text) for text in request.people]
     names = [p.name.lower() for p in people]
     for p in people:
         if names.count(p.name.lower()) > 1:
-            raise InputError(f"--with {p.name!r} is given twice")
+            raise InputError(f"{arg('people')} {p.name!r} is given twice")
     for option, values, attr in (
-        ("--interest", request.interests, "interest"),
-        ("--discussed", request.discussed, "discussed"),
-        ("--gift", request.gifts, "gift"),
-        ("--email", request.emails, "email"),
-        ("--phone", request.phones, "phone"),
+        ("interest", request.interests, "interest"),
+        ("discussed", request.discussed, "discussed"),
+        ("gift", request.gifts, "gift"),
+        ("email", request.emails, "email"),
+        ("phone", request.phones, "phone"),
     ):
         for index, value in assign(people, values, option).items():
             people[index] = replace(people[index], **{attr: value})
-    objections, shared = assign_or_meeting(people, request.objections, "--objection")
+    objections, shared = assign_or_meeting(people, request.objections, "objections")
     for index, value in objections.items():
         people[index] = replace(people[index], objection=value)
-    answers, answer = assign_or_meeting(people, request.answers, "--answer")
+    answers, answer = assign_or_meeting(people, request.answers, "answers")
     for index, value in answers.items():
         if not (people[index].objection or shared):
             raise InputError(
-                f"--answer for {people[index].name}: they raised no --objection; give it as "
-                f'--objection "{people[index].name}: ..."'
+                f"{arg('answers')} for {people[index].name}: they raised no "
+                f"{arg('objections')}; give it as "
+                f'{arg("objections")} "{people[index].name}: ..."'
             )
         people[index] = replace(people[index], answer=value)
     if answer and not shared:
         raise InputError(
-            f"--answer {answer!r}: with several people met, start it with the name of the "
-            f"person whose --objection it answers"
+            f"{arg('answers')} {answer!r}: with several people met, start it with the name "
+            f"of the person whose {arg('objections')} it answers"
         )
     return tuple(people), Concern(shared, answer)
 
@@ -299,36 +221,8 @@ def objection_record(people: Sequence[Person], concern: Concern) -> str:
     return "; ".join([*own, *([concern.objection] if concern.objection else [])])
 
 
-def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
-    """Whether someone met is the prospect's own contact (``Dr. Ada Okafor`` is ``Ada Okafor``)."""
-    if person.first_name and prospect.first_name and prospect.last_name:
-        return (person.first_name.casefold(), person.last_name.casefold()) == (
-            prospect.first_name.casefold(),
-            prospect.last_name.casefold(),
-        )
-    contact = parse_person(prospect.contact).name if prospect.contact.strip() else ""
-    return person.name.casefold() == contact.casefold()
-
-
-def card(
-    email: str, phone: str, region: str, complaint: Callable[[str, str], str]
-) -> tuple[str, str]:
-    """An email checked and a phone written as import does.
-
-    A bad email is an InputError worded by ``complaint(email, why)``.
-    """
-    from campaign.intake import check_email, format_phone
-
-    if email:
-        valid, why = check_email(email)
-        if not valid:
-            raise InputError(complaint(email, why))
-        email = valid
-    return email, format_phone(phone, region) if phone else ""
-
-
 def _bad_card_email(name: str) -> Callable[[str, str], str]:
-    return lambda bad, why: f"--email for {name}: {bad!r} is not a valid email ({why})"
+    return lambda bad, why: f"{arg('email')} for {name}: {bad!r} is not a valid email ({why})"
 
 
 def business_cards(
@@ -343,7 +237,7 @@ def business_cards(
     region = prospect.country.upper() if len(prospect.country) == 2 else country
     checked = []
     for person in people:
-        email, phone = card(
+        email, phone = contact_card(
             person.email,
             person.phone,
             region,
@@ -368,12 +262,12 @@ def plan_meeting(
     """The people, drafts and tasks a meeting brings; refuses drafts that read the same."""
     if request.held_on > today:
         raise InputError(
-            f"--on {request.held_on.isoformat()} is after today ({today.isoformat()}); "
+            f"{arg('held_on')} {request.held_on.isoformat()} is after today ({today.isoformat()}); "
             f"record a meeting once it has happened"
         )
     if request.decision_by is not None and request.decision_by < request.held_on:
         raise InputError(
-            f"--decision-by {request.decision_by.isoformat()} is before the meeting "
+            f"{arg('decision_by')} {request.decision_by.isoformat()} is before the meeting "
             f"({request.held_on.isoformat()})"
         )
     met, concern = meet(request)
@@ -385,7 +279,7 @@ def plan_meeting(
         email, note = drafts[index]
         planned.append(
             PlannedTask(
-                THANK_YOU_EMAIL,
+                TaskKind.THANK_YOU_EMAIL,
                 request.held_on + timedelta(days=timing.thank_you_email_days),
                 f"thank-you email after the meeting of {_day(request.held_on)}",
                 index,
@@ -399,7 +293,7 @@ def plan_meeting(
         )
         planned.append(
             PlannedTask(
-                NOTE,
+                TaskKind.NOTE,
                 calendar.add_business_days(request.held_on, timing.note_days),
                 f"handwritten note after the meeting of {_day(request.held_on)}",
                 index,
@@ -412,7 +306,7 @@ def plan_meeting(
     else:
         call_on = request.held_on + timedelta(days=timing.status_call_days)
         reason = f"status: no decision since the meeting of {_day(request.held_on)}"
-    planned.append(PlannedTask(STATUS_CALL, call_on, reason))
+    planned.append(PlannedTask(TaskKind.STATUS_CALL, call_on, reason))
     return MeetingPlan(
         prospect_id=prospect.id,
         company=prospect.company,
@@ -451,20 +345,18 @@ def render_drafts(
     concern: Concern = Concern(),
 ) -> list[tuple[Draft, Draft]]:
     """One (email, note) pair per person; two that differ only by name are refused."""
-    env = template_env(settings.templates_dir)
-    email_t = _load(env, EMAIL_TEMPLATE)
-    note_t = _load(env, NOTE_TEMPLATE)
-    from campaign.merge import as_written
-
+    env = environment(user_dir=settings.templates_dir)
+    email_t = find_template(env, EMAIL_TEMPLATE)
+    note_t = find_template(env, NOTE_TEMPLATE)
     # The signature shows the phone as the letters do: "(217) 555-0100", not "+1 217 ...".
-    sender = as_written(settings.sender) if settings.sender else None
+    sender = settings.sender.as_written() if settings.sender else None
     base = {
         "company": prospect.company,
         "meeting_day": _prose_day(request.held_on),
-        "next_steps": _one_line(request.next_steps),
+        "next_steps": one_line(request.next_steps),
         "meeting_objection": concern.objection,
         "meeting_answer": concern.answer,
-        "fit": _one_line(request.fit),
+        "fit": one_line(request.fit),
         "sender_name": sender.name if sender else "",
         "sender_phone": sender.phone if sender else "",
         "sender_email": sender.email if sender else "",
@@ -472,12 +364,14 @@ def render_drafts(
     drafts = []
     for person in people:
         context = _draft_context(request, base, person, person)
-        subject, email_text = _split_subject(_render(email_t, EMAIL_TEMPLATE, context))
-        note_text = _render(note_t, NOTE_TEMPLATE, context).strip() + "\n"
+        subject, email_text = _split_subject(
+            render(email_t, where_of(email_t, EMAIL_TEMPLATE), context)
+        )
+        note_text = render(note_t, where_of(note_t, NOTE_TEMPLATE), context).strip() + "\n"
         drafts.append(
             (
-                Draft(THANK_YOU_EMAIL, person.name, subject, email_text),
-                Draft(NOTE, person.name, "", note_text),
+                Draft(TaskKind.THANK_YOU_EMAIL, person.name, subject, email_text),
+                Draft(TaskKind.NOTE, person.name, "", note_text),
             )
         )
     _refuse_lookalikes(request, people, base, email_t, note_t)
@@ -526,67 +420,26 @@ def _refuse_lookalikes(
             person, name="N", honorific="", first_name="N", last_name="N", title="", email=""
         )
         context = _draft_context(request, base, anonymous, person)
-        body = _render(note_t, NOTE_TEMPLATE, context) + _render(email_t, EMAIL_TEMPLATE, context)
+        body = render(note_t, where_of(note_t, NOTE_TEMPLATE), context) + render(
+            email_t, where_of(email_t, EMAIL_TEMPLATE), context
+        )
         # "Golf" and "golf." read the same to the people who compare their notes.
         body = " ".join(re.sub(r"[\W_]+", " ", body.casefold()).split())
         twin = seen.get(body)
         if twin is not None:
             raise InputError(
                 f"the thank-yous to {twin.name} and {person.name} would read the same; tell "
-                f"them apart with --interest, --discussed or --gift, e.g. "
-                f'--interest "{person.name}: ..." or --discussed "{person.name}: ..."'
+                f"them apart with {arg('interest')}, {arg('discussed')} or {arg('gift')}, e.g. "
+                f'{arg("interest")} "{person.name}: ..." or {arg("discussed")} "{person.name}: ..."'
             )
         seen[body] = person
-
-
-def template_env(user_dir: Path) -> Any:
-    """A strict Jinja2 environment: the user's templates/ first, then the package's."""
-    from jinja2 import ChoiceLoader, FileSystemLoader
-
-    from campaign.merge import jinja_environment
-
-    return jinja_environment(
-        ChoiceLoader([FileSystemLoader(str(user_dir)), FileSystemLoader(PACKAGE_TEMPLATES)])
-    )
-
-
-def _load(env: Any, name: str) -> Any:
-    from jinja2 import TemplateError as JinjaError
-    from jinja2 import TemplateSyntaxError
-
-    try:
-        return env.get_template(name)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
-    except JinjaError as exc:
-        raise TemplateError(f"{name}: {exc}") from None
-
-
-def _render(template: Any, name: str, context: Mapping[str, Any]) -> str:
-    from jinja2 import TemplateError as JinjaError
-
-    try:
-        return str(template.render(**context))
-    except JinjaError as exc:
-        where = template.filename or name
-        raise TemplateError(f"{where}: {exc}") from None
 
 
 def _split_subject(text: str) -> tuple[str, str]:
     first, _, rest = text.lstrip().partition("\n")
     if first.lower().startswith("subject:"):
-        return _one_line(first[len("subject:") :]), rest.strip() + "\n"
+        return one_line(first[len("subject:") :]), rest.strip() + "\n"
     return "Thank you", text.strip() + "\n"
-
-
-def placer(settings: Settings, calendar: BusinessCalendar) -> Any:
-    """Place a call on the first business day on or after a date with room under the cap."""
-    per_day = settings.schedule.calls_per_day
-
-    def _place(earliest: date, load: Mapping[date, int]) -> date:
-        return place_call(calendar, earliest, load, per_day)
-
-    return _place
 
 
 def record_meeting(
@@ -599,103 +452,123 @@ def record_meeting(
         store.get_contact(request.referred_by)
     calendar = BusinessCalendar(settings.country)
     plan = plan_meeting(request, prospect, settings, calendar, today)
-    saved = store.save_meeting(plan, today, placer(settings, calendar))
+    with store.transaction() as tx:
+        saved = save_meeting(tx, settings, plan, today)
     return plan, saved
 
 
-def add_contact(
-    store: Store, settings: Settings, today: date, name: str, **fields: Any
-) -> tuple[Contact, Task]:
-    """A networking contact, with a catch-up call every ``contact_every_days``."""
-    flat = _one_line(name)
-    if not flat:
-        raise InputError("contact add: give the contact's name")
-    values: dict[str, Any] = {
-        "name": flat,
-        **{k: _one_line(v) for k, v in fields.items() if isinstance(v, str)},
-    }
-    values["referred_by"] = fields.get("referred_by")
-    values["email"], values["phone"] = card(
-        values.get("email", ""),
-        values.get("phone", ""),
-        settings.country,
-        lambda bad, why: f"contact add --email {bad!r}: {why}",
+def save_meeting(
+    tx: Transaction, settings: Settings, plan: MeetingPlan, today: date
+) -> SavedMeeting:
+    """Write a planned meeting, its people and their tasks inside the caller's unit of work."""
+    earlier = tx.list_meetings(plan.prospect_id)
+    same_day = next((m for m in earlier if m.held_on == plan.held_on), None)
+    if same_day is not None:
+        raise InputError(
+            f"prospect {plan.prospect_id} already has a meeting on "
+            f"{plan.held_on.isoformat()} (meeting {same_day.id}); nothing recorded"
+        )
+    later = any(m.held_on > plan.held_on for m in earlier)
+    meeting = tx.insert_meeting(
+        plan.prospect_id,
+        plan.held_on,
+        today,
+        note=plan.note,
+        next_steps=plan.next_steps,
+        decision_by=plan.decision_by,
+        standing=plan.standing,
+        objection=plan.objection,
     )
-    twin = _same_contact(store.list_contacts("network"), values)
-    if twin is not None:
-        raise InputError(
-            f"{twin.name}{f' ({twin.company})' if twin.company else ''} is contact {twin.id} "
-            "already; `campaign contact list` shows them"
+    people = [_interviewer(tx, plan, person, today) for person in plan.people]
+    for person, contact in zip(plan.people, people, strict=True):
+        tx.add_meeting_person(meeting.id, contact.id, person.discussed, person.gift)
+    # The interview follow-up replaces prospecting: its open calls go.
+    tx.cancel_open_tasks(
+        plan.prospect_id, today, "replaced by interview follow-up", (TaskKind.CALL,)
+    )
+    values: dict[str, Any] = {"status": str(ProspectStatus.INTERVIEW), "updated_on": today}
+    if plan.referred_by is not None:
+        tx.get_contact(plan.referred_by)
+        values["referred_by"] = plan.referred_by
+    tx.update_prospect(plan.prospect_id, **values)
+    written: list[Task] = []
+    for planned in plan.tasks:
+        if not planned.is_call:
+            contact_id = None if planned.person is None else people[planned.person].id
+            written.append(
+                tx.insert_task(
+                    kind=planned.kind,
+                    due=planned.due,
+                    today=today,
+                    prospect_id=plan.prospect_id,
+                    contact_id=contact_id,
+                    meeting_id=meeting.id,
+                    reason=planned.reason,
+                    detail=planned.detail,
+                )
+            )
+            continue
+        # One follow-up call per prospect: the latest meeting's status call takes the
+        # place of the one already open (same task, same calendar UID); a meeting
+        # recorded after a later one leaves that one's call alone.
+        current = tx.open_call(plan.prospect_id)
+        if current is not None and later:
+            continue
+        load = call_load(tx, settings, planned.due)
+        if current is not None:
+            due = load.book(planned.due, skip=current.due)
+            written.append(
+                tx.move_task(
+                    current.id,
+                    due,
+                    meeting_id=meeting.id,
+                    attempt=1,
+                    reason=planned.reason,
+                    note="",
+                    detail=planned.detail,
+                )
+            )
+            continue
+        written.append(
+            tx.insert_task(
+                kind=planned.kind,
+                due=load.book(planned.due),
+                today=today,
+                prospect_id=plan.prospect_id,
+                meeting_id=meeting.id,
+                reason=planned.reason,
+                detail=planned.detail,
+            )
         )
-    calendar = BusinessCalendar(settings.country)
-    first = today + timedelta(days=settings.schedule.contact_every_days)
-    reason = "catch-up: news of the search and of any referral"
-    return store.add_contact(values, today, first, placer(settings, calendar), reason)
+    return SavedMeeting(meeting, people, sorted(written, key=lambda t: t.id))
 
 
-def _same_contact(known: Sequence[Contact], values: Mapping[str, Any]) -> Contact | None:
-    """A networking contact already kept for this person: same email, or same name and company."""
+def _interviewer(tx: Transaction, plan: MeetingPlan, person: Person, today: date) -> Contact:
+    """The contact for a person met: the same person met again keeps one row.
 
-    def key(text: str) -> str:
-        return " ".join(text.casefold().split())
-
-    for contact in known:
-        if values.get("email") and key(contact.email) == key(values["email"]):
-            return contact
-        same_name = key(contact.name) == key(values["name"])
-        if same_name and key(contact.company) == key(values.get("company", "")):
-            return contact
-    return None
-
-
-def finish_task(
-    store: Store,
-    settings: Settings,
-    today: date,
-    task_id: int,
-    note: str = "",
-    decision: str | None = None,
-) -> tuple[Task, Task | None]:
-    """Mark a task done; a status or catch-up call brings the next one at its cadence.
-
-    A ``decision`` (offer, declined) heard on the call closes the company instead.
+    What is known already stays unless this meeting says something new.
     """
-    task = store.get_task(task_id)
-    if decision is not None and task.prospect_id is None:
-        raise InputError(f"task {task_id} is not about a company; a decision needs one")
-    if task.state != "open":
-        when = f" on {task.closed_on.isoformat()}" if task.closed_on else ""
-        raise InputError(f"task {task_id} is already {task.state}{when}; nothing changed")
-    if task.kind == "call":
-        raise InputError(
-            f"task {task_id} is a follow-up call: record what came of it with "
-            f"`campaign log {task.prospect_id} --outcome ...`"
+    values = {
+        "honorific": person.honorific,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "title": person.title,
+        "email": person.email,
+        "phone": person.phone,
+        "interest": person.interest,
+    }
+    met = tx.list_contacts(ContactKind.INTERVIEWER, prospect_id=plan.prospect_id)
+    found = next((c for c in met if name_key(c.name) == name_key(person.name)), None)
+    if found is None:
+        return tx.insert_contact(
+            ContactKind.INTERVIEWER,
+            today,
+            prospect_id=plan.prospect_id,
+            name=person.name,
+            company=plan.company,
+            notes="",
+            **values,
         )
-    follow: tuple[str, date, str] | None = None
-    if task.kind == CONTACT_CALL:
-        days = settings.schedule.contact_every_days
-        follow = (CONTACT_CALL, today + timedelta(days=days), task.reason)
-    elif (
-        task.kind == STATUS_CALL
-        and task.prospect_id is not None
-        and store.get_prospect(task.prospect_id).status == INTERVIEW
-    ):
-        days = settings.schedule.call_every_days
-        follow = (STATUS_CALL, today + timedelta(days=days), "status: still no decision")
-    if decision is not None:
-        follow = None
-        if decision not in DECISIONS:
-            raise InputError(f"{decision!r} is not a decision (one of {', '.join(DECISIONS)})")
-    calendar = BusinessCalendar(settings.country)
-    nxt = store.finish_task(task_id, today, _one_line(note), follow, placer(settings, calendar))
-    if decision is not None and task.prospect_id is not None:
-        close_company(store, task.prospect_id, decision, today)
-    return store.get_task(task_id), nxt
-
-
-def close_company(store: Store, prospect_id: int, outcome: str, today: date) -> int:
-    """An offer (or a no) closes every open task for the company; returns how many."""
-    if outcome not in DECISIONS:
-        raise InputError(f"{outcome!r} is not a decision (one of {', '.join(DECISIONS)})")
-    store.get_prospect(prospect_id)
-    return store.close_company(prospect_id, DECISIONS[outcome], outcome, today)
+    changes = {k: v for k, v in values.items() if v}
+    tx.update_contact(found.id, **changes)
+    return tx.get_contact(found.id)

@@ -1,44 +1,171 @@
-"""The plain data the store hands out: frozen dataclasses, no SQL, no sessions."""
+"""The campaign's vocabulary and the plain data its stages pass: no SQL, no I/O, no rules.
+
+Every state, channel, task kind and outcome is spelled once, as a ``StrEnum`` here (their
+values are what the database and JSON hold). The records the store hands out, the views
+it reads for the call sheet, agenda and status, and the plans the domain hands down to be
+written are frozen dataclasses here too, so that no stage imports another for a type.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NamedTuple
 
-# Prospect.status
-ACTIVE = "active"  # being prospected: letters and calls
-INTERVIEW = "interview"  # a meeting was agreed: interview follow-up instead of prospecting
-DECLINED = "declined"  # not interested: no more letters or calls unless reopened
-OFFER = "offer"  # made an offer: the follow-up is over, the hire is not (yet)
-HIRED = "hired"  # the campaign did its job
-CLOSED = "closed"  # stopped for another reason (e.g. an offer elsewhere)
-PROSPECT_STATUSES = (ACTIVE, INTERVIEW, DECLINED, OFFER, HIRED, CLOSED)
+# -- vocabulary ------------------------------------------------------------------------
+
+
+class ProspectStatus(StrEnum):
+    """Where a prospect stands."""
+
+    ACTIVE = "active"  # being prospected: letters and calls
+    INTERVIEW = "interview"  # a meeting was agreed: interview follow-up instead of prospecting
+    DECLINED = "declined"  # not interested: no more letters or calls unless reopened
+    OFFER = "offer"  # made an offer: the follow-up is over, the hire is not (yet)
+    HIRED = "hired"  # the campaign did its job
+    CLOSED = "closed"  # stopped for another reason (e.g. an offer elsewhere)
+
+
 # Nothing more is scheduled for these: their open tasks were all closed.
-FINISHED_STATUSES = (DECLINED, OFFER, HIRED, CLOSED)
+FINISHED_STATUSES = (
+    ProspectStatus.DECLINED,
+    ProspectStatus.OFFER,
+    ProspectStatus.HIRED,
+    ProspectStatus.CLOSED,
+)
 # `campaign reopen` is for a company that said no (or was set aside) and is in touch again.
-REOPENABLE_STATUSES = (DECLINED, CLOSED)
+REOPENABLE_STATUSES = (ProspectStatus.DECLINED, ProspectStatus.CLOSED)
+# Still being followed up: letters, calls, meetings.
+LIVE_STATUSES = (ProspectStatus.ACTIVE, ProspectStatus.INTERVIEW)
 
 
-# Send.state: an outbox. A row is claimed (committed) before its message is
-# transmitted, and marked sent (with its follow-up call) after the server's 250.
-CLAIMED = "claimed"  # taken by a run, not yet handed to the server: safe to deliver
-TRANSMITTING = "transmitting"  # being handed to the server right now
-SENT = "sent"
-DEFERRED = "deferred"  # 4xx: the next run retries it
-FAILED = "failed"  # 5xx: never retried automatically
-UNKNOWN = "unknown"  # in doubt: may or may not have arrived; never resent automatically
-SEND_STATES = (CLAIMED, TRANSMITTING, SENT, DEFERRED, FAILED, UNKNOWN)
+class SendState(StrEnum):
+    """A ledger row's state: an outbox that never sends twice.
+
+    A row is claimed (committed) before its message is transmitted, and marked sent
+    (with its follow-up call) after the server's 250.
+    """
+
+    CLAIMED = "claimed"  # taken by a run, not yet handed to the server: safe to deliver
+    TRANSMITTING = "transmitting"  # being handed to the server right now
+    SENT = "sent"
+    DEFERRED = "deferred"  # 4xx: the next run retries it
+    FAILED = "failed"  # 5xx: never retried automatically
+    UNKNOWN = "unknown"  # in doubt: may or may not have arrived; never resent automatically
+
+
 # States that use up a slot of the weekly cap (a failed delivery does not).
-CAP_STATES = (CLAIMED, TRANSMITTING, SENT, DEFERRED, UNKNOWN)
+CAP_STATES = (
+    SendState.CLAIMED,
+    SendState.TRANSMITTING,
+    SendState.SENT,
+    SendState.DEFERRED,
+    SendState.UNKNOWN,
+)
+# Rows a run may claim again: waiting, refused or in doubt.
+RETRYABLE_STATES = (SendState.CLAIMED, SendState.DEFERRED, SendState.FAILED, SendState.UNKNOWN)
+# Ledger states that need the user: in doubt, failed, or waiting for the next run.
+ATTENTION_STATES = (SendState.UNKNOWN, SendState.FAILED, SendState.DEFERRED, SendState.CLAIMED)
 
-EMAIL = "email"
-POST = "post"
 
-# Task.state
-OPEN = "open"
-DONE = "done"
-CANCELLED = "cancelled"
+class Channel(StrEnum):
+    """How a letter travels."""
+
+    EMAIL = "email"
+    POST = "post"
+
+
+class TaskKind(StrEnum):
+    """What the job seeker must do on a day."""
+
+    CALL = "call"  # a prospecting follow-up call to a hiring authority
+    STATUS_CALL = "status_call"  # after a meeting: follows up the meeting, not the letter
+    CONTACT_CALL = "contact_call"  # a catch-up call to a networking contact
+    THANK_YOU_EMAIL = "thank_you_email"
+    NOTE = "note"  # a handwritten thank-you note
+    # Not a stored task: the day's printed letters, which the agenda lists to post.
+    POST_LETTER = "post_letter"
+
+
+# Follow-up calls to a prospect: at most one open per prospect, and they share the daily cap.
+CALL_KINDS = (TaskKind.CALL, TaskKind.STATUS_CALL)
+
+
+class TaskState(StrEnum):
+    """A task's life."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Outcome(StrEnum):
+    """What came of a call (``campaign log --outcome``)."""
+
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no-answer"
+    GATEKEEPER = "gatekeeper"
+    MEETING = "meeting"
+    DECLINED = "declined"
+    HIRED = "hired"
+    OFFER = "offer"  # interview stage: an offer closes everything for that company
+
+
+UNANSWERED = (Outcome.VOICEMAIL, Outcome.NO_ANSWER)
+# Outcomes of a call on which the job seeker spoke with the hiring authority.
+CONVERSATIONS = (
+    Outcome.REACHED,
+    Outcome.MEETING,
+    Outcome.DECLINED,
+    Outcome.HIRED,
+    Outcome.OFFER,
+)
+# The hiring authority spoke to you and gave a name.
+REFERRAL_OUTCOMES = (Outcome.REACHED, Outcome.MEETING)
+# An offer is not the end until it is accepted (hired) or falls through (declined).
+AFTER_OFFER = (Outcome.HIRED, Outcome.DECLINED)
+
+
+class Decision(StrEnum):
+    """How an interview-stage company decided (``campaign done --decision``)."""
+
+    OFFER = "offer"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+# The status each decision gives the prospect.
+DECISION_STATUS = {
+    Decision.OFFER: ProspectStatus.OFFER,
+    Decision.DECLINED: ProspectStatus.DECLINED,
+    Decision.CLOSED: ProspectStatus.CLOSED,
+}
+
+
+class Cancel(StrEnum):
+    """Which of a prospect's open tasks a call's outcome ends."""
+
+    NOTHING = ""
+    CALLS = "calls"  # the prospecting calls: a meeting takes over
+    ALL = "all"  # everything: the company said no, or hired you
+
+
+class ContactKind(StrEnum):
+    """Who a contact is to the campaign."""
+
+    INTERVIEWER = "interviewer"  # someone met at a meeting with a prospect's company
+    NETWORK = "network"  # a networking contact, called every six weeks
+
+
+MARKETING = "marketing"  # the default letter
+COVER = "cover"  # the letter that goes with the resume
+
+
+# -- what the store keeps ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -68,7 +195,7 @@ class Prospect:
     source_file: str = ""
     source_row: int = 0
     seq: int = 0
-    status: str = ACTIVE
+    status: str = ProspectStatus.ACTIVE
     gatekeeper: str = ""
     referred_by: int | None = None
     created_on: date | None = None
@@ -117,7 +244,7 @@ class Task:
     id: int
     kind: str
     due: date
-    state: str = OPEN
+    state: str = TaskState.OPEN
     prospect_id: int | None = None
     contact_id: int | None = None
     send_id: int | None = None
@@ -154,7 +281,7 @@ class Contact:
 
     id: int
     name: str
-    kind: str  # "interviewer" | "network"
+    kind: str
     prospect_id: int | None = None
     honorific: str = ""
     first_name: str = ""
@@ -195,3 +322,313 @@ class Meeting:
     objection: str = ""
     outcome: str = ""
     created_on: date | None = None
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a named lock, and since when."""
+
+    pid: int
+    host: str
+    acquired_at: datetime
+
+
+# -- what the store reads for the views ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One call on the call sheet: the task, who to call, the letter it follows, the past."""
+
+    task: Task
+    prospect: Prospect
+    send: Send | None
+    history: tuple[CallRecord, ...]
+    meeting: Meeting | None = None  # the meeting a status call follows up
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """An open task with whoever it is for."""
+
+    task: Task
+    prospect: Prospect | None
+    contact: Contact | None
+
+
+@dataclass(frozen=True)
+class AttentionSend:
+    """A ledger row that needs the user, with whom it was for."""
+
+    id: int
+    prospect_id: int
+    letter: str
+    state: str
+    company: str
+    last_error: str
+
+
+@dataclass(frozen=True)
+class DueCount:
+    """Open tasks of one kind due on one day (on or before the day status looks at).
+
+    Today's printed letters to post count as ``post_letter`` tasks due today, as in
+    ``campaign agenda``.
+    """
+
+    kind: str
+    due: date
+    count: int
+
+
+@dataclass(frozen=True)
+class StatusCallDone:
+    """A status call closed with ``campaign done``: the day, and the decision it brought."""
+
+    task_id: int
+    prospect_id: int
+    called_on: date
+    decision: str  # "offer", "declined", ... or "" when no decision came yet
+
+
+@dataclass(frozen=True)
+class StatusFigures:
+    """The store's side of ``campaign status``: counts only, no judgement."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    sent_by_channel: dict[str, int] = field(default_factory=dict)
+    cap_used: int = 0
+    waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
+    unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
+    unreachable_ids: list[int] = field(default_factory=list)
+    calls_by_outcome: dict[str, int] = field(default_factory=dict)
+    status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
+    conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
+    meetings: int = 0  # distinct prospects met (or a meeting agreed on a call)
+    offers: int = 0  # distinct prospects that made an offer (or hired)
+    due: list[DueCount] = field(default_factory=list)
+    attention_sends: list[AttentionSend] = field(default_factory=list)
+    attention_counts: dict[str, int] = field(default_factory=dict)
+    no_phone: int = 0
+    no_phone_ids: list[int] = field(default_factory=list)
+    no_contact: int = 0
+    no_contact_ids: list[int] = field(default_factory=list)
+    late_call_ids: list[int] = field(default_factory=list)  # prospects, oldest call first
+    next_waiting_id: int | None = None  # the first prospect of the next wave
+
+
+@dataclass(frozen=True)
+class ReportHistory:
+    """Everything the report draws from, read in one transaction."""
+
+    prospects: list[Prospect]
+    sends: list[Send]
+    calls: list[CallRecord]
+    open_tasks: list[Task]
+    meetings: list[Meeting]
+    status_calls: list[StatusCallDone] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How many of a group were written to, and how many of those were spoken with."""
+
+    label: str
+    sent: int
+    responded: int
+
+    @property
+    def percent(self) -> float:
+        """Responded as a share of sent, 0 when nothing was sent."""
+        return 100.0 * self.responded / self.sent if self.sent else 0.0
+
+
+# -- a letter, rendered --------------------------------------------------------------------
+
+
+class Run(NamedTuple):
+    """A stretch of text in one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Paragraph = tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One prospect's letter, rendered and checked: everything the writers need."""
+
+    prospect: Prospect
+    letter: str
+    subject: str
+    paragraphs: tuple[Paragraph, ...]  # salutation .. closing, with emphasis
+    body_text: str  # the email's plain-text part, signature included
+    body_html: str  # the email's HTML part, same words
+    date_line: str  # "November 16, 2026"
+    sender_lines: tuple[str, ...]  # letterhead / return address
+    recipient_lines: tuple[str, ...]  # inside address / envelope
+    signature: tuple[str, ...]  # typed below the closing
+    channel: str  # "email" or "post": how a send run would deliver it
+    call_date: date  # the day the letter promises a call
+    position: int = 1  # running number in the batch
+    docx_template: Path | None = None
+    return_lines: tuple[str, ...] = ()  # the envelope's return address
+    enclosures: tuple[str, ...] = ()  # printed below the signature: "Enclosure: Resume"
+    context: Mapping[str, Any] = field(default_factory=dict, repr=False)  # plain values
+
+    @property
+    def text(self) -> str:
+        """The letter's wording without emphasis marks (for tests and previews)."""
+        return "\n\n".join("".join(r.text for r in p) for p in self.paragraphs)
+
+
+# -- the ledger ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery a run is about to make: a new ledger row, or (``send_id``) a retry of one."""
+
+    prospect_id: int
+    letter: str
+    channel: str
+    send_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The first call a send scheduled (``due`` is None when one was already open)."""
+
+    send_id: int
+    prospect_id: int
+    due: date | None
+
+
+# -- plans: what the domain decided, handed to the store to write ------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a call's outcome leads to: a next call (or none), a new status, a suggestion."""
+
+    outcome: str
+    due: date | None = None  # the next call's day; None: no more prospecting calls
+    attempt: int = 1
+    reason: str = ""
+    suggestion: str = ""
+    status: str | None = None  # the prospect's new status, when it changes
+    cancel: str = ""  # a Cancel: which of the prospect's open tasks this outcome ends
+    exact: bool = False  # an agreed callback: the day holds even over the daily cap
+    message: str = ""
+    moved: str = ""  # why the call is not on the day asked for ("Sat 12 Dec ... is a weekend")
+
+
+@dataclass(frozen=True)
+class ReferralPlan:
+    """What a referral heard on a call writes: the contact who gave it and the prospects given."""
+
+    referrer: dict[str, Any]  # the networking contact's fields (the hiring authority)
+    prospects: list[dict[str, Any]]  # records as import makes them, without a way to reach
+    first_call: date  # the new contact's first catch-up call, before the daily cap
+    reason: str
+    source: str  # the new prospects' source_file
+
+
+@dataclass(frozen=True)
+class Referred:
+    """What a referral wrote: the contact who gave it, and each prospect as (id, new?)."""
+
+    contact: Contact
+    contact_is_new: bool
+    prospects: list[tuple[int, bool]]
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A logged call and the step it scheduled."""
+
+    call: CallRecord
+    step: NextStep
+    task: Task | None  # the follow-up call now open, if any
+    referred: Referred | None = None  # what a referral wrote, if one was given
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone met at a meeting, with what the job seeker noted about them."""
+
+    name: str
+    honorific: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    interest: str = ""
+    discussed: str = ""
+    gift: str = ""
+    objection: str = ""  # a concern this person raised
+    answer: str = ""  # the job seeker's answer to it (or to the meeting's concern)
+
+    @property
+    def display(self) -> str:
+        """``Ms. Ana Ruiz, VP Sales``."""
+        named = " ".join(p for p in (self.honorific, self.name) if p)
+        return f"{named}, {self.title}" if self.title else named
+
+    @property
+    def salutation(self) -> str:
+        """``Ms. Ruiz`` when an honorific was given, else the first name (``Ana``).
+
+        Without an honorific there is no title to guess, and a thank-you to someone
+        you have just met by name reads naturally on first names ("Dear Ana,").
+        """
+        if self.honorific and self.last_name:
+            return f"{self.honorific} {self.last_name}"
+        return self.first_name or self.name
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    """A task to write: ``person`` indexes MeetingPlan.people (None: the whole meeting)."""
+
+    kind: str
+    due: date
+    reason: str
+    person: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_call(self) -> bool:
+        """Calls are placed under the daily call cap when written."""
+        return self.kind in CALL_KINDS
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """Everything recording a meeting will write."""
+
+    prospect_id: int
+    company: str
+    held_on: date
+    people: tuple[Person, ...]
+    tasks: tuple[PlannedTask, ...]
+    note: str = ""
+    next_steps: str = ""
+    decision_by: date | None = None
+    standing: str = ""
+    objection: str = ""
+    referred_by: int | None = None
+    second_meeting: tuple[str, ...] = ()  # whose notes propose a second meeting
+
+
+@dataclass(frozen=True)
+class SavedMeeting:
+    """What recording a meeting wrote: the meeting, the people (as contacts), the tasks."""
+
+    meeting: Meeting
+    people: list[Contact]
+    tasks: list[Task]

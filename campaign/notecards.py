@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from campaign.documents.files import new_file
+from campaign.documents.fonts import register_fonts
 from campaign.errors import CampaignError
-from campaign.interview import NOTE
-
-if TYPE_CHECKING:
-    from campaign.store import Store
+from campaign.models import TaskKind
+from campaign.store import Store
 
 # A folded A2 note card (5.5 x 4.25 in), in points.
 CARD_SIZE = (5.5 * 72, 4.25 * 72)
@@ -34,7 +33,7 @@ def open_note_cards(store: Store, until: date | None) -> list[NoteCard]:
     cards = []
     for row in store.open_agenda(until):
         task = row.task
-        if task.kind != NOTE:
+        if task.kind != TaskKind.NOTE:
             continue
         cards.append(
             NoteCard(
@@ -56,9 +55,6 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
 
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
-
-    from campaign.documents.files import new_file
-    from campaign.documents.fonts import register_fonts
 
     font = register_fonts()
     header = ParagraphStyle("header", fontName=font, fontSize=7.5, leading=9, textColor="#666666")

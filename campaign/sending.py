@@ -19,34 +19,36 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.message import EmailMessage
+from email.utils import make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from campaign import ledger
 from campaign.batches import delivery_channel, select_batch
-from campaign.clock import iso_week, next_week_start
+from campaign.clock import BusinessCalendar, iso_week, next_week_start
 from campaign.config import Settings
-from campaign.errors import DeliveryError, InputError
+from campaign.documents.email import email_message
+from campaign.documents.files import new_run_folder
+from campaign.documents.printpack import write_print_pack
+from campaign.errors import DeliveryError, InputError, arg
+from campaign.followup import CallLoad, scheduled_calls
+from campaign.letters import check_resume, load_letter, render_batch, require_resume
+from campaign.mailer import Mailer
 from campaign.models import (
-    ACTIVE,
-    CLAIMED,
-    DEFERRED,
-    EMAIL,
-    FAILED,
-    POST,
-    SENT,
-    UNKNOWN,
+    COVER,
+    Channel,
+    Claim,
+    FollowUp,
     Prospect,
+    ProspectStatus,
+    Rendered,
     Send,
+    SendState,
 )
-from campaign.store.sends import CallLoad, Claim, FollowUp
-
-if TYPE_CHECKING:
-    from campaign.clock import BusinessCalendar
-    from campaign.deliver import Mailer
-    from campaign.store import Store
+from campaign.store import Store
 
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
 INTERRUPTED = "the run was stopped while this message was being transmitted"
@@ -160,7 +162,7 @@ class SendSummary:
 @dataclass
 class _Planned:
     item: Item
-    rendered: Any = None
+    rendered: Rendered | None = None
     message: EmailMessage | None = None
 
 
@@ -170,8 +172,6 @@ class _Planned:
 def _plan(
     store: Store, settings: Settings, today: date, request: SendRequest, summary: SendSummary
 ) -> list[Item]:
-    from campaign.merge import load_letter
-
     load_letter(settings, request.letter)  # an unknown letter stops the run, whatever waits
     week = summary.week
     cap = settings.schedule.weekly_cap
@@ -184,7 +184,7 @@ def _plan(
         if limit is not None and len(items) >= limit:
             break
         prospect = store.get_prospect(send.prospect_id)
-        if prospect.status != ACTIVE:
+        if prospect.status != ProspectStatus.ACTIVE:
             continue
         reach = delivery_channel(prospect, settings)
         if reach is None:  # an email deferred before [smtp] was taken out: it waits
@@ -198,9 +198,9 @@ def _plan(
     if request.batch == "all" and not request.no_cap:
         batch = select_batch(store, "all", request.letter, today, cap)
         raise InputError(
-            f"--batch all sends every prospect not yet sent the {request.letter} letter "
+            f"{arg('batch')} all sends every prospect not yet sent the {request.letter} letter "
             f"({len(batch.prospects)} now), ignoring the weekly cap of {cap}; "
-            f"add --no-cap to send them all"
+            f"add {arg('no_cap')} to send them all"
         )
     left = None if limit is None else max(limit - len(items), 0)
     if room is not None:
@@ -222,15 +222,21 @@ def _plan_resend(
     store: Store, settings: Settings, send_id: int, week: str, room: int | None
 ) -> list[Item]:
     send = store.get_send(send_id)
-    if send.state not in (UNKNOWN, FAILED, DEFERRED, CLAIMED):
+    if send.state not in (
+        SendState.UNKNOWN,
+        SendState.FAILED,
+        SendState.DEFERRED,
+        SendState.CLAIMED,
+    ):
         raise InputError(
             f"send {send_id} is {send.state}; only a failed, deferred or in-doubt send "
             f"can be resent"
         )
-    takes_slot = send.week != week or send.state == FAILED
+    takes_slot = send.week != week or send.state == SendState.FAILED
     if takes_slot and room is not None and room <= 0:
         raise InputError(
-            f"this week's cap ({week}) is used up; resend send {send_id} next week, or add --no-cap"
+            f"this week's cap ({week}) is used up; resend send {send_id} next week, "
+            f"or add {arg('no_cap')}"
         )
     prospect = store.get_prospect(send.prospect_id)
     channel = delivery_channel(prospect, settings) or send.channel
@@ -252,9 +258,6 @@ def _render(
     """
     if not items:
         return []
-    from campaign.documents.email import email_message
-    from campaign.merge import check_resume, load_letter, render_batch, scheduled_calls
-
     promised = scheduled_calls([i.prospect for i in items], settings, today, store)
 
     sender = settings.require_sender()
@@ -268,7 +271,7 @@ def _render(
         rendered = render_batch(letter, people, settings, today, track, promised)
         for item, done in zip(group, rendered, strict=True):
             message = None
-            if item.channel == EMAIL:
+            if item.channel == Channel.EMAIL:
                 message = email_message(done, sender, today, attachments=attachments)
                 if test_to is not None:
                     _readdress(message, test_to)
@@ -277,8 +280,6 @@ def _render(
 
 
 def _readdress(message: EmailMessage, address: str) -> None:
-    from email.utils import make_msgid
-
     for header in ("To", "Cc", "Bcc", "Message-ID"):
         del message[header]
     message["To"] = address
@@ -301,10 +302,10 @@ def plan_run(store: Store, settings: Settings, today: date, request: SendRequest
     summary.cap_used = store.cap_used(summary.week)
     summary.recovered = [
         Item(store.get_prospect(s.prospect_id), s.letter, s.channel, s.id, INTERRUPTED)
-        for s in store.list_sends(["transmitting"])
+        for s in store.list_sends([SendState.TRANSMITTING])
     ]
     for item in items:
-        (summary.emailed if item.channel == EMAIL else summary.printed).append(item)
+        (summary.emailed if item.channel == Channel.EMAIL else summary.printed).append(item)
     return summary
 
 
@@ -319,8 +320,6 @@ def send_run(
     track: Track | None = None,
 ) -> SendSummary:
     """The weekly send run (see the module docstring); ``connect`` opens the one SMTP connection."""
-    from campaign.merge import COVER, require_resume
-
     settings.require_sender(to_send=True)
     if request.letter == COVER:
         require_resume(settings)
@@ -339,8 +338,6 @@ def _run(
     connect: Callable[[], Mailer],
     track: Track | None,
 ) -> SendSummary:
-    from campaign.clock import BusinessCalendar
-
     summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap, request.letter)
     for send in store.recover_interrupted(INTERRUPTED):
         prospect = store.get_prospect(send.prospect_id)
@@ -348,14 +345,16 @@ def _run(
     items = _plan(store, settings, today, request, summary)
     planned = _render(settings, today, items, track=track, store=store)
     calendar = BusinessCalendar(settings.country)
-    load = CallLoad()
-    emails = [p for p in planned if p.item.channel == EMAIL]
-    posts = [p for p in planned if p.item.channel == POST]
+    load = CallLoad.read(store, calendar, settings.schedule.calls_per_day, today)
+    emails = [p for p in planned if p.item.channel == Channel.EMAIL]
+    posts = [p for p in planned if p.item.channel == Channel.POST]
     mailer = connect() if emails else None
     try:
         claims = [Claim(i.prospect.id, i.letter, i.channel, i.send_id) for i in items]
         cap = None if request.no_cap else settings.schedule.weekly_cap
-        rows = store.claim(claims, week=summary.week, today=today, run_id=uuid.uuid4().hex, cap=cap)
+        rows = ledger.claim(
+            store, claims, week=summary.week, today=today, run_id=uuid.uuid4().hex, cap=cap
+        )
         for plan, row in zip(planned, rows, strict=True):
             plan.item = _with(plan.item, send_id=row.id)
         if posts:
@@ -375,8 +374,6 @@ def _run(
 
 
 def _with(item: Item, **changes: Any) -> Item:
-    from dataclasses import replace
-
     return replace(item, **changes)
 
 
@@ -388,13 +385,13 @@ def _print(
     calls: tuple[BusinessCalendar, CallLoad],
     summary: SendSummary,
 ) -> None:
-    from campaign.documents.files import new_run_folder
-    from campaign.documents.printpack import write_print_pack
-
     folder = new_run_folder(settings.output_dir, f"print-pack-{summary.week}", today)
-    pack = write_print_pack([p.rendered for p in posts], settings, folder)
+    letters = [p.rendered for p in posts if p.rendered is not None]
+    resume = check_resume(settings, COVER)
+    pack = write_print_pack(letters, folder, resume)
     where = Path(pack.letters_pdf).parent
-    ups = store.mark_printed(
+    ups = ledger.mark_printed(
+        store,
         [p.item.send_id for p in posts if p.item.send_id is not None],
         sent_on=today,
         pack=_relative(where, settings.home),
@@ -439,8 +436,9 @@ def _email(
         store.mark_transmitting(item.send_id, message_id)
         delivery = mailer.send(plan.message)
         connected = delivery.connected
-        if delivery.state == SENT:
-            up: FollowUp = store.mark_sent(
+        if delivery.state == SendState.SENT:
+            up: FollowUp = ledger.mark_sent(
+                store,
                 item.send_id,
                 sent_on=today,
                 schedule=settings.schedule,
@@ -450,10 +448,10 @@ def _email(
                 promised=_promise(plan),
             )
             summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
-        elif delivery.state == DEFERRED:
+        elif delivery.state == SendState.DEFERRED:
             store.mark_deferred(item.send_id, delivery.detail)
             summary.deferred.append(_with(item, detail=delivery.detail))
-        elif delivery.state == FAILED:
+        elif delivery.state == SendState.FAILED:
             store.mark_failed(item.send_id, delivery.detail)
             summary.failed.append(_with(item, detail=delivery.detail))
         else:
@@ -463,8 +461,7 @@ def _email(
 
 def _promise(plan: _Planned) -> date | None:
     # The letter names the day of the follow-up call; the call must fall on it.
-    day = getattr(plan.rendered, "call_date", None)
-    return day if isinstance(day, date) else None
+    return plan.rendered.call_date if plan.rendered is not None else None
 
 
 def _relative(path: Path, home: Path) -> str:
@@ -487,9 +484,9 @@ def send_test(
 ) -> tuple[Prospect, str]:
     """Send one rendered sample of the next letter to ``address``; records nothing."""
     if settings.smtp is None:
-        raise InputError("--test-to needs an [smtp] section in campaign.toml")
+        raise InputError(f"{arg('test_to')} needs an [smtp] section in campaign.toml")
     if address.count("@") != 1 or any(c in address for c in " ,;<>\r\n"):
-        raise InputError(f"--test-to {address!r} is not one email address")
+        raise InputError(f"{arg('test_to')} {address!r} is not one email address")
     batch = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap)
     prospect = next((p for p in batch.prospects if p.email), None)
     if prospect is None:
@@ -497,7 +494,7 @@ def send_test(
             f"no prospect waiting for the {request.letter} letter has an email address "
             "to make a sample from"
         )
-    item = Item(prospect, request.letter, EMAIL)
+    item = Item(prospect, request.letter, Channel.EMAIL)
     (plan,) = _render(settings, today, [item], test_to=address)
     assert plan.message is not None
     mailer = connect()
@@ -505,7 +502,7 @@ def send_test(
         delivery = mailer.send(plan.message)
     finally:
         mailer.close()
-    if delivery.state != SENT:
+    if delivery.state != SendState.SENT:
         raise DeliveryError(f"the test message to {address} was not accepted: {delivery.detail}")
     return prospect, delivery.detail
 
@@ -514,28 +511,19 @@ def settle(
     store: Store, settings: Settings, send_id: int, *, sent: bool
 ) -> tuple[Send, FollowUp | None]:
     """Settle a send in doubt: it arrived (SENT, with its call) or not (the next run sends it)."""
-    from campaign.clock import BusinessCalendar
-
     send = store.get_send(send_id)
-    if send.state != UNKNOWN:
+    if send.state != SendState.UNKNOWN:
         raise InputError(f"send {send_id} is {send.state}, not in doubt; nothing to settle")
     if sent:
-        up = store.settle_sent(
-            send_id, schedule=settings.schedule, calendar=BusinessCalendar(settings.country)
+        up = ledger.settle_sent(
+            store,
+            send_id,
+            schedule=settings.schedule,
+            calendar=BusinessCalendar(settings.country),
         )
         return store.get_send(send_id), up
     store.settle_not_sent(send_id, "settled as not sent: the next run sends it")
     return store.get_send(send_id), None
-
-
-def in_doubt(store: Store) -> list[Send]:
-    """Sends whose fate is unknown (for `campaign status`)."""
-    return store.list_sends([UNKNOWN])
-
-
-def waiting_retries(store: Store) -> list[Send]:
-    """Sends the next run retries first."""
-    return store.list_sends([CLAIMED, DEFERRED])
 
 
 def describe(items: Iterable[Item], with_send: bool = False) -> Iterator[str]:
@@ -543,6 +531,6 @@ def describe(items: Iterable[Item], with_send: bool = False) -> Iterator[str]:
     for item in items:
         p = item.prospect
         place = ", ".join(x for x in (p.city, p.region) if x)
-        where = f" <{p.email}>" if item.channel == EMAIL else f", by post to {place}"
+        where = f" <{p.email}>" if item.channel == Channel.EMAIL else f", by post to {place}"
         send = f", send {item.send_id}" if with_send and item.send_id is not None else ""
         yield f"{p.company} - {p.contact}{where} (prospect {p.id}{send})"

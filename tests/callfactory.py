@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from campaign import ledger
 from campaign.clock import BusinessCalendar, iso_week
 from campaign.config import Schedule
-from campaign.models import EMAIL, POST, Prospect
+from campaign.models import Channel, Claim, FollowUp, Prospect
 from campaign.store import Store
-from campaign.store.sends import Claim, FollowUp
 
 _CALENDAR: dict[str, BusinessCalendar] = {}
 
@@ -26,30 +26,34 @@ def send_letters(
     people: Sequence[Prospect],
     sent_on: date,
     *,
-    channel: str = POST,
+    channel: str = Channel.POST,
     letter: str = "marketing",
     schedule: Schedule | None = None,
 ) -> list[FollowUp]:
     """Record ``people``'s letters as sent on ``sent_on``; each schedules its first call."""
     schedule = schedule or Schedule()
-    claimed = store.claim(
+    claimed = ledger.claim(
+        store,
         [Claim(p.id, letter, channel) for p in people],
         week=iso_week(sent_on),
         today=sent_on,
         run_id="test",
         cap=None,
     )
-    if channel == POST:
-        return store.mark_printed(
+    if channel == Channel.POST:
+        return ledger.mark_printed(
+            store,
             [s.id for s in claimed],
             sent_on=sent_on,
             pack="test.pdf",
             schedule=schedule,
             calendar=calendar(),
         )
-    assert channel == EMAIL
+    assert channel == Channel.EMAIL
     done = []
     for s in claimed:
         store.mark_transmitting(s.id, f"<{s.id}@test>")
-        done.append(store.mark_sent(s.id, sent_on=sent_on, schedule=schedule, calendar=calendar()))
+        done.append(
+            ledger.mark_sent(store, s.id, sent_on=sent_on, schedule=schedule, calendar=calendar())
+        )
     return done

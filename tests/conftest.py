@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from campaign.cli import cli
+from campaign.cli import cli, spell
+from campaign.errors import CampaignError
 from tests.postgres import postgres_url  # noqa: F401 - one private server per test session
 
 TODAY = date(2026, 11, 16)  # a Monday
@@ -51,6 +52,11 @@ def sender_config(campaign_home: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def cli_words(error: CampaignError) -> str:
+    """An error as the CLI shows it: each argument the core names spelled as its option."""
+    return error.worded(spell)
 
 
 def env_without(*names: str) -> dict[str, str]:

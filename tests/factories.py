@@ -8,7 +8,7 @@ from typing import Any
 
 from campaign.models import Prospect
 from campaign.store import Store, open_store
-from campaign.store.prospects import to_prospect
+from campaign.store.rows import to_prospect
 from campaign.store.schema import prospects
 
 TODAY = date(2026, 11, 16)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from campaign.clock import iso_week
-from campaign.models import OPEN, POST, SENT
+from campaign.models import Channel, SendState, TaskState
 from campaign.store import Store
 from campaign.store.schema import calls, meetings, prospects, sends, tasks
 
@@ -26,8 +26,8 @@ def add_send(
     on: date,
     *,
     letter: str = "marketing",
-    channel: str = POST,
-    state: str = SENT,
+    channel: str = Channel.POST,
+    state: str = SendState.SENT,
     error: str = "",
 ) -> int:
     """One ledger row as a send run leaves it (``sent_on`` only when it went out)."""
@@ -40,7 +40,7 @@ def add_send(
                 state=state,
                 week=iso_week(on),
                 claimed_on=on,
-                sent_on=on if state == SENT else None,
+                sent_on=on if state == SendState.SENT else None,
                 attempts=1,
                 last_error=error,
             )
@@ -54,7 +54,7 @@ def add_task(
     due: date,
     *,
     kind: str = "call",
-    state: str = OPEN,
+    state: str = TaskState.OPEN,
     attempt: int = 1,
 ) -> int:
     """One task (a follow-up call unless ``kind`` says otherwise)."""

@@ -15,7 +15,7 @@ from campaign.clock import BusinessCalendar
 from campaign.config import Schedule
 from campaign.errors import InputError
 from campaign.followup import first_call_earliest, promised_calls
-from campaign.models import DECLINED
+from campaign.models import ProspectStatus
 from campaign.store.schema import sends
 from tests.factories import TODAY, add_prospect, store_at
 
@@ -64,7 +64,7 @@ def test_all_ignores_the_cap_but_never_repeats_a_letter(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     people = [add_prospect(store) for _ in range(5)]
     record(store, people[0].id)
-    add_prospect(store, status=DECLINED)
+    add_prospect(store, status=ProspectStatus.DECLINED)
     batch = select_batch(store, "all", "marketing", TODAY, weekly_cap=1)
     assert [p.id for p in batch.prospects] == [p.id for p in people[1:]]
     cover = select_batch(store, "all", "cover", TODAY, weekly_cap=1, limit=2)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from campaign.interview import close_company
-from campaign.models import POST, SENT
+from campaign.models import Channel, SendState
 from campaign.store.schema import sends
-from campaign.store.tasks import insert_task
+from campaign.tasks import close_company
 from tests.factories import TODAY, add_prospect, store_at
 
 PANEL = (
@@ -110,22 +109,21 @@ def test_agenda_table_says_nothing_due(run, campaign_home: Path) -> None:
 def test_agenda_lists_every_kind_in_due_order(run, campaign_home: Path) -> None:
     store = store_at(campaign_home)
     old, new, printed = (add_prospect(store) for _ in range(3))
-    with store.write() as conn:
-        insert_task(
-            conn,
+    with store.transaction() as tx:
+        tx.insert_task(
             kind="call",
             due=date(2026, 11, 12),
             today=TODAY,
             prospect_id=old.id,
             reason="marketing letter emailed 5 Nov",
         )
-        insert_task(conn, kind="call", due=date(2026, 11, 18), today=TODAY, prospect_id=new.id)
-        conn.execute(
+        tx.insert_task(kind="call", due=date(2026, 11, 18), today=TODAY, prospect_id=new.id)
+        tx.conn.execute(
             sends.insert().values(
                 prospect_id=printed.id,
                 letter="marketing",
-                channel=POST,
-                state=SENT,
+                channel=Channel.POST,
+                state=SendState.SENT,
                 week="2026-W47",
                 claimed_on=TODAY,
                 sent_on=TODAY,

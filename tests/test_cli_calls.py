@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.models import EMAIL
+from campaign.models import Channel
 from campaign.store import Store
 from tests.callfactory import send_letters
 from tests.factories import add_prospect, add_prospects, store_at
@@ -66,8 +66,10 @@ def test_a_printed_letter_is_called_after_postal_days_and_thanksgiving(run, stor
 
 
 def test_an_email_is_called_a_week_later_and_christmas_moves_it(run, store):
-    send_letters(store, add_prospects(store, 1), MON, channel=EMAIL)
-    send_letters(store, add_prospects(store, 1), date(2026, 12, 18), channel=EMAIL, letter="cover")
+    send_letters(store, add_prospects(store, 1), MON, channel=Channel.EMAIL)
+    send_letters(
+        store, add_prospects(store, 1), date(2026, 12, 18), channel=Channel.EMAIL, letter="cover"
+    )
     assert [c["due"] for c in calls_json(run, "2026-12-31", "all")] == ["2026-11-23", "2026-12-28"]
     assert calls_json(run, "2026-12-31", "all")[1]["reason"] == "cover letter emailed 18 Dec"
 
@@ -79,8 +81,10 @@ def test_the_daily_cap_spills_to_the_next_business_day(run, store):
 
 
 def test_today_includes_overdue_calls_oldest_first_and_other_windows(run, store):
-    send_letters(store, add_prospects(store, 2), date(2026, 11, 9), channel=EMAIL)  # due 16 Nov
-    send_letters(store, add_prospects(store, 1), MON, channel=EMAIL)  # due 23 Nov
+    send_letters(
+        store, add_prospects(store, 2), date(2026, 11, 9), channel=Channel.EMAIL
+    )  # due 16 Nov
+    send_letters(store, add_prospects(store, 1), MON, channel=Channel.EMAIL)  # due 23 Nov
     send_letters(store, add_prospects(store, 1), MON)  # due 27 Nov
     today = calls_json(run, "2026-11-23")
     assert [(c["prospect_id"], c["due"]) for c in today] == [
@@ -189,7 +193,7 @@ def test_plan_shows_the_load_per_day(run, store):
 def test_simulated_weeks_every_letter_keeps_one_follow_up_until_closed(run, store):
     people = add_prospects(store, 6)
     send_letters(store, people[:3], MON)
-    send_letters(store, people[3:], date(2026, 11, 23), channel=EMAIL)
+    send_letters(store, people[3:], date(2026, 11, 23), channel=Channel.EMAIL)
     outcomes = {1: "reached", 2: "voicemail", 3: "declined", 4: "gatekeeper", 5: "hired"}
     for day in ("2026-11-27", "2026-11-30", "2026-12-01", "2026-12-02"):
         for call in calls_json(run, day):

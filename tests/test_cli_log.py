@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.models import CANCELLED, DECLINED, HIRED, INTERVIEW, OPEN
+from campaign.models import ProspectStatus, TaskState
 from campaign.store import Store
 from tests.callfactory import send_letters
 from tests.factories import add_prospect, add_prospects, store_at
@@ -164,7 +164,7 @@ def test_meeting_moves_to_interview_and_stops_prospecting_calls(run, store):
         "thank-yous and the follow-up calls.",
     ]
     assert "campaign meeting" in result.output
-    assert store.get_prospect(1).status == INTERVIEW
+    assert store.get_prospect(1).status == ProspectStatus.INTERVIEW
     assert store.open_call(1) is None
     assert [c["prospect_id"] for c in calls_json(run, "2026-11-27")] == [2, 3]
 
@@ -173,7 +173,7 @@ def test_declined_cancels_everything_and_refuses_later_calls_until_reopened(run,
     result = run("log", "2", "--outcome", "declined", env=on("2026-11-27"))
     assert result.exit_code == 0
     assert "declined: no more calls or letters unless you `campaign reopen` it" in result.output
-    assert store.get_prospect(2).status == DECLINED
+    assert store.get_prospect(2).status == ProspectStatus.DECLINED
     assert store.open_call(2) is None
     before = store.call_history(2)
     result = run("log", "2", "--outcome", "reached", env=on("2026-11-30"))
@@ -187,19 +187,19 @@ def test_declined_cancels_everything_and_refuses_later_calls_until_reopened(run,
     assert result.exit_code == 0, result.output
     assert result.output == "Prospect 2 is active again; next call 2026-12-01.\n"
     task = store.open_call(2)
-    assert task is not None and task.state == OPEN and task.sequence == 1
+    assert task is not None and task.state == TaskState.OPEN and task.sequence == 1
 
 
 def test_hired_says_so_and_cancels_every_open_task(run, store):
     result = run("log", "3", "--outcome", "hired", env=on("2026-11-27"))
     assert result.exit_code == 0
     assert "hired: congratulations, the campaign did its job" in result.output
-    assert store.get_prospect(3).status == HIRED
+    assert store.get_prospect(3).status == ProspectStatus.HIRED
     with store.read() as conn:
         states = (
             conn.exec_driver_sql("SELECT state FROM tasks WHERE prospect_id = 3").scalars().all()
         )
-    assert states == [CANCELLED]
+    assert states == [TaskState.CANCELLED]
 
 
 def test_log_without_outcome_shows_the_history(run, store):
@@ -360,7 +360,7 @@ def test_referred_links_a_known_prospect_and_the_same_contact_gives_again(run, s
     assert [p.referred_by for p in store.list_prospects()] == [1, None, 1, 1]
     assert len(store.list_contacts()) == 1
     assert store.get_prospect(2).priority is None  # linked, not re-ranked
-    assert store.get_prospect(1).status == INTERVIEW
+    assert store.get_prospect(1).status == ProspectStatus.INTERVIEW
 
 
 @pytest.mark.parametrize(
@@ -422,7 +422,7 @@ def test_reopen_refuses_a_prospect_in_the_interview_stage(run, store):
         "Error: prospect 1 (Company 1 Inc.) is in the interview stage; only a declined or "
         "closed prospect can be reopened\n",
     )
-    assert store.get_prospect(1).status == INTERVIEW and store.open_call(1) == before
+    assert store.get_prospect(1).status == ProspectStatus.INTERVIEW and store.open_call(1) == before
     assert run("log", "3", "--outcome", "hired", env=on("2026-11-27")).exit_code == 0
     hired = run("reopen", "3", env=on("2026-11-27"))
     assert (hired.exit_code, hired.output) == (

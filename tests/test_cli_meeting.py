@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from campaign.models import INTERVIEW, Contact
+from campaign.models import Contact, ProspectStatus
 from tests.factories import add_prospect, store_at
 
 PANEL = (
@@ -49,7 +49,7 @@ def test_meeting_schedules_a_distinct_thank_you_for_each_person(run, campaign_ho
         "Next: `campaign agenda --drafts` shows each draft, `campaign notes` prints the "
         "note cards; `campaign done ID` after each.",
     ]
-    assert store.get_prospect(acme.id).status == INTERVIEW
+    assert store.get_prospect(acme.id).status == ProspectStatus.INTERVIEW
 
 
 def test_identical_thank_yous_are_refused_and_nothing_is_recorded(run, campaign_home: Path) -> None:
@@ -219,7 +219,7 @@ def test_meeting_refuses_a_declined_prospect_like_log_does(run, campaign_home: P
     assert run("reopen", str(acme.id)).exit_code == 0
     again = run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
     assert again.exit_code == 0, again.output
-    assert store.get_prospect(acme.id).status == INTERVIEW
+    assert store.get_prospect(acme.id).status == ProspectStatus.INTERVIEW
 
 
 def test_a_second_meeting_moves_the_status_call_instead_of_adding_one(

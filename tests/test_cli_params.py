@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from campaign.cli import cli
+from campaign.cli import all_commands
 from campaign.cli.params import DateParam, DueParam
 
 
@@ -17,7 +17,7 @@ def _options(command: click.Command, path: str = "campaign") -> list[tuple[str, 
 
 
 def test_every_due_and_date_option_uses_the_shared_types() -> None:
-    options = _options(cli)
+    options = [o for name, c in all_commands().items() for o in _options(c, f"campaign {name}")]
     dues = [(path, o) for path, o in options if o.name == "due"]
     assert {path for path, _ in dues} >= {"campaign calls", "campaign agenda", "campaign notes"}
     assert all(isinstance(o.type, DueParam) for _, o in dues)

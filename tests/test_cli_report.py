@@ -8,9 +8,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from campaign.followup import OUTCOMES
+from campaign.models import Outcome
 from tests.factories import add_prospect, store_at
 from tests.history import add_send, add_task, build_campaign
+
+OUTCOMES = tuple(o.value for o in Outcome)
 
 
 def test_report_writes_a_new_file_each_run(run, campaign_home: Path) -> None:
@@ -84,7 +86,10 @@ def test_every_call_is_in_the_calls_chart_and_holidays_are_days_off(run, campaig
     assert run("report", env=friday).exit_code == 0
     html = (campaign_home / "output" / "report-2026-12-04.html").read_text("utf-8")
     calls_chart = _chart_text(html, "chart-calls")
-    assert [w for w in calls_chart if w in {*OUTCOMES, "status call"}] == [*OUTCOMES, "status call"]
+    assert [w for w in calls_chart if w in {*OUTCOMES, "status call"}] == [
+        *OUTCOMES,
+        "status call",
+    ]
     assert str(len(OUTCOMES) + 3) in calls_chart  # the week's bar adds up to every call
     load_chart = _chart_text(html, "chart-load")
     christmas = load_chart.index("25 Dec")

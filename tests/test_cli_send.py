@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN, Prospect
+from campaign.models import Prospect, SendState
 from campaign.store import Store
 from tests.factories import add_prospect, add_prospects, store_at
 from tests.smtp_server import SmtpServer, free_port
@@ -67,7 +67,7 @@ def test_a_weekly_run_emails_prints_and_says_what_is_next(
         "see `campaign calls --due all`.",
     ]
     assert len(server.received) == 2
-    assert states(store) == [SENT] * 3
+    assert states(store) == [SendState.SENT] * 3
     again = run("send")
     assert again.exit_code == 0
     assert again.stdout == (
@@ -111,11 +111,16 @@ def test_deferred_failed_and_in_doubt_exit_3_with_what_to_do(
         "Error: not all went through: 2 deferred (the next run retries them), 1 failed, "
         "1 in doubt; see above\n"
     )
-    assert states(store) == [DEFERRED, FAILED, UNKNOWN, DEFERRED]
+    assert states(store) == [
+        SendState.DEFERRED,
+        SendState.FAILED,
+        SendState.UNKNOWN,
+        SendState.DEFERRED,
+    ]
     server.handler.rules = {}
     retry = run("send")
     assert retry.exit_code == 0
-    assert states(store) == [SENT, FAILED, UNKNOWN, SENT]
+    assert states(store) == [SendState.SENT, SendState.FAILED, SendState.UNKNOWN, SendState.SENT]
     settled = run("send", "--settle", "3", "--sent")
     assert settled.exit_code == 0
     assert (
@@ -123,7 +128,7 @@ def test_deferred_failed_and_in_doubt_exit_3_with_what_to_do(
     )
     resent = run("send", "--resend", "2")
     assert resent.exit_code == 0
-    assert states(store) == [SENT] * 4
+    assert states(store) == [SendState.SENT] * 4
     got = sorted(r.recipients[0] for r in server.received)
     assert got == sorted([a.email, b.email, d.email])  # c's copy was dropped, never resent
 
@@ -287,7 +292,7 @@ def test_unlock_removes_a_lock_from_another_host(run, sender_config: Path, store
     unlocked = run("send", "--unlock")
     assert (unlocked.exit_code, unlocked.stdout) == (0, "Removed the lock of pid 4242 on laptop.\n")
     assert run("send").exit_code == 0
-    assert states(store) == [SENT]
+    assert states(store) == [SendState.SENT]
 
 
 def test_no_password_and_no_terminal_never_prompts(
@@ -442,7 +447,10 @@ def test_a_deferred_email_waits_while_smtp_is_out_and_the_post_goes_on(
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Sent 0 by email, printed 1 ")
     assert "  Sigma - Ms. Alex Person1 <sid@sigma.example> (prospect 1)" in result.stdout
-    assert {s.prospect_id: s.state for s in store.list_sends()} == {sid.id: DEFERRED, tina.id: SENT}
+    assert {s.prospect_id: s.state for s in store.list_sends()} == {
+        sid.id: SendState.DEFERRED,
+        tina.id: SendState.SENT,
+    }
     doc = json.loads(run("status", "--format", "json", env=monday).output)
     retry = next(a for a in doc["attention"] if a["kind"] == "retry")
     assert "the emails wait until [smtp] is back in campaign.toml" in retry["command"]
@@ -450,7 +458,7 @@ def test_a_deferred_email_waits_while_smtp_is_out_and_the_post_goes_on(
     sender_config.write_text(with_smtp, encoding="utf-8")
     server.handler.rules = {}
     assert run("send", env={"CAMPAIGN_TODAY": "2026-11-24"}).exit_code == 0
-    assert store.get_send(1).state == SENT
+    assert store.get_send(1).state == SendState.SENT
 
 
 def test_an_unknown_letter_is_refused_even_when_the_week_is_full(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from campaign.config import Smtp
-from campaign.deliver import message_bytes, open_smtp, smtp_password
 from campaign.errors import DeliveryError
-from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN
+from campaign.mailer import message_bytes, open_smtp, smtp_password
+from campaign.models import SendState
 from tests.smtp_server import Handler, SmtpServer, free_port, self_signed
 
 
@@ -41,13 +41,13 @@ def test_every_reply_is_classified_and_the_server_agrees() -> None:
         }
         mailer.close()
     assert {to: r.state for to, r in results.items()} == {
-        "a@x.org": SENT,
-        "b@x.org": DEFERRED,
-        "c@x.org": FAILED,
-        "d@x.org": FAILED,
-        "a2@x.org": SENT,
-        "e@x.org": UNKNOWN,
-        "f@x.org": DEFERRED,  # never tried: the connection was gone
+        "a@x.org": SendState.SENT,
+        "b@x.org": SendState.DEFERRED,
+        "c@x.org": SendState.FAILED,
+        "d@x.org": SendState.FAILED,
+        "a2@x.org": SendState.SENT,
+        "e@x.org": SendState.UNKNOWN,
+        "f@x.org": SendState.DEFERRED,  # never tried: the connection was gone
     }
     assert results["b@x.org"].detail == "451 4.7.1 Greylisted, please try again later"
     assert results["c@x.org"].detail == (
@@ -65,7 +65,7 @@ def test_every_reply_is_classified_and_the_server_agrees() -> None:
 def test_bcc_is_delivered_but_never_shown() -> None:
     with SmtpServer() as server:
         mailer = open_smtp(local(server.port), None)
-        assert mailer.send(message("a@x.org", bcc="me@example.com")).state == SENT
+        assert mailer.send(message("a@x.org", bcc="me@example.com")).state == SendState.SENT
         mailer.close()
     (got,) = server.received
     assert got.recipients == ["a@x.org", "me@example.com"]
@@ -77,7 +77,7 @@ def test_a_server_that_hangs_during_data_leaves_the_message_in_doubt() -> None:
         mailer = open_smtp(local(server.port, timeout=1), None)
         result = mailer.send(message("h@x.org"))
         mailer.close()
-    assert result.state == UNKNOWN
+    assert result.state == SendState.UNKNOWN
     assert result.detail.endswith("timed out (no reply within [smtp] timeout)")
     assert not result.connected
     assert server.received == []
@@ -89,7 +89,7 @@ def test_login_is_checked_before_anything_is_sent() -> None:
         with pytest.raises(DeliveryError, match=r"login as pat@example.com refused: 535"):
             open_smtp(smtp, "wrong")
         mailer = open_smtp(smtp, "right")
-        assert mailer.send(message("a@x.org")).state == SENT
+        assert mailer.send(message("a@x.org")).state == SendState.SENT
         mailer.close()
     assert len(server.received) == 1
 
@@ -153,6 +153,6 @@ def test_tls_verifies_the_servers_certificate(
         # Trusted (as a company's own CA would be): the same server is fine.
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))
         mailer = open_smtp(smtp, None)
-        assert mailer.send(message("a@x.org")).state == SENT
+        assert mailer.send(message("a@x.org")).state == SendState.SENT
         mailer.close()
     assert len(server.received) == 1

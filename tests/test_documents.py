@@ -23,8 +23,8 @@ from campaign.documents.files import file_name, new_run_folder, slug
 from campaign.documents.pdf import write_letter_pdf
 from campaign.documents.printpack import write_print_pack
 from campaign.errors import InputError
-from campaign.merge import Rendered, load_letter, render_batch
-from campaign.models import Prospect
+from campaign.letters import check_resume, load_letter, render_batch
+from campaign.models import Prospect, Rendered
 from tests.test_merge import SENDER, TODAY, make_settings, prospect
 
 HOSTILE = [
@@ -215,9 +215,7 @@ def test_a_letter_just_too_long_is_closed_up_onto_one_page(
 
 def test_a_two_page_letter_heads_its_second_page(campaign_home: Path, tmp_path: Path) -> None:
     r = _long_letter(campaign_home, 7)
-    pack = write_print_pack(
-        [r, rendered(campaign_home)[2]], make_settings(campaign_home), tmp_path / "pack"
-    )
+    pack = write_print_pack([r, rendered(campaign_home)[2]], tmp_path / "pack")
     pages = PdfReader(str(pack.letters_pdf)).pages
     assert len(pages) == 3
     second = normal(pages[1].extract_text())
@@ -232,7 +230,7 @@ def test_a_two_page_letter_heads_its_second_page(campaign_home: Path, tmp_path: 
 
 def test_print_pack_letters_envelopes_labels_manifest(campaign_home: Path, tmp_path: Path) -> None:
     letters = rendered(campaign_home)
-    pack = write_print_pack(letters, make_settings(campaign_home), tmp_path / "pack")
+    pack = write_print_pack(letters, tmp_path / "pack")
     reader = PdfReader(str(pack.letters_pdf))
     assert pack.pages == len(reader.pages) == 3
     assert "Dear Dr. Ødegaard:" in reader.pages[1].extract_text()
@@ -262,7 +260,7 @@ def test_labels_always_keep_the_city_line(campaign_home: Path, tmp_path: Path) -
     abroad = prospect(id=3, street="ul. Piotrkowska 1", street2="lok. 4", city="Łódź",
                       region="", postal_code="90-001", country="PL")  # fmt: skip
     letters = rendered(campaign_home, prospects=[full, long, abroad])
-    pack = write_print_pack(letters, make_settings(campaign_home), tmp_path / "pack")
+    pack = write_print_pack(letters, tmp_path / "pack")
     assert pack.labels_pdf is not None
     text = PdfReader(str(pack.labels_pdf)).pages[0].extract_text()
     lines = [line.strip() for line in text.splitlines()]
@@ -295,7 +293,8 @@ def test_cover_letters_are_followed_by_the_resume(campaign_home: Path, tmp_path:
     sender = replace(SENDER, resume="lists/resume.pdf")
     letters = rendered(campaign_home, "cover", HOSTILE[:2], sender=sender)
     settings = make_settings(campaign_home, sender=sender)
-    pack = write_print_pack(letters, settings, tmp_path / "pack", labels=False)
+    resume = check_resume(settings, "cover")
+    pack = write_print_pack(letters, tmp_path / "pack", resume, labels=False)
     texts = [p.extract_text() for p in PdfReader(str(pack.letters_pdf)).pages]
     assert pack.pages == 6 and pack.labels_pdf is None
     assert ["RESUME" in t for t in texts] == [False, True, True, False, True, True]
@@ -312,7 +311,8 @@ def test_a_resume_that_is_not_a_pdf_is_named(campaign_home: Path, tmp_path: Path
     sender = replace(SENDER, resume="lists/resume.pdf")
     letters = rendered(campaign_home, "cover", HOSTILE[:1], sender=sender)
     with pytest.raises(InputError, match=r"\[sender\] resume .*resume.pdf: not a readable PDF"):
-        write_print_pack(letters, make_settings(campaign_home, sender=sender), tmp_path / "p")
+        resume = check_resume(make_settings(campaign_home, sender=sender), "cover")
+        write_print_pack(letters, tmp_path / "p", resume)
 
 
 # -- email -------------------------------------------------------------------------------

@@ -14,16 +14,10 @@ from hypothesis import strategies as st
 
 from campaign.config import Sender, Settings, Smtp
 from campaign.errors import InputError, TemplateError
-from campaign.merge import (
-    Rendered,
-    letter_date,
-    load_letter,
-    period,
-    render_batch,
-    render_text,
-    salutation,
-)
-from campaign.models import Prospect
+from campaign.letters import letter_date, load_letter, render_batch, render_text
+from campaign.models import Prospect, Rendered
+from campaign.people import salutation
+from campaign.templating import period
 
 TODAY = date(2026, 11, 16)  # a Monday; Thursday 26 Nov 2026 is Thanksgiving
 SENDER = Sender(
@@ -223,7 +217,7 @@ def test_extra_columns_are_merge_fields(campaign_home: Path) -> None:
     p = prospect(extra={"Met At": "Dana Wu", "2nd Office": "Austin"})
     r = one(
         campaign_home,
-        "Subject: s\n{{ met_at }} / {{ x_2nd_office }} / {{ extra['Met At'] }}\n",
+        "Subject: s\n{{ met_at }} / {{ column_2nd_office }} / {{ extra['Met At'] }}\n",
         p,
     )
     assert r.text == "Dana Wu / Austin / Dana Wu"

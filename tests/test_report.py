@@ -10,16 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from campaign.cli import spell
 from campaign.clock import iso_week
 from campaign.config import load_settings
-from campaign.report import (
-    build_report,
-    campaign_status,
-    render_report,
-    report_path,
-    weeks_to_finish,
-    write_report,
-)
+from campaign.report import build_report, render_report, report_path, write_report
+from campaign.status import campaign_status, weeks_to_finish
 from campaign.store import Store
 from tests.factories import add_prospect, store_at
 from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
@@ -81,7 +76,7 @@ def test_status_pace_due_and_runway(store, scenario, campaign_home) -> None:
 
 
 def test_attention_items_name_the_rows_and_the_command(store, scenario, campaign_home) -> None:
-    status = campaign_status(store, load_settings(campaign_home, {}), TODAY)
+    status = campaign_status(store, load_settings(campaign_home, {}), TODAY).worded(spell)
     by_kind = {a.kind: a for a in status.attention}
     ids = {s["prospect_id"]: s["id"] for s in scenario.sends if s.get("letter") is None}
     assert by_kind["in_doubt"].ids == [ids[20]]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.models import CLAIMED, SENT, TRANSMITTING, UNKNOWN
+from campaign.models import SendState
 from campaign.store import Store
 from tests.factories import add_prospects, store_at
 from tests.smtp_server import Handler, SmtpServer
@@ -94,7 +94,7 @@ def test_killed_before_anything_was_claimed(
     assert store.list_sends() == []  # connected, not yet logged in: nothing recorded
     again = send_again(campaign_home)  # the dead run's lock does not block this one
     assert again.returncode == 0, again.stderr
-    assert states(store) == [SENT] * 4
+    assert states(store) == [SendState.SENT] * 4
     assert received(server) == Counter(emails)
 
 
@@ -104,12 +104,17 @@ def test_killed_between_messages_delivers_the_rest_once(
     store, emails = setup_campaign(sender_config, server, campaign_home)
     kill_at(server, campaign_home, "MAIL", 3)
     # Two sent; the third was marked TRANSMITTING before MAIL; the fourth still claimed.
-    assert states(store) == [SENT, SENT, TRANSMITTING, CLAIMED]
+    assert states(store) == [
+        SendState.SENT,
+        SendState.SENT,
+        SendState.TRANSMITTING,
+        SendState.CLAIMED,
+    ]
     assert received(server) == Counter(emails[:2])
     again = send_again(campaign_home)
     assert again.returncode == 3  # the third is in doubt: the user settles it
     assert "In doubt" in again.stdout and "(prospect 3, send 3)" in again.stdout
-    assert states(store) == [SENT, SENT, UNKNOWN, SENT]
+    assert states(store) == [SendState.SENT, SendState.SENT, SendState.UNKNOWN, SendState.SENT]
     assert received(server) == Counter([emails[0], emails[1], emails[3]])
     assert send_again(campaign_home).returncode == 0  # nothing left to do, nothing resent
     assert received(server) == Counter([emails[0], emails[1], emails[3]])
@@ -120,10 +125,15 @@ def test_killed_while_the_server_read_the_message(
 ) -> None:
     store, emails = setup_campaign(sender_config, server, campaign_home)
     kill_at(server, campaign_home, "DATA", 2)
-    assert states(store) == [SENT, TRANSMITTING, CLAIMED, CLAIMED]
+    assert states(store) == [
+        SendState.SENT,
+        SendState.TRANSMITTING,
+        SendState.CLAIMED,
+        SendState.CLAIMED,
+    ]
     again = send_again(campaign_home)
     assert again.returncode == 3
-    assert states(store) == [SENT, UNKNOWN, SENT, SENT]
+    assert states(store) == [SendState.SENT, SendState.UNKNOWN, SendState.SENT, SendState.SENT]
     assert received(server) == Counter([emails[0], emails[2], emails[3]])
 
 
@@ -132,13 +142,18 @@ def test_killed_after_the_server_accepted_but_before_the_store_heard(
 ) -> None:
     store, emails = setup_campaign(sender_config, server, campaign_home)
     kill_at(server, campaign_home, "ACCEPTED", 1)
-    assert states(store) == [TRANSMITTING, CLAIMED, CLAIMED, CLAIMED]
+    assert states(store) == [
+        SendState.TRANSMITTING,
+        SendState.CLAIMED,
+        SendState.CLAIMED,
+        SendState.CLAIMED,
+    ]
     assert received(server) == Counter(emails[:1])  # it did arrive
     again = send_again(campaign_home)
     assert again.returncode == 3
     # Never resent by itself: the first recipient still has exactly one copy.
     assert received(server) == Counter(emails)
-    assert states(store) == [UNKNOWN, SENT, SENT, SENT]
+    assert states(store) == [SendState.UNKNOWN, SendState.SENT, SendState.SENT, SendState.SENT]
     env = dict(os.environ, CAMPAIGN_HOME=str(campaign_home), CAMPAIGN_TODAY="2026-11-16")
     settled = subprocess.run(
         [sys.executable, "-m", "campaign", "send", "--settle", "1", "--sent"],
@@ -148,5 +163,5 @@ def test_killed_after_the_server_accepted_but_before_the_store_heard(
         timeout=60,
     )
     assert settled.returncode == 0, settled.stderr
-    assert states(store) == [SENT] * 4
+    assert states(store) == [SendState.SENT] * 4
     assert received(server) == Counter(emails)

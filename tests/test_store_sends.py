@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from campaign import ledger
 from campaign.clock import BusinessCalendar
 from campaign.config import Schedule
-from campaign.errors import RunInProgress
-from campaign.models import CLAIMED, DEFERRED, EMAIL, FAILED, POST, SENT, TRANSMITTING, UNKNOWN
+from campaign.errors import LedgerConflict, RunInProgress
+from campaign.followup import CallLoad
+from campaign.models import Channel, Claim, SendState
 from campaign.sending import pid_alive
 from campaign.store import Store
-from campaign.store.sends import CallLoad, Claim, LedgerConflict
 from tests.factories import TODAY, add_prospects, store_at
 
 WEEK = "2026-W47"
@@ -32,16 +33,21 @@ def test_a_send_goes_claimed_transmitting_sent_with_its_call(
 ) -> None:
     store = store_at(tmp_path)
     (p,) = add_prospects(store, 1)
-    (row,) = store.claim(
-        [Claim(p.id, "marketing", EMAIL)], week=WEEK, today=TODAY, run_id="r", cap=20
+    (row,) = ledger.claim(
+        store, [Claim(p.id, "marketing", Channel.EMAIL)], week=WEEK, today=TODAY, run_id="r", cap=20
     )
-    assert (row.state, row.week, row.attempts) == (CLAIMED, WEEK, 0)
+    assert (row.state, row.week, row.attempts) == (SendState.CLAIMED, WEEK, 0)
     store.mark_transmitting(row.id, "<m1@x>")
-    assert store.get_send(row.id).state == TRANSMITTING
-    up = store.mark_sent(row.id, sent_on=TODAY, schedule=Schedule(), calendar=calendar)
+    assert store.get_send(row.id).state == SendState.TRANSMITTING
+    up = ledger.mark_sent(store, row.id, sent_on=TODAY, schedule=Schedule(), calendar=calendar)
     assert up.due == date(2026, 11, 23)  # 7 days after a Monday email
     sent = store.get_send(row.id)
-    assert (sent.state, sent.sent_on, sent.attempts, sent.message_id) == (SENT, TODAY, 1, "<m1@x>")
+    assert (sent.state, sent.sent_on, sent.attempts, sent.message_id) == (
+        SendState.SENT,
+        TODAY,
+        1,
+        "<m1@x>",
+    )
     with store.read() as conn:
         tasks = conn.exec_driver_sql("SELECT kind, due, send_id, attempt, reason FROM tasks").all()
     assert [tuple(t) for t in tasks] == [
@@ -54,11 +60,16 @@ def test_printed_letters_are_sent_the_day_the_pack_is_made_and_called_later(
 ) -> None:
     store = store_at(tmp_path)
     a, b = add_prospects(store, 2)
-    rows = store.claim(
-        [Claim(a.id, "marketing", POST), Claim(b.id, "marketing", POST)],
-        week=WEEK, today=TODAY, run_id="r", cap=20,
-    )  # fmt: skip
-    ups = store.mark_printed(
+    rows = ledger.claim(
+        store,
+        [Claim(a.id, "marketing", Channel.POST), Claim(b.id, "marketing", Channel.POST)],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=20,
+    )
+    ups = ledger.mark_printed(
+        store,
         [r.id for r in rows],
         sent_on=TODAY,
         pack="output/pack",
@@ -67,19 +78,23 @@ def test_printed_letters_are_sent_the_day_the_pack_is_made_and_called_later(
     )
     # 7 days + 3 postal days from Monday 16 Nov is Thursday 26 Nov: Thanksgiving, so Friday.
     assert [u.due for u in ups] == [date(2026, 11, 27), date(2026, 11, 27)]
-    assert {s.state for s in store.list_sends()} == {SENT}
+    assert {s.state for s in store.list_sends()} == {SendState.SENT}
     assert {s.pack for s in store.list_sends()} == {"output/pack"}
 
 
 def test_one_open_follow_up_per_prospect(tmp_path: Path, calendar: BusinessCalendar) -> None:
     store = store_at(tmp_path)
     (p,) = add_prospects(store, 1)
-    rows = store.claim(
-        [Claim(p.id, "marketing", POST), Claim(p.id, "cover", POST)],
-        week=WEEK, today=TODAY, run_id="r", cap=20,
-    )  # fmt: skip
-    ups = store.mark_printed(
-        [r.id for r in rows], sent_on=TODAY, pack="x", schedule=Schedule(), calendar=calendar
+    rows = ledger.claim(
+        store,
+        [Claim(p.id, "marketing", Channel.POST), Claim(p.id, "cover", Channel.POST)],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=20,
+    )
+    ups = ledger.mark_printed(
+        store, [r.id for r in rows], sent_on=TODAY, pack="x", schedule=Schedule(), calendar=calendar
     )
     assert ups[0].due is not None and ups[1].due is None
 
@@ -87,31 +102,47 @@ def test_one_open_follow_up_per_prospect(tmp_path: Path, calendar: BusinessCalen
 def test_a_letter_is_never_claimed_twice_and_the_claim_rolls_back_whole(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     a, b = add_prospects(store, 2)
-    store.claim([Claim(a.id, "marketing", EMAIL)], week=WEEK, today=TODAY, run_id="r", cap=None)
+    ledger.claim(
+        store,
+        [Claim(a.id, "marketing", Channel.EMAIL)],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=None,
+    )
     with pytest.raises(LedgerConflict, match=f"prospect {a.id} already has a marketing letter"):
-        store.claim(
-            [Claim(b.id, "marketing", EMAIL), Claim(a.id, "marketing", EMAIL)],
-            week=WEEK, today=TODAY, run_id="r2", cap=None,
-        )  # fmt: skip
+        ledger.claim(
+            store,
+            [Claim(b.id, "marketing", Channel.EMAIL), Claim(a.id, "marketing", Channel.EMAIL)],
+            week=WEEK,
+            today=TODAY,
+            run_id="r2",
+            cap=None,
+        )
     assert [s.prospect_id for s in store.list_sends()] == [a.id]
 
 
 def test_a_claim_never_puts_a_week_over_the_cap(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     ps = add_prospects(store, 3)
-    claims = [Claim(p.id, "marketing", EMAIL) for p in ps]
+    claims = [Claim(p.id, "marketing", Channel.EMAIL) for p in ps]
     with pytest.raises(LedgerConflict, match="would put 2026-W47 over 2"):
-        store.claim(claims, week=WEEK, today=TODAY, run_id="r", cap=2)
+        ledger.claim(store, claims, week=WEEK, today=TODAY, run_id="r", cap=2)
     assert store.list_sends() == []
-    store.claim(claims[:2], week=WEEK, today=TODAY, run_id="r", cap=2)
+    ledger.claim(store, claims[:2], week=WEEK, today=TODAY, run_id="r", cap=2)
     assert store.cap_used(WEEK) == 2
 
 
 def test_failed_sends_free_their_slot_deferred_ones_keep_it(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     ps = add_prospects(store, 3)
-    rows = store.claim(
-        [Claim(p.id, "marketing", EMAIL) for p in ps], week=WEEK, today=TODAY, run_id="r", cap=20
+    rows = ledger.claim(
+        store,
+        [Claim(p.id, "marketing", Channel.EMAIL) for p in ps],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=20,
     )
     for row in rows:
         store.mark_transmitting(row.id)
@@ -126,19 +157,32 @@ def test_failed_sends_free_their_slot_deferred_ones_keep_it(tmp_path: Path) -> N
 def test_a_killed_runs_rows_recover_claimed_ones_stay_deliverable(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     ps = add_prospects(store, 3)
-    rows = store.claim(
-        [Claim(p.id, "marketing", EMAIL) for p in ps], week=WEEK, today=TODAY, run_id="r", cap=20
+    rows = ledger.claim(
+        store,
+        [Claim(p.id, "marketing", Channel.EMAIL) for p in ps],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=20,
     )
     store.mark_transmitting(rows[0].id)
     recovered = store.recover_interrupted("stopped mid-transmission")
     assert [r.id for r in recovered] == [rows[0].id]
-    assert [s.state for s in store.list_sends()] == [UNKNOWN, CLAIMED, CLAIMED]
+    assert [s.state for s in store.list_sends()] == [
+        SendState.UNKNOWN,
+        SendState.CLAIMED,
+        SendState.CLAIMED,
+    ]
     assert [s.id for s in store.pending_retries()] == [rows[1].id, rows[2].id]
     # A retry in a later week moves to that week's cap.
-    store.claim(
-        [Claim(ps[1].id, "marketing", EMAIL, rows[1].id)],
-        week="2026-W48", today=date(2026, 11, 23), run_id="r2", cap=20,
-    )  # fmt: skip
+    ledger.claim(
+        store,
+        [Claim(ps[1].id, "marketing", Channel.EMAIL, rows[1].id)],
+        week="2026-W48",
+        today=date(2026, 11, 23),
+        run_id="r2",
+        cap=20,
+    )
     assert store.get_send(rows[1].id).week == "2026-W48"
     assert (store.cap_used(WEEK), store.cap_used("2026-W48")) == (2, 1)
 
@@ -146,31 +190,40 @@ def test_a_killed_runs_rows_recover_claimed_ones_stay_deliverable(tmp_path: Path
 def test_transitions_from_the_wrong_state_are_refused(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     (p,) = add_prospects(store, 1)
-    (row,) = store.claim(
-        [Claim(p.id, "marketing", EMAIL)], week=WEEK, today=TODAY, run_id="r", cap=None
+    (row,) = ledger.claim(
+        store,
+        [Claim(p.id, "marketing", Channel.EMAIL)],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=None,
     )
     with pytest.raises(LedgerConflict, match=f"send {row.id} is not transmitting"):
         store.mark_unknown(row.id, "x")
     store.mark_failed(row.id, "550")
     with pytest.raises(LedgerConflict, match="no longer claimed"):
         store.mark_transmitting(row.id)
-    assert store.get_send(row.id).state == FAILED
+    assert store.get_send(row.id).state == SendState.FAILED
 
 
 def test_settling_a_send_in_doubt(tmp_path: Path, calendar: BusinessCalendar) -> None:
     store = store_at(tmp_path)
     a, b = add_prospects(store, 2)
-    rows = store.claim(
-        [Claim(a.id, "marketing", EMAIL), Claim(b.id, "marketing", EMAIL)],
-        week=WEEK, today=TODAY, run_id="r", cap=None,
-    )  # fmt: skip
+    rows = ledger.claim(
+        store,
+        [Claim(a.id, "marketing", Channel.EMAIL), Claim(b.id, "marketing", Channel.EMAIL)],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=None,
+    )
     for row in rows:
         store.mark_transmitting(row.id)
         store.mark_unknown(row.id, "lost")
-    up = store.settle_sent(rows[0].id, schedule=Schedule(), calendar=calendar)
+    up = ledger.settle_sent(store, rows[0].id, schedule=Schedule(), calendar=calendar)
     assert up.due == date(2026, 11, 23)
     store.settle_not_sent(rows[1].id, "not in the Sent folder")
-    assert [s.state for s in store.list_sends()] == [SENT, DEFERRED]
+    assert [s.state for s in store.list_sends()] == [SendState.SENT, SendState.DEFERRED]
 
 
 def _dead_pid() -> int:
@@ -208,7 +261,7 @@ def test_a_dead_runs_lock_is_taken_over_and_released(tmp_path: Path) -> None:
 def test_a_lock_from_another_host_needs_unlock(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     store.acquire_lock(pid=7, host="other", now=NOW, alive=pid_alive)
-    with pytest.raises(RunInProgress, match="run `campaign send --unlock`"):
+    with pytest.raises(RunInProgress, match="run `campaign send unlock`"):
         store.acquire_lock(pid=8, host="box", now=NOW, alive=lambda pid: False)
     holder = store.break_lock()
     assert holder is not None and (holder.pid, holder.host) == (7, "other")
@@ -228,21 +281,32 @@ def test_the_ledger_and_the_lock_on_postgres(postgres_url: str, calendar: Busine
     store = open_store(postgres_url)
     try:
         a, b = add_prospects(store, 2)
-        rows = store.claim(
-            [Claim(a.id, "marketing", EMAIL), Claim(b.id, "marketing", POST)],
-            week=WEEK, today=TODAY, run_id="r", cap=2,
-        )  # fmt: skip
+        rows = ledger.claim(
+            store,
+            [Claim(a.id, "marketing", Channel.EMAIL), Claim(b.id, "marketing", Channel.POST)],
+            week=WEEK,
+            today=TODAY,
+            run_id="r",
+            cap=2,
+        )
         with pytest.raises(LedgerConflict, match="already has a marketing letter"):
-            store.claim(
-                [Claim(a.id, "marketing", EMAIL)], week=WEEK, today=TODAY, run_id="x", cap=None
+            ledger.claim(
+                store,
+                [Claim(a.id, "marketing", Channel.EMAIL)],
+                week=WEEK,
+                today=TODAY,
+                run_id="x",
+                cap=None,
             )
         store.mark_transmitting(rows[0].id, "<m@x>")
-        up = store.mark_sent(rows[0].id, sent_on=TODAY, schedule=Schedule(), calendar=calendar)
-        (printed,) = store.mark_printed(
-            [rows[1].id], sent_on=TODAY, pack="p", schedule=Schedule(), calendar=calendar
+        up = ledger.mark_sent(
+            store, rows[0].id, sent_on=TODAY, schedule=Schedule(), calendar=calendar
+        )
+        (printed,) = ledger.mark_printed(
+            store, [rows[1].id], sent_on=TODAY, pack="p", schedule=Schedule(), calendar=calendar
         )
         assert (up.due, printed.due) == (date(2026, 11, 23), date(2026, 11, 27))
-        assert states_of(store) == [SENT, SENT] and store.cap_used(WEEK) == 2
+        assert states_of(store) == [SendState.SENT, SendState.SENT] and store.cap_used(WEEK) == 2
         store.acquire_lock(pid=1, host="box", now=NOW, alive=lambda pid: True)
         with pytest.raises(RunInProgress, match="pid 1 on host box"):
             store.acquire_lock(pid=2, host="box", now=NOW, alive=lambda pid: True)
@@ -260,17 +324,22 @@ def test_without_a_promise_calls_spread_under_the_daily_cap(
 ) -> None:
     store = store_at(tmp_path)
     ps = add_prospects(store, 5)
-    rows = store.claim(
-        [Claim(p.id, "marketing", EMAIL) for p in ps], week=WEEK, today=TODAY, run_id="r", cap=None
+    rows = ledger.claim(
+        store,
+        [Claim(p.id, "marketing", Channel.EMAIL) for p in ps],
+        week=WEEK,
+        today=TODAY,
+        run_id="r",
+        cap=None,
     )
-    load = CallLoad()
+    load = CallLoad(calendar, 2)
     dues = []
     for row in rows:
         store.mark_transmitting(row.id)
         schedule = Schedule(calls_per_day=2)
         dues.append(
-            store.mark_sent(
-                row.id, sent_on=TODAY, schedule=schedule, calendar=calendar, load=load
+            ledger.mark_sent(
+                store, row.id, sent_on=TODAY, schedule=schedule, calendar=calendar, load=load
             ).due
         )
     assert dues == [date(2026, 11, 23)] * 2 + [date(2026, 11, 24)] * 2 + [date(2026, 11, 25)]

@@ -6,17 +6,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, update_wrapper
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
 from campaign.config import Settings, load_settings, resolve_home, resolve_today
 from campaign.errors import NoCampaign
-
-if TYPE_CHECKING:
-    from campaign.store import Store
+from campaign.store import Store, open_store, store_exists
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,10 +29,14 @@ class App:
     _may_create: bool = field(default=False, repr=False)
 
     @classmethod
-    def from_context(cls, ctx: click.Context, home: str | None) -> App:
-        """Build from the group's options and the environment."""
-        env = dict(os.environ)
-        return cls(home=resolve_home(home, env), env=env, _on_close=ctx.call_on_close)
+    def of(cls, ctx: click.Context) -> App:
+        """The invocation's App, built once from the root's ``--home`` and the environment."""
+        root = ctx.find_root()
+        if not isinstance(root.obj, App):
+            env = dict(os.environ)
+            home = resolve_home(root.params.get("home"), env)
+            root.obj = cls(home=home, env=env, _on_close=root.call_on_close)
+        return root.obj
 
     @cached_property
     def settings(self) -> Settings:
@@ -55,8 +57,6 @@ class App:
         Only the commands that add a campaign's first rows call ``start_store`` first.
         For a server database, see ``campaign.store.store_exists``: it is opened as before.
         """
-        from campaign.store import open_store, store_exists
-
         url = self.settings.db_url
         if not self._may_create and not store_exists(url):
             missing = f"no {_database_name(url, self.home)}"
@@ -81,8 +81,6 @@ class App:
     @property
     def store_if_any(self) -> Store | None:
         """The store when the database exists, else None (never creates one)."""
-        from campaign.store import store_exists
-
         return self.store if store_exists(self.settings.db_url) else None
 
 
@@ -94,4 +92,10 @@ def _database_name(url: str, home: Path) -> str:
         return path
 
 
-pass_app = click.make_pass_decorator(App)
+def pass_app(command: F) -> F:
+    """Hand the command the invocation's ``App`` as its first argument."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return command(App.of(click.get_current_context()), *args, **kwargs)
+
+    return cast(F, update_wrapper(run, command))

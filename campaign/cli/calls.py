@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import click
 
+from campaign import callsheet
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
 from campaign.cli.params import DATE, DUE
+from campaign.clock import BusinessCalendar, due_until
+from campaign.followup import check_referred, log_call
+from campaign.followup import reopen as reopen_prospect
+from campaign.models import Logged, Outcome, Referred
 from campaign.wording import counted
-
-if TYPE_CHECKING:
-    from campaign.followup import Logged
-    from campaign.store.meetings import Referred
-
-# Kept here (not imported from followup) so `campaign --help` loads nothing heavy.
-OUTCOMES = (
-    "reached",
-    "voicemail",
-    "no-answer",
-    "gatekeeper",
-    "meeting",
-    "declined",
-    "hired",
-    "offer",
-)
 
 
 @click.command()
@@ -66,24 +54,22 @@ def calls(app: App, due: str, fmt: str, show_plan: bool, weeks: int) -> None:
       campaign calls --due all --format ics > calls.ics
       campaign calls --plan --weeks 6
     """
-    from campaign import callsheet as sheet
-
     if show_plan:
         return _plan(app, fmt, weeks)
-    until = sheet.due_until(due, app.today)
+    until = due_until(due, app.today)
     name = app.settings.sender.name if app.settings.sender else ""
     if fmt == "ics":
-        ics = sheet.to_ics(sheet.calendar_lines(app.store, until, app.today, name), app.today)
-        click.echo(ics.decode("utf-8"), nl=False)
+        shown = callsheet.calendar_lines(app.store, until, app.today, name)
+        click.echo(callsheet.to_ics(shown, app.today).decode("utf-8"), nl=False)
         return None
-    lines = sheet.due_calls(app.store, until, name)
+    lines = callsheet.due_calls(app.store, until, name)
     if fmt == "json":
         echo_json([c.as_dict() for c in lines])
     elif fmt == "csv":
-        echo_csv(sheet.CSV_COLUMNS, sheet.csv_rows(lines))
+        echo_csv(callsheet.CSV_COLUMNS, callsheet.csv_rows(lines))
     elif fmt == "pdf":
         title = f"Calls due by {until.isoformat()}" if until else "All open calls"
-        path = sheet.write_pdf(lines, app.settings.output_dir, app.today, title)
+        path = callsheet.write_pdf(lines, app.settings.output_dir, app.today, title)
         click.echo(f"{counted(len(lines), 'call')}: wrote {path}")
     else:
         caption = (
@@ -92,16 +78,15 @@ def calls(app: App, due: str, fmt: str, show_plan: bool, weeks: int) -> None:
             if lines
             else "No calls due."
         )
-        echo_table(sheet.TABLE_COLUMNS, sheet.table_rows(lines, app.today), caption=caption)
+        echo_table(callsheet.TABLE_COLUMNS, callsheet.table_rows(lines, app.today), caption=caption)
     return None
 
 
 def _plan(app: App, fmt: str, weeks: int) -> None:
-    from campaign.callsheet import plan
-    from campaign.clock import BusinessCalendar
-
     per_day = app.settings.schedule.calls_per_day
-    days = plan(app.store, app.today, weeks, per_day, BusinessCalendar(app.settings.country))
+    days = callsheet.plan(
+        app.store, app.today, weeks, per_day, BusinessCalendar(app.settings.country)
+    )
     if fmt == "json":
         echo_json(days)
     elif fmt == "csv":
@@ -121,7 +106,9 @@ def _plan(app: App, fmt: str, weeks: int) -> None:
 
 @click.command()
 @click.argument("prospect", type=int)
-@click.option("--outcome", type=click.Choice(OUTCOMES), help="What came of the call.")
+@click.option(
+    "--outcome", type=click.Choice([o.value for o in Outcome]), help="What came of the call."
+)
 @click.option("--note", default="", help="What was said; shown on the next call.")
 @click.option(
     "--gatekeeper",
@@ -168,8 +155,6 @@ def log(
       campaign log 12 --outcome reached --referred "Jane Roe, Beta Corp"
       campaign log 12                      # the call history
     """
-    from campaign.followup import check_referred, log_call
-
     if outcome is None:
         check_referred(outcome, referred)
         return _history(app, prospect)
@@ -270,10 +255,5 @@ def reopen(app: App, prospect: int) -> None:
     Example:
       campaign reopen 12
     """
-    from campaign.followup import reopen as reopen_prospect
-
     task = reopen_prospect(app.store, app.settings, app.today, prospect)
     click.echo(f"Prospect {prospect} is active again; next call {task.due.isoformat()}.")
-
-
-COMMANDS: list[click.Command] = [calls, log, reopen]

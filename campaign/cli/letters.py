@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from campaign.batches import BATCHES, why_unreachable
 from campaign.cli.app import App, pass_app
+from campaign.cli.output import progress
 from campaign.cli.params import FORMATS
+from campaign.config import Settings
+from campaign.letters import review_notes
+from campaign.merge import MergeResult, merge_batch
+from campaign.models import MARKETING
 from campaign.wording import counted, noun
-
-if TYPE_CHECKING:
-    from campaign.config import Settings
-    from campaign.merge import MergeResult
 
 
 @click.command()
 @click.option(
     "--batch",
-    type=click.Choice(["top20", "all"]),
+    type=click.Choice(BATCHES),
     default="top20",
     show_default=True,
     help="top20 (this week's wave) or all.",
 )
 @click.option(
-    "--letter", default="marketing", show_default=True, help="The letter: templates/NAME.txt."
+    "--letter", default=MARKETING, show_default=True, help="The letter: templates/NAME.txt."
 )
 @click.option(
     "--to",
@@ -48,9 +49,6 @@ def merge(app: App, batch: str, letter: str, formats: tuple[str, ...]) -> None:
     Example:
       campaign merge --batch top20 --letter marketing --to docx,pdf
     """
-    from campaign.cli.output import progress
-    from campaign.merge import merge_batch, review_notes
-
     result = merge_batch(app.store, app.settings, app.today, batch, letter, formats, progress)
     _report(result, app.home, app.settings)
     for note in review_notes(app.settings, letter):
@@ -58,8 +56,6 @@ def merge(app: App, batch: str, letter: str, formats: tuple[str, ...]) -> None:
 
 
 def _report(result: MergeResult, home: Path, settings: Settings) -> None:
-    from campaign.batches import why_unreachable
-
     where = result.folder.relative_to(home)
     if not result.rendered:
         click.echo(_nothing_to_merge(result))
@@ -108,6 +104,3 @@ def _nothing_to_merge(result: MergeResult) -> str:
         f"Nothing to merge: no active prospect is waiting for the {result.letter} letter "
         f"(`campaign import` a list, or choose another --letter)."
     )
-
-
-COMMANDS = [merge]

@@ -1,19 +1,17 @@
-"""``campaign meeting, contact, agenda, done, notes``: interview follow-up and networking."""
+"""``campaign meeting``: record a meeting and its thank-yous."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import click
 
+from campaign.agenda import ACTIONS
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json, echo_table
-from campaign.cli.params import DATE, DUE
-
-if TYPE_CHECKING:
-    from campaign.models import Task
-    from campaign.notecards import NoteCard
+from campaign.cli.params import DATE
+from campaign.interview import MeetingRequest, record_meeting
+from campaign.models import Task
+from campaign.notecards import NoteCard, open_note_cards, write_note_cards
 
 
 def _day(value: datetime | None) -> date | None:
@@ -91,9 +89,6 @@ def meeting(
         --interest "Ana Ruiz: quilting" --discussed "Bo Chen: the month-end close backlog" \\
         --gift "Ana Ruiz: an article on the Gee's Bend quilters" --decision-by 2026-11-27
     """
-    from campaign.interview import MeetingRequest, record_meeting
-    from campaign.notecards import write_note_cards
-
     request = MeetingRequest(
         prospect_id=prospect,
         held_on=held_on.date(),
@@ -130,212 +125,11 @@ def meeting(
 
 
 def _cards_of(app: App, task_ids: list[int]) -> list[NoteCard]:
-    from campaign.notecards import open_note_cards
-
     return [c for c in open_note_cards(app.store, None) if c.task_id in task_ids]
 
 
 def _echo_tasks(tasks: list[Task]) -> None:
-    from campaign.agenda import ACTIONS
-
     for task in tasks:
         who = task.detail.get("person", "")
         what = ACTIONS.get(task.kind, task.kind)
         click.echo(f"  task {task.id}: {what} due {task.due}" + (f" for {who}" if who else ""))
-
-
-@click.group()
-def contact() -> None:
-    """Networking contacts: people who are not hiring authorities, called every six weeks.
-
-    \b
-    Example:
-      campaign contact add "Dana Lee" --company "Lee & Co" --phone "+1 217 555 0199"
-      campaign contact list
-      campaign contact refer 3 12     # contact 3 gave you prospect 12
-    """
-
-
-@contact.command("add")
-@click.argument("name")
-@click.option("--company", default="", help="Where they work.")
-@click.option("--phone", default="", help="Their phone number.")
-@click.option("--email", default="", help="Their email address.")
-@click.option("--note", default="", help="How you know them, what they offered.")
-@click.option("--referred-by", type=int, help="The contact (id) who introduced you.")
-@pass_app
-def contact_add(
-    app: App, name: str, company: str, phone: str, email: str, note: str, referred_by: int | None
-) -> None:
-    """Add a networking contact and schedule the first catch-up call.
-
-    \b
-    Example:
-      campaign contact add "Dana Lee" --company "Lee & Co" --email dana@lee.example
-    """
-    from campaign.interview import add_contact
-
-    person, task = add_contact(
-        app.start_store(),
-        app.settings,
-        app.today,
-        name,
-        company=company,
-        phone=phone,
-        email=email,
-        notes=note,
-        referred_by=referred_by,
-    )
-    click.echo(f"Added contact {person.id}: {person.display_name}; first catch-up call {task.due}.")
-
-
-@contact.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@pass_app
-def contact_list(app: App, fmt: str) -> None:
-    """List contacts: networking contacts and the people met at interviews.
-
-    Referrals shows what became of each prospect or contact the person referred.
-
-    \b
-    Example:
-      campaign contact list --format json
-    """
-    import dataclasses
-
-    from campaign.agenda import referral_news
-
-    people = app.store.list_contacts()
-    news = {c.id: referral_news(app.store, c.id) for c in people}
-    if fmt == "json":
-        echo_json(
-            [
-                {**dataclasses.asdict(c), "display_name": c.display_name, "referrals": news[c.id]}
-                for c in people
-            ]
-        )
-        return
-    echo_table(
-        ["ID", "Name", "Kind", "Title", "Company", "Phone", "Email", "Interest", "Referrals"],
-        [
-            (c.id, c.display_name, c.kind, c.title, c.company, c.phone, c.email, c.interest, n)
-            for c in people
-            for n in [", ".join(news[c.id])]
-        ],
-    )
-
-
-@contact.command("refer")
-@click.argument("contact_id", type=int)
-@click.argument("prospect_id", type=int)
-@pass_app
-def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
-    """Record that a contact referred a prospect: their catch-up calls report on it.
-
-    \b
-    Example:
-      campaign contact refer 3 12
-    """
-    app.store.refer_prospect(contact_id, prospect_id, app.today)
-    click.echo(f"Prospect {prospect_id} is recorded as referred by contact {contact_id}.")
-
-
-@click.command()
-@click.option(
-    "--due", type=DUE, default="today", help="today (with overdue), week, all or YYYY-MM-DD."
-)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table")
-@click.option("--drafts", is_flag=True, help="Also print each email and note drafted.")
-@pass_app
-def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
-    """Everything to do: calls, emails to send, notes to write, letters to post.
-
-    Overdue and today's tasks come first. Mark each one done with `campaign done ID`.
-
-    \b
-    Example:
-      campaign agenda --due week --drafts
-      campaign agenda --format ics > agenda.ics
-    """
-    from campaign.agenda import agenda as build
-    from campaign.agenda import to_ics
-
-    items = build(app.store, app.today, due)
-    if fmt == "json":
-        echo_json([i.as_json() for i in items])
-    elif fmt == "ics":
-        click.echo(to_ics(items, app.today).decode("utf-8"), nl=False)
-    else:
-        echo_table(
-            ["Task", "Due", "Do", "For", "Company", "Phone / email", "Why"],
-            [(i.task_id or "", i.due, i.what, i.who, i.company, i.reach, i.reason) for i in items],
-            caption=(
-                "`campaign done TASK` after each; a call is logged with "
-                "`campaign log PROSPECT --outcome ...`"
-                if items
-                else "Nothing due."
-            ),
-        )
-        for item in items if drafts else []:
-            if item.draft:
-                click.echo(f"\n--- task {item.task_id}: {item.what} to {item.who} ---")
-                if item.subject:
-                    click.echo(f"Subject: {item.subject}\n")
-                click.echo(item.draft, nl=False)
-
-
-@click.command()
-@click.argument("task_id", type=int)
-@click.option("--note", default="", help="What you did or heard.")
-@click.option(
-    "--decision",
-    type=click.Choice(["offer", "declined"]),
-    help="The company decided: closes every open task for it and its interviewers.",
-)
-@pass_app
-def done(app: App, task_id: int, note: str, decision: str | None) -> None:
-    """Mark a task done: it leaves the agenda (calls to prospects use `campaign log`).
-
-    A status call that brings an offer (or a no) closes the loop with --decision.
-
-    \b
-    Example:
-      campaign done 7 --note "emailed from my phone"
-      campaign done 12 --decision offer --note "offer letter on Friday"
-    """
-    from campaign.agenda import ACTIONS
-    from campaign.interview import finish_task
-
-    task, nxt = finish_task(app.store, app.settings, app.today, task_id, note, decision)
-    click.echo(f"Task {task.id} done.")
-    if decision is not None:
-        click.echo(f"Decision {decision}: every open task for prospect {task.prospect_id} closed.")
-    if nxt is not None:
-        click.echo(f"Next {ACTIONS[nxt.kind].lower()}: task {nxt.id} due {nxt.due}.")
-
-
-@click.command()
-@click.option(
-    "--due", type=DUE, default="all", help="Notes due by: today, week, all or YYYY-MM-DD."
-)
-@pass_app
-def notes(app: App, due: str) -> None:
-    """Print the thank-you notes still to write as note cards (a PDF under output/notes/).
-
-    \b
-    Example:
-      campaign notes --due week
-    """
-    from campaign.agenda import due_until
-    from campaign.notecards import open_note_cards, write_note_cards
-    from campaign.wording import counted
-
-    cards = open_note_cards(app.store, due_until(due, app.today))
-    if not cards:
-        click.echo("No notes to write.")
-        return
-    path = write_note_cards(cards, app.settings.output_dir, app.today)
-    click.echo(f"Wrote {counted(len(cards), 'note card')} to {path}")
-
-
-COMMANDS: list[click.Command] = [meeting, contact, agenda, done, notes]

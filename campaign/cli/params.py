@@ -3,8 +3,7 @@
 The contract makes a bad option value a usage error, not a failure of the user's data:
 each type here checks its value while Click parses the command line, so the command
 never starts, and every command words the same mistake the same way. The core keeps its
-own checks (and InputErrors) for callers that are not the CLI. Types import the core's
-lists lazily, so `campaign --help` stays light.
+own checks (and InputErrors) for callers that are not the CLI.
 """
 
 from __future__ import annotations
@@ -15,8 +14,11 @@ from typing import Any
 
 import click
 
+from campaign.clock import DUE_WORDS
+from campaign.intake.columns import map_item_problem
+from campaign.merge import format_problem, parse_formats
+
 DATE_WORDING = "a date as YYYY-MM-DD"
-DUE_WORDS = ("today", "week", "all")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -66,8 +68,6 @@ class FormatsParam(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, tuple):
             return value
-        from campaign.merge import format_problem, parse_formats
-
         problem = format_problem(str(value))
         if problem is not None:
             self.fail(f"{value!r}: {problem}", param, ctx)
@@ -80,8 +80,6 @@ class ColumnMapParam(click.ParamType):
     name = '"COLUMN=field"'
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from campaign.intake import map_item_problem
-
         problem = map_item_problem(str(value))
         if problem is not None:
             self.fail(f"{value!r}: {problem}", param, ctx)

@@ -8,9 +8,13 @@ from typing import Any
 
 import click
 
+from campaign.batches import BATCHES, select_batch, why_unreachable
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table
+from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table, progress
 from campaign.cli.params import COLUMN_MAP
+from campaign.intake.importing import import_file
+from campaign.intake.tables import resolve_source
+from campaign.models import MARKETING
 from campaign.wording import noun
 
 SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rejects file
@@ -49,9 +53,6 @@ def import_(
       campaign import leads.xlsx --sheet "Q3" --map "Boss=contact" --map "Sector=notes"
       campaign import lists/from-dana.csv --referred-by 3
     """
-    from campaign.cli.output import progress
-    from campaign.intake import import_file, resolve_source
-
     path = resolve_source(file, app.home, Path.cwd())
     report = import_file(
         app.start_store,  # opened (or created) only once the file has proved readable
@@ -104,10 +105,10 @@ COLUMNS = (
 @click.command("prospects")
 @click.option(
     "--batch",
-    type=click.Choice(["top20", "all"]),
+    type=click.Choice(BATCHES),
     help="Only the prospects a run would take: top20 (this week's wave) or all not yet sent.",
 )
-@click.option("--letter", default="marketing", show_default=True, help="The letter of the batch.")
+@click.option("--letter", default=MARKETING, show_default=True, help="The letter of the batch.")
 @click.option("--format", "fmt", type=FORMAT_TABLE_CSV_JSON, default="table", show_default=True)
 @pass_app
 def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
@@ -122,8 +123,6 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
     if batch is None:
         chosen = app.store.list_prospects()
     else:
-        from campaign.batches import select_batch, why_unreachable
-
         picked = select_batch(
             app.store,
             batch,
@@ -168,6 +167,3 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
 
 def _row(prospect: Any) -> dict[str, Any]:
     return dataclasses.asdict(prospect)
-
-
-COMMANDS = [import_, prospects_]

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import click
 
+from campaign import sending
+from campaign.batches import BATCHES, why_unreachable
 from campaign.cli.app import App, pass_app
+from campaign.cli.output import progress
+from campaign.config import Settings
+from campaign.errors import InputError, PartialDelivery
+from campaign.letters import review_notes
+from campaign.mailer import Mailer, open_smtp, smtp_password
+from campaign.models import MARKETING
+from campaign.sending import Item, SendSummary, describe
 
-if TYPE_CHECKING:
-    from campaign.config import Settings
-    from campaign.deliver import Mailer
-    from campaign.sending import Item, SendSummary
+# The modes of `campaign send` other than a send run: at most one at a time.
+MODES = ("unlock", "settle", "resend", "test_to", "dry_run")
+# A preview of a resend is the one pair of modes that goes together.
+COMPATIBLE = {frozenset(("resend", "dry_run"))}
 
 
 def _connector(app: App) -> Mailer:
-    from campaign.deliver import open_smtp, smtp_password
-    from campaign.errors import InputError
-
     smtp = app.settings.smtp
     if smtp is None:
         raise InputError("no [smtp] section in campaign.toml: emails can't be sent")
@@ -35,12 +41,12 @@ def _connector(app: App) -> Mailer:
 @click.command()
 @click.option(
     "--batch",
-    type=click.Choice(["top20", "all"]),
+    type=click.Choice(BATCHES),
     default="top20",
     show_default=True,
     help="top20: this week's wave; all: everyone not yet sent this letter.",
 )
-@click.option("--letter", default="marketing", show_default=True, help="The letter to send.")
+@click.option("--letter", default=MARKETING, show_default=True, help="The letter to send.")
 @click.option(
     "--dry-run", is_flag=True, help="Show what would go to whom; send and record nothing."
 )
@@ -83,14 +89,11 @@ def send(
       campaign send --batch all --no-cap   # the one-time mailing to the whole list
       campaign send --settle 12 --sent     # a send in doubt was in your Sent folder
     """
-    from campaign import sending
-
+    _one_mode(click.get_current_context())
     request = sending.SendRequest(batch, letter, limit, no_cap, resend)
     if unlock or settle is not None or arrived is not None:
         _admin(app, settle, arrived, unlock)
     elif dry_run:
-        from campaign.merge import review_notes
-
         _echo_summary(sending.plan_run(app.store, app.settings, app.today, request), app.settings)
         for note in review_notes(app.settings, letter):
             click.echo(f"Note: {note}", err=True)
@@ -100,9 +103,6 @@ def send(
         )
         click.echo(f"Sent a sample ({letter} letter to {prospect.company}) to {test_to}: {reply}")
     else:
-        from campaign.cli.output import progress
-        from campaign.errors import PartialDelivery
-
         lock = sending.RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - shown as local time
         summary = sending.send_run(
             app.store, app.settings, app.today, request,
@@ -113,10 +113,20 @@ def send(
             raise PartialDelivery(f"not all went through: {summary.problems}; see above")
 
 
-def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> None:
-    from campaign import sending
-    from campaign.errors import InputError
+def _one_mode(ctx: click.Context) -> None:
+    """A usage error when two modes are asked for at once: none of them may quietly win."""
+    chosen = [name for name in MODES if ctx.params.get(name) not in (None, False)]
+    for first, second in itertools.pairwise(chosen):
+        if frozenset((first, second)) not in COMPATIBLE:
+            spelled = {p.name: p.opts[0] for p in ctx.command.params if p.name}
+            raise click.UsageError(
+                f"{spelled[first]} and {spelled[second]} can't be used together; "
+                "run them one at a time",
+                ctx,
+            )
 
+
+def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> None:
     if unlock:
         holder = app.store.break_lock()
         click.echo(
@@ -136,8 +146,6 @@ def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> 
 
 
 def _echo_summary(summary: SendSummary, settings: Settings) -> None:
-    from campaign.sending import describe
-
     def block(title: str, items: list[Item], detail: bool = False) -> None:
         if not items:
             return
@@ -188,8 +196,6 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
         True,
     )
     if summary.unreachable:
-        from campaign.batches import why_unreachable
-
         cause, fix = why_unreachable(settings)
         click.echo(f"Not sent ({cause}):")
         for prospect in summary.unreachable:
@@ -211,6 +217,3 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
             f"{summary.waiting} still waiting for the {summary.letter} letter; "
             f"the next wave opens {summary.next_wave:%a %d %b %Y}."
         )
-
-
-COMMANDS: list[click.Command] = [send]

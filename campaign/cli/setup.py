@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from campaign.cli.app import App, pass_app
+from campaign.errors import CampaignError
+from campaign.home import init_home
+from campaign.store import store_exists
 
 
 @click.command()
@@ -18,8 +21,6 @@ def init(app: App) -> None:
     Example:
       campaign init && $EDITOR campaign.toml
     """
-    from campaign.home import init_home
-
     results = init_home(app.home)
     for item in results:
         shown = item.path.relative_to(app.home) if item.path != app.home else item.path
@@ -29,9 +30,6 @@ def init(app: App) -> None:
 
 def _next_step(app: App) -> str:
     """Fill in [sender] only while it is missing or init's example; else what comes next."""
-    from campaign.errors import CampaignError
-    from campaign.store import store_exists
-
     try:
         settings = app.settings
     except CampaignError as exc:  # an edited campaign.toml with a mistake: say it here
@@ -44,6 +42,3 @@ def _next_step(app: App) -> str:
     if store_exists(settings.db_url):
         return "`campaign status` shows where the campaign stands and what to do today."
     return "put your list in lists/, then `campaign import lists/YOUR-LIST.csv`."
-
-
-COMMANDS = [init]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
+from campaign.cli import spell
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json
-
-if TYPE_CHECKING:
-    from campaign.report import Status
+from campaign.errors import InputError
+from campaign.report import NOTHING_TO_REPORT, write_report
+from campaign.status import Status, campaign_status
 
 
 @click.command()
@@ -35,9 +38,7 @@ def status(app: App, fmt: str) -> None:
       campaign status
       campaign status --format json | jq .calls_due
     """
-    from campaign.report import campaign_status
-
-    result = campaign_status(app.store_if_any, app.settings, app.today)
+    result = campaign_status(app.store_if_any, app.settings, app.today).worded(spell)
     if fmt == "json":
         echo_json(result.as_json())
     else:
@@ -56,21 +57,14 @@ def report(app: App) -> None:
     Example:
       campaign report && xdg-open output/report-2026-11-16.html
     """
-    from campaign.report import NOTHING_TO_REPORT, write_report
-
     store = app.store_if_any
     if store is None:
-        from campaign.errors import InputError
-
         raise InputError(NOTHING_TO_REPORT)
-    path = write_report(store, app.settings, app.today)
+    path = write_report(store, app.settings, app.today, spell)
     click.echo(f"Report written: {path}")
 
 
 def _print_status(s: Status) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console(highlight=False, emoji=False, markup=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=100, highlight=False, emoji=False, markup=False)
@@ -168,6 +162,3 @@ def _runway(s: Status) -> str:
     if s.unreachable:
         text += f"; {s.unreachable} more no letter can reach (see below)"
     return text
-
-
-COMMANDS: list[click.Command] = [status, report]

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from campaign.errors import TemplateError
-
-if TYPE_CHECKING:
-    from campaign.merge import Rendered
+from campaign.models import Rendered
+from campaign.templating import page_environment
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FONT = "Georgia"  # on every Word install; LibreOffice falls back to a serif (DejaVu Serif)
@@ -146,7 +145,6 @@ def _template_bytes(path: Path) -> bytes:
 def templated_docx(rendered: Rendered, template: Path) -> Any:
     """The letter through the user's docxtpl template: ``{{r body }}`` holds the wording."""
     from docxtpl import DocxTemplate, RichText
-    from jinja2 import Environment, StrictUndefined
     from jinja2 import TemplateError as JinjaError
 
     body = RichText()
@@ -163,7 +161,7 @@ def templated_docx(rendered: Rendered, template: Path) -> Any:
         document = DocxTemplate(BytesIO(_template_bytes(template)))
         document.render(
             context,
-            jinja_env=Environment(undefined=StrictUndefined, autoescape=True),
+            jinja_env=page_environment(),
             autoescape=True,
         )
     except JinjaError as exc:

@@ -11,13 +11,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from campaign.config import Sender
 from campaign.errors import InputError
-
-if TYPE_CHECKING:
-    from campaign.merge import Rendered
+from campaign.models import Rendered
 
 # The Date header's time of day: the core never reads the clock, and a letter dated
 # "today" is stamped mid-morning UTC; a send run that wants the minute can replace it.

@@ -6,12 +6,9 @@ import re
 import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from campaign.errors import InputError
-
-if TYPE_CHECKING:
-    from campaign.merge import Rendered
+from campaign.models import Rendered
 
 SLUG_LIMIT = 40
 # Letters that Unicode does not decompose into a base letter and an accent.

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from campaign.documents.fonts import register_fonts
-
-if TYPE_CHECKING:
-    from campaign.merge import Paragraph, Rendered
+from campaign.models import Paragraph, Rendered
 
 FONT_SIZE = 11
 LEADING = 15

@@ -16,15 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from campaign.config import Settings
-from campaign.documents.fonts import register_fonts
+from campaign.documents.fonts import FAMILY, register_fonts
+from campaign.documents.pdf import letters_pdf
 from campaign.errors import InputError
-
-if TYPE_CHECKING:
-    from campaign.merge import Rendered
-    from campaign.models import Prospect
+from campaign.models import COVER, Prospect, Rendered
 
 INCH = 72.0
 ENVELOPE = (9.5 * INCH, 4.125 * INCH)  # a #10 envelope, landscape
@@ -58,13 +55,10 @@ class PrintPack:
     pages: int
 
 
-def _resume_pages(settings: Settings) -> list[Any]:
+def _resume_pages(path: Path | None) -> list[Any]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    from campaign.merge import check_resume
-
-    path = check_resume(settings, "cover")
     if path is None:
         return []
     try:
@@ -75,18 +69,17 @@ def _resume_pages(settings: Settings) -> list[Any]:
 
 def write_print_pack(
     rendered: Sequence[Rendered],
-    settings: Settings,
     folder: Path,
+    resume: Path | None = None,
     labels: bool = True,
     pages: Mapping[int, Sequence[Any]] | None = None,
 ) -> PrintPack:
     """Write letters, envelopes, labels (unless ``labels=False``) and manifest into ``folder``.
 
-    ``pages``: the letters already laid out (pypdf pages by prospect id), to reuse.
+    ``resume``: the PDF printed after each cover letter. ``pages``: the letters already
+    laid out (pypdf pages by prospect id), to reuse.
     """
     from pypdf import PdfReader, PdfWriter
-
-    from campaign.documents.pdf import letters_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
     laid_out: dict[int, Sequence[Any]] = dict(pages or {})
@@ -100,7 +93,7 @@ def write_print_pack(
             laid_out[one.prospect.id] = fresh[at : at + count]
             at += count
     letters_path = folder / "letters.pdf"
-    resume = _resume_pages(settings) if any(r.letter == "cover" for r in rendered) else []
+    resume_pages = _resume_pages(resume) if any(r.letter == COVER for r in rendered) else []
     writer = PdfWriter()
     firsts: list[int] = []
     if rendered:
@@ -108,8 +101,8 @@ def write_print_pack(
             firsts.append(len(writer.pages) + 1)
             for page in laid_out[one.prospect.id]:
                 writer.add_page(page)
-            if one.letter == "cover":
-                for page in resume:
+            if one.letter == COVER:
+                for page in resume_pages:
                     writer.add_page(page)
     writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
     with letters_path.open("wb") as out:
@@ -145,8 +138,6 @@ def write_print_pack(
 
 
 def _text_block(canvas: Any, x: float, y: float, lines: Sequence[str], size: float) -> None:
-    from campaign.documents.fonts import FAMILY
-
     text = canvas.beginText(x, y)
     text.setFont(FAMILY, size, leading=size * 1.25)
     for line in lines:
@@ -163,8 +154,6 @@ def _fit(
     still too long at the smallest size (a 300-character company name) is shortened.
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from campaign.documents.fonts import FAMILY
 
     low = size if smallest is None else smallest
     while size > low and any(stringWidth(line, FAMILY, size) > width for line in lines):

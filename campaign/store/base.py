@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,38 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
-class StoreBase:
+class Connected:
+    """What every query mixin stands on: a connection to read with and one to write with.
+
+    On the ``Store`` each query opens its own transaction; on a ``Transaction`` (the unit
+    of work, ``with store.transaction() as tx:``) every query joins the one transaction.
+    """
+
+    def read(self) -> AbstractContextManager[Connection]:
+        """A connection to read with."""
+        raise NotImplementedError
+
+    def write(self) -> AbstractContextManager[Connection]:
+        """A connection to write with."""
+        raise NotImplementedError
+
+
+class InTransaction(Connected):
+    """Queries joined to one open transaction: nothing commits until the unit of work ends."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def read(self) -> AbstractContextManager[Connection]:
+        """The transaction's own connection."""
+        return nullcontext(self.conn)
+
+    def write(self) -> AbstractContextManager[Connection]:
+        """The transaction's own connection."""
+        return nullcontext(self.conn)
+
+
+class StoreBase(Connected):
     """Owns the engine; every query runs inside ``write()`` or ``read()``."""
 
     def __init__(self, engine: Engine, url: str) -> None:

@@ -7,137 +7,46 @@ handful of GROUP BY / EXISTS queries in one read transaction and hands back coun
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, exists, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
 from campaign.models import (
-    ACTIVE,
+    ATTENTION_STATES,
+    CALL_KINDS,
     CAP_STATES,
-    CLAIMED,
-    DEFERRED,
-    DONE,
-    FAILED,
-    HIRED,
-    INTERVIEW,
-    OFFER,
-    OPEN,
-    POST,
-    SENT,
-    UNKNOWN,
-    CallRecord,
-    Meeting,
-    Prospect,
-    Send,
-    Task,
+    CONVERSATIONS,
+    AttentionSend,
+    Channel,
+    DueCount,
+    Outcome,
+    ProspectStatus,
+    ReportHistory,
+    SendState,
+    StatusCallDone,
+    StatusFigures,
+    TaskKind,
+    TaskState,
 )
-from campaign.store.base import StoreBase
+from campaign.store.base import Connected
 from campaign.store.prospects import WAVE_ORDER
+from campaign.store.rows import to_call, to_meeting, to_prospect, to_send, to_task
 from campaign.store.schema import calls, meetings, prospects, sends, tasks
-from campaign.store.tasks import CALL_KINDS
 
-# Outcomes of a call on which the job seeker spoke with the hiring authority.
-CONVERSATION_OUTCOMES = ("reached", "meeting", "declined", "hired", "offer")
-# A status call after a meeting is closed with `campaign done` (not `campaign log`), so it
-# leaves a done task and no row in the call log: it is a call made all the same.
-STATUS_CALL = "status_call"
-# Ledger states that need the user: in doubt, failed, or waiting for the next run.
-ATTENTION_STATES = (UNKNOWN, FAILED, DEFERRED, CLAIMED)
-# Printed letters of the day's run, to post: `campaign agenda` lists them with the tasks
-# (as campaign.agenda.POST_LETTER), so status counts them among today's other tasks.
-POST_LETTER = "post_letter"
 # How many ids an attention item names (the count is always exact).
 _SAMPLE = 10
 
-_CALL_FIELDS = {f.name for f in dataclasses.fields(CallRecord)}
 
-
-def to_call(row: Row[Any]) -> CallRecord:
-    """A database row of the call log as a CallRecord."""
-    return CallRecord(**{k: v for k, v in row._mapping.items() if k in _CALL_FIELDS})
-
-
-@dataclass(frozen=True)
-class AttentionSend:
-    """A ledger row that needs the user, with whom it was for."""
-
-    id: int
-    prospect_id: int
-    letter: str
-    state: str
-    company: str
-    last_error: str
-
-
-@dataclass(frozen=True)
-class DueCount:
-    """Open tasks of one kind due on one day (on or before the day status looks at).
-
-    Today's printed letters to post count as ``post_letter`` tasks due today, as in
-    ``campaign agenda``.
-    """
-
-    kind: str
-    due: date
-    count: int
-
-
-@dataclass(frozen=True)
-class StatusCallDone:
-    """A status call closed with ``campaign done``: the day, and the decision it brought."""
-
-    task_id: int
-    prospect_id: int
-    called_on: date
-    decision: str  # "offer", "declined", ... or "" when no decision came yet
-
-
-@dataclass(frozen=True)
-class StatusFigures:
-    """The store's side of ``campaign status``: counts only, no judgement."""
-
-    by_status: dict[str, int] = field(default_factory=dict)
-    sent_by_channel: dict[str, int] = field(default_factory=dict)
-    cap_used: int = 0
-    waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
-    unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
-    unreachable_ids: list[int] = field(default_factory=list)
-    calls_by_outcome: dict[str, int] = field(default_factory=dict)
-    status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
-    conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
-    meetings: int = 0  # distinct prospects met (or a meeting agreed on a call)
-    offers: int = 0  # distinct prospects that made an offer (or hired)
-    due: list[DueCount] = field(default_factory=list)
-    attention_sends: list[AttentionSend] = field(default_factory=list)
-    attention_counts: dict[str, int] = field(default_factory=dict)
-    no_phone: int = 0
-    no_phone_ids: list[int] = field(default_factory=list)
-    no_contact: int = 0
-    no_contact_ids: list[int] = field(default_factory=list)
-    late_call_ids: list[int] = field(default_factory=list)  # prospects, oldest call first
-    next_waiting_id: int | None = None  # the first prospect of the next wave
-
-
-@dataclass(frozen=True)
-class ReportHistory:
-    """Everything the report draws from, read in one transaction."""
-
-    prospects: list[Prospect]
-    sends: list[Send]
-    calls: list[CallRecord]
-    open_tasks: list[Task]
-    meetings: list[Meeting]
-    status_calls: list[StatusCallDone] = field(default_factory=list)
+def _values(items: Any) -> list[str]:
+    return [str(i) for i in items]
 
 
 def _done_status_call() -> Any:
     """Status calls closed with `campaign done`: done tasks the call log holds no row for."""
     return and_(
-        tasks.c.kind == STATUS_CALL,
-        tasks.c.state == DONE,
+        tasks.c.kind == str(TaskKind.STATUS_CALL),
+        tasks.c.state == str(TaskState.DONE),
         tasks.c.prospect_id.is_not(None),
         ~exists().where(calls.c.task_id == tasks.c.id),
     )
@@ -152,7 +61,7 @@ def _status_calls(conn: Connection) -> list[StatusCallDone]:
     """
     later = tasks.alias("later")
     last = ~exists().where(
-        later.c.kind == STATUS_CALL,
+        later.c.kind == str(TaskKind.STATUS_CALL),
         later.c.meeting_id == tasks.c.meeting_id,
         later.c.attempt > tasks.c.attempt,
     )
@@ -173,13 +82,13 @@ def _reached_condition() -> Any:
     """Prospects spoken with: a conversation on a call, or a meeting."""
     return or_(
         exists().where(
-            calls.c.prospect_id == prospects.c.id, calls.c.outcome.in_(CONVERSATION_OUTCOMES)
+            calls.c.prospect_id == prospects.c.id, calls.c.outcome.in_(_values(CONVERSATIONS))
         ),
         exists().where(meetings.c.prospect_id == prospects.c.id),
     )
 
 
-class ReportQueries(StoreBase):
+class ReportQueries(Connected):
     """Counts and figures over the whole campaign."""
 
     def status_figures(
@@ -201,10 +110,6 @@ class ReportQueries(StoreBase):
 
     def report_history(self) -> ReportHistory:
         """Every prospect, send, logged call, open task and meeting (for the report)."""
-        from campaign.store.meetings import to_meeting, to_task
-        from campaign.store.prospects import to_prospect
-        from campaign.store.sends import to_send
-
         with self.read() as conn:
             return ReportHistory(
                 prospects=[
@@ -218,7 +123,9 @@ class ReportQueries(StoreBase):
                 open_tasks=[
                     to_task(r)
                     for r in conn.execute(
-                        select(tasks).where(tasks.c.state == OPEN).order_by(tasks.c.due, tasks.c.id)
+                        select(tasks)
+                        .where(tasks.c.state == str(TaskState.OPEN))
+                        .order_by(tasks.c.due, tasks.c.id)
                     )
                 ],
                 meetings=[
@@ -254,19 +161,19 @@ def _status_figures(
     sent_by_channel = _grouped(
         conn,
         select(sends.c.channel, func.count())
-        .where(sends.c.state == SENT)
+        .where(sends.c.state == str(SendState.SENT))
         .group_by(sends.c.channel),
     )
     cap_used = int(
         conn.scalar(
             select(func.count())
             .select_from(sends)
-            .where(sends.c.week == week, sends.c.state.in_(CAP_STATES))
+            .where(sends.c.week == week, sends.c.state.in_(_values(CAP_STATES)))
         )
         or 0
     )
     unsent = and_(
-        prospects.c.status == ACTIVE,
+        prospects.c.status == str(ProspectStatus.ACTIVE),
         ~exists().where(sends.c.prospect_id == prospects.c.id, sends.c.letter == letter),
     )
     unreachable = unreachable_ids = None
@@ -287,13 +194,18 @@ def _status_figures(
     )
     met = or_(
         exists().where(meetings.c.prospect_id == prospects.c.id),
-        exists().where(calls.c.prospect_id == prospects.c.id, calls.c.outcome == "meeting"),
+        exists().where(
+            calls.c.prospect_id == prospects.c.id, calls.c.outcome == str(Outcome.MEETING)
+        ),
     )
     offered = or_(
-        prospects.c.status.in_([OFFER, HIRED]),
-        exists().where(meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == "offer"),
+        prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
         exists().where(
-            calls.c.prospect_id == prospects.c.id, calls.c.outcome.in_(("hired", "offer"))
+            meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == str(Outcome.OFFER)
+        ),
+        exists().where(
+            calls.c.prospect_id == prospects.c.id,
+            calls.c.outcome.in_(_values((Outcome.HIRED, Outcome.OFFER))),
         ),
     )
     one = select(
@@ -306,7 +218,7 @@ def _status_figures(
         DueCount(kind, day, int(n))
         for kind, day, n in conn.execute(
             select(tasks.c.kind, tasks.c.due, func.count())
-            .where(tasks.c.state == OPEN, tasks.c.due <= today)
+            .where(tasks.c.state == str(TaskState.OPEN), tasks.c.due <= today)
             .group_by(tasks.c.kind, tasks.c.due)
             .order_by(tasks.c.due)
         )
@@ -315,16 +227,20 @@ def _status_figures(
         conn.scalar(
             select(func.count())
             .select_from(sends)
-            .where(sends.c.channel == POST, sends.c.state == SENT, sends.c.sent_on == today)
+            .where(
+                sends.c.channel == str(Channel.POST),
+                sends.c.state == str(SendState.SENT),
+                sends.c.sent_on == today,
+            )
         )
         or 0
     )
     if to_post:
-        due.append(DueCount(POST_LETTER, today, to_post))
+        due.append(DueCount(TaskKind.POST_LETTER, today, to_post))
     attention_counts = _grouped(
         conn,
         select(sends.c.state, func.count())
-        .where(sends.c.state.in_(ATTENTION_STATES))
+        .where(sends.c.state.in_(_values(ATTENTION_STATES)))
         .group_by(sends.c.state),
     )
     # Each state's oldest few rows are enough to name in a summary.
@@ -342,7 +258,7 @@ def _status_figures(
                 sends.c.last_error,
             )
             .join(prospects, prospects.c.id == sends.c.prospect_id)
-            .where(sends.c.state == state)
+            .where(sends.c.state == str(state))
             .order_by(sends.c.id)
             .limit(_SAMPLE)
         )
@@ -352,8 +268,8 @@ def _status_figures(
         late = (
             select(tasks.c.prospect_id)
             .where(
-                tasks.c.state == OPEN,
-                tasks.c.kind.in_(CALL_KINDS),
+                tasks.c.state == str(TaskState.OPEN),
+                tasks.c.kind.in_(_values(CALL_KINDS)),
                 tasks.c.due < late_before,
                 tasks.c.prospect_id.is_not(None),
             )
@@ -361,7 +277,7 @@ def _status_figures(
             .limit(_SAMPLE)
         )
         late_call_ids = [int(i) for i in conn.scalars(late)]
-    live = prospects.c.status.in_([ACTIVE, INTERVIEW])
+    live = prospects.c.status.in_(_values((ProspectStatus.ACTIVE, ProspectStatus.INTERVIEW)))
     no_phone_where = and_(live, func.trim(prospects.c.phone) == "")
     no_contact_where = and_(live, func.trim(prospects.c.contact) == "")
     return StatusFigures(

@@ -1,164 +1,27 @@
-"""Tasks (follow-up calls and other to-dos) and the call log.
+"""Tasks and logged calls: insert, move, close, and the views the call sheet reads.
 
-``insert_task`` and ``open_call_load`` take a Connection so that other parts of the
-store (the sends ledger marking a letter sent) can schedule a call in the same
-transaction as the write that causes it.
+A prospect's follow-up is one task that moves: rescheduling updates its due day and
+bumps its calendar SEQUENCE, so its event keeps one UID. Which task to move, close or
+add is decided in ``campaign.followup`` and ``campaign.interview``; this only writes.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from campaign.errors import NotFound
-from campaign.models import (
-    ACTIVE,
-    CANCELLED,
-    DONE,
-    OPEN,
-    CallRecord,
-    Meeting,
-    Prospect,
-    Send,
-    Task,
-)
-from campaign.store.base import StoreBase
-from campaign.store.prospects import to_prospect
-from campaign.store.schema import calls, meetings, prospects, sends, tasks
+from campaign.models import CALL_KINDS, AgendaRow, CallRecord, SheetRow, Task, TaskState
+from campaign.store.base import Connected
+from campaign.store.rows import to_call, to_contact, to_meeting, to_prospect, to_send, to_task
+from campaign.store.schema import calls, contacts, meetings, prospects, sends, tasks
 
-if TYPE_CHECKING:
-    from campaign.followup import NextStep, ReferralPlan
-    from campaign.store.meetings import Referred
-
-CALL = "call"  # a prospecting follow-up call to a hiring authority
-CALL_KINDS = (CALL, "status_call")  # interview status calls share the daily cap
-
-
-def insert_task(
-    conn: Connection,
-    *,
-    kind: str,
-    due: date,
-    today: date,
-    prospect_id: int | None = None,
-    contact_id: int | None = None,
-    send_id: int | None = None,
-    meeting_id: int | None = None,
-    attempt: int = 1,
-    reason: str = "",
-    detail: dict[str, Any] | None = None,
-) -> int:
-    """Add an open task inside the caller's transaction; returns its id."""
-    result = conn.execute(
-        tasks.insert().values(
-            kind=kind,
-            state=OPEN,
-            due=due,
-            prospect_id=prospect_id,
-            contact_id=contact_id,
-            send_id=send_id,
-            meeting_id=meeting_id,
-            attempt=attempt,
-            reason=reason,
-            note="",
-            uid=f"{kind}-{uuid.uuid4().hex}@campaign",
-            sequence=0,
-            detail=detail or {},
-            created_on=today,
-        )
-    )
-    key = result.inserted_primary_key
-    assert key is not None  # an INSERT of one row always has one
-    return int(key[0])
-
-
-def move_task(conn: Connection, task_id: int, due: date, **values: Any) -> None:
-    """Move a task to ``due`` (and change ``values``) inside the caller's transaction.
-
-    Its calendar SEQUENCE goes up, so a calendar that imported it updates the event.
-    """
-    conn.execute(
-        update(tasks)
-        .where(tasks.c.id == task_id)
-        .values(due=due, sequence=tasks.c.sequence + 1, **values)
-    )
-
-
-def open_call_row(conn: Connection, prospect_id: int) -> Row[Any] | None:
-    """The prospect's open follow-up call inside the caller's transaction (at most one)."""
-    query = (
-        select(tasks)
-        .where(
-            tasks.c.prospect_id == prospect_id,
-            tasks.c.kind.in_(CALL_KINDS),
-            tasks.c.state == OPEN,
-        )
-        .order_by(tasks.c.id)
-    )
-    return conn.execute(query).first()
-
-
-def open_call_load(conn: Connection, start: date, end: date) -> dict[date, int]:
-    """How many open calls fall on each day from ``start`` to ``end`` inclusive."""
-    query = (
-        select(tasks.c.due, func.count())
-        .where(
-            tasks.c.state == OPEN,
-            tasks.c.kind.in_(CALL_KINDS),
-            tasks.c.due >= start,
-            tasks.c.due <= end,
-        )
-        .group_by(tasks.c.due)
-    )
-    return {due: int(n) for due, n in conn.execute(query)}
-
-
-Placer = Callable[[date, Mapping[date, int]], date]
-
-_TASK_FIELDS = {f.name for f in dataclasses.fields(Task)}
-_CALL_FIELDS = {f.name for f in dataclasses.fields(CallRecord)}
-_SEND_FIELDS = {f.name for f in dataclasses.fields(Send)}
-_MEETING_FIELDS = {f.name for f in dataclasses.fields(Meeting)}
-# Placing a call looks this far ahead for a day under the daily cap.
-_LOAD_HORIZON = timedelta(days=366)
-
-
-def _task(row: Row[Any]) -> Task:
-    values = {k: v for k, v in row._mapping.items() if k in _TASK_FIELDS}
-    values["detail"] = dict(values.get("detail") or {})
-    return Task(**values)
-
-
-def _call(row: Row[Any]) -> CallRecord:
-    return CallRecord(**{k: v for k, v in row._mapping.items() if k in _CALL_FIELDS})
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    """One call on the call sheet: the task, who to call, the letter it follows, the past."""
-
-    task: Task
-    prospect: Prospect
-    send: Send | None
-    history: tuple[CallRecord, ...]
-    meeting: Meeting | None = None  # the meeting a status call follows up
-
-
-def place_in(conn: Connection, earliest: date, place: Placer, skip: int | None = None) -> date:
-    """The day ``place`` picks for a call given the open calls on the books (less ``skip``)."""
-    load = open_call_load(conn, earliest, earliest + _LOAD_HORIZON)
-    if skip is not None:
-        # A call being moved does not compete with itself for a day.
-        own = conn.execute(select(tasks.c.due).where(tasks.c.id == skip)).scalar()
-        if own in load:
-            load[own] -= 1
-    return place(earliest, load)
+_CALLS = [str(k) for k in CALL_KINDS]
+_OPEN = str(TaskState.OPEN)
 
 
 def _in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -170,9 +33,8 @@ def _in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 
 def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
     """Each task with its prospect, the send or meeting it follows, and the call history."""
-    by_id: dict[int, Prospect] = {}
+    by_id = {}
     history: dict[int, list[CallRecord]] = {}
-    by_send: dict[int, Send] = {}
     for chunk in _in_chunks([t.prospect_id for t in found if t.prospect_id is not None]):
         for r in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
             by_id[r.id] = to_prospect(r)
@@ -180,15 +42,15 @@ def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
         for r in conn.execute(
             select(calls).where(calls_of).order_by(calls.c.called_on, calls.c.id)
         ):
-            history.setdefault(r.prospect_id, []).append(_call(r))
+            history.setdefault(r.prospect_id, []).append(to_call(r))
+    by_send = {}
     for chunk in _in_chunks([t.send_id for t in found if t.send_id is not None]):
         for r in conn.execute(select(sends).where(sends.c.id.in_(chunk))):
-            by_send[r.id] = Send(**{k: v for k, v in r._mapping.items() if k in _SEND_FIELDS})
-    by_meeting: dict[int, Meeting] = {}
+            by_send[r.id] = to_send(r)
+    by_meeting = {}
     for chunk in _in_chunks([t.meeting_id for t in found if t.meeting_id is not None]):
         for r in conn.execute(select(meetings).where(meetings.c.id.in_(chunk))):
-            values = {k: v for k, v in r._mapping.items() if k in _MEETING_FIELDS}
-            by_meeting[r.id] = Meeting(**values)
+            by_meeting[r.id] = to_meeting(r)
     return [
         SheetRow(
             t,
@@ -202,8 +64,213 @@ def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
     ]
 
 
-class TaskQueries(StoreBase):
+class TaskQueries(Connected):
     """Reading and writing tasks and logged calls."""
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def get_task(self, task_id: int) -> Task:
+        """One task by id, or NotFound naming the id."""
+        with self.read() as conn:
+            row = conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
+        if row is None:
+            raise NotFound(f"no task with id {task_id} (see `campaign agenda`)")
+        return to_task(row)
+
+    def insert_task(
+        self,
+        *,
+        kind: str,
+        due: date,
+        today: date,
+        prospect_id: int | None = None,
+        contact_id: int | None = None,
+        send_id: int | None = None,
+        meeting_id: int | None = None,
+        attempt: int = 1,
+        reason: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> Task:
+        """Add an open task (with a new calendar UID); returns it."""
+        with self.write() as conn:
+            result = conn.execute(
+                tasks.insert().values(
+                    kind=str(kind),
+                    state=_OPEN,
+                    due=due,
+                    prospect_id=prospect_id,
+                    contact_id=contact_id,
+                    send_id=send_id,
+                    meeting_id=meeting_id,
+                    attempt=attempt,
+                    reason=reason,
+                    note="",
+                    uid=f"{kind}-{uuid.uuid4().hex}@campaign",
+                    sequence=0,
+                    detail=detail or {},
+                    created_on=today,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            return to_task(conn.execute(select(tasks).where(tasks.c.id == key[0])).one())
+
+    def move_task(self, task_id: int, due: date, **values: Any) -> Task:
+        """Move a task to ``due`` (and change ``values``); returns it.
+
+        Its calendar SEQUENCE goes up, so a calendar that imported it updates the event.
+        """
+        with self.write() as conn:
+            conn.execute(
+                update(tasks)
+                .where(tasks.c.id == task_id)
+                .values(due=due, sequence=tasks.c.sequence + 1, **values)
+            )
+            return to_task(conn.execute(select(tasks).where(tasks.c.id == task_id)).one())
+
+    def close_task(self, task_id: int, state: str, today: date, note: str) -> bool:
+        """An open task done or cancelled; False when it was no longer open."""
+        with self.write() as conn:
+            done = conn.execute(
+                update(tasks)
+                .where(tasks.c.id == task_id, tasks.c.state == _OPEN)
+                .values(state=str(state), closed_on=today, note=note)
+            )
+        return bool(done.rowcount)
+
+    def cancel_open_tasks(
+        self, prospect_id: int, today: date, note: str, kinds: Sequence[str] | None = None
+    ) -> int:
+        """Cancel a prospect's open tasks (only those of ``kinds``, if given); how many."""
+        scope = [tasks.c.prospect_id == prospect_id, tasks.c.state == _OPEN]
+        if kinds is not None:
+            scope.append(tasks.c.kind.in_([str(k) for k in kinds]))
+        with self.write() as conn:
+            done = conn.execute(
+                update(tasks)
+                .where(*scope)
+                .values(state=str(TaskState.CANCELLED), closed_on=today, note=note)
+            )
+        return int(done.rowcount)
+
+    def open_call(self, prospect_id: int) -> Task | None:
+        """The prospect's open follow-up call, if any (there is at most one)."""
+        query = (
+            select(tasks)
+            .where(
+                tasks.c.prospect_id == prospect_id,
+                tasks.c.kind.in_(_CALLS),
+                tasks.c.state == _OPEN,
+            )
+            .order_by(tasks.c.id)
+        )
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else to_task(row)
+
+    def last_task(self, prospect_id: int, kind: str) -> Task | None:
+        """The prospect's latest task of ``kind`` in any state, if any."""
+        query = (
+            select(tasks)
+            .where(tasks.c.prospect_id == prospect_id, tasks.c.kind == str(kind))
+            .order_by(tasks.c.id.desc())
+        )
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else to_task(row)
+
+    def open_call_load(self, start: date, end: date) -> dict[date, int]:
+        """How many open follow-up calls fall on each day from ``start`` to ``end`` inclusive."""
+        query = (
+            select(tasks.c.due, func.count())
+            .where(
+                tasks.c.state == _OPEN,
+                tasks.c.kind.in_(_CALLS),
+                tasks.c.due >= start,
+                tasks.c.due <= end,
+            )
+            .group_by(tasks.c.due)
+        )
+        with self.read() as conn:
+            return {due: int(n) for due, n in conn.execute(query)}
+
+    def open_call_dues(self, prospect_ids: Sequence[int]) -> dict[int, date]:
+        """The day of each of these prospects' open follow-up call, for those that have one."""
+        found: dict[int, date] = {}
+        with self.read() as conn:
+            for chunk in _in_chunks(prospect_ids):
+                query = select(tasks.c.prospect_id, tasks.c.due).where(
+                    tasks.c.prospect_id.in_(chunk),
+                    tasks.c.kind.in_(_CALLS),
+                    tasks.c.state == _OPEN,
+                )
+                found.update((int(pid), due) for pid, due in conn.execute(query))
+        return found
+
+    def call_load(self, start: date, end: date) -> tuple[dict[date, int], int]:
+        """Open calls per day from ``start`` to ``end``, and how many are overdue before it."""
+        with self.read() as conn:
+            overdue = conn.execute(
+                select(func.count()).where(
+                    tasks.c.state == _OPEN, tasks.c.kind.in_(_CALLS), tasks.c.due < start
+                )
+            ).scalar()
+        return self.open_call_load(start, end), int(overdue or 0)
+
+    # -- the call sheet ----------------------------------------------------------------
+
+    def call_sheet(self, until: date | None) -> list[SheetRow]:
+        """Open follow-up calls due on or before ``until`` (all when None), oldest first."""
+        query = (
+            select(tasks)
+            .where(tasks.c.kind.in_(_CALLS), tasks.c.state == _OPEN)
+            .where(tasks.c.prospect_id.is_not(None))
+            .order_by(tasks.c.due, tasks.c.id)
+        )
+        if until is not None:
+            query = query.where(tasks.c.due <= until)
+        with self.read() as conn:
+            return _sheet_rows(conn, [to_task(r) for r in conn.execute(query)])
+
+    def cancelled_calls(self, since: date) -> list[SheetRow]:
+        """Follow-up calls dropped on or after ``since``: calendars must hear of them."""
+        query = (
+            select(tasks)
+            .where(
+                tasks.c.kind.in_(_CALLS),
+                tasks.c.state == str(TaskState.CANCELLED),
+                tasks.c.closed_on >= since,
+            )
+            .where(tasks.c.prospect_id.is_not(None))
+            .order_by(tasks.c.due, tasks.c.id)
+        )
+        with self.read() as conn:
+            return _sheet_rows(conn, [to_task(r) for r in conn.execute(query)])
+
+    def open_agenda(self, until: date | None) -> list[AgendaRow]:
+        """Every open task due on or before ``until`` (all when None), with its people."""
+        query = select(tasks).where(tasks.c.state == _OPEN).order_by(tasks.c.due, tasks.c.id)
+        if until is not None:
+            query = query.where(tasks.c.due <= until)
+        with self.read() as conn:
+            found = [to_task(r) for r in conn.execute(query)]
+            by_pid, by_cid = {}, {}
+            for chunk in _in_chunks([t.prospect_id for t in found if t.prospect_id is not None]):
+                for r in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
+                    by_pid[r.id] = to_prospect(r)
+            for chunk in _in_chunks([t.contact_id for t in found if t.contact_id is not None]):
+                for r in conn.execute(select(contacts).where(contacts.c.id.in_(chunk))):
+                    by_cid[r.id] = to_contact(r)
+        return [
+            AgendaRow(
+                t,
+                None if t.prospect_id is None else by_pid.get(t.prospect_id),
+                None if t.contact_id is None else by_cid.get(t.contact_id),
+            )
+            for t in found
+        ]
+
+    # -- the call log ------------------------------------------------------------------
 
     def call_history(self, prospect_id: int) -> list[CallRecord]:
         """Every call logged for a prospect, oldest first."""
@@ -213,202 +280,34 @@ class TaskQueries(StoreBase):
                 .where(calls.c.prospect_id == prospect_id)
                 .order_by(calls.c.called_on, calls.c.id)
             )
-            return [_call(r) for r in rows]
+            return [to_call(r) for r in rows]
 
-    def open_call(self, prospect_id: int) -> Task | None:
-        """The prospect's open follow-up call, if any (there is at most one)."""
-        with self.read() as conn:
-            row = open_call_row(conn, prospect_id)
-            return None if row is None else _task(row)
-
-    def open_call_dues(self, prospect_ids: Sequence[int]) -> dict[int, date]:
-        """The day of each of these prospects' open follow-up call, for those that have one."""
-        if not prospect_ids:
-            return {}
-        query = select(tasks.c.prospect_id, tasks.c.due).where(
-            tasks.c.prospect_id.in_(prospect_ids),
-            tasks.c.kind.in_(CALL_KINDS),
-            tasks.c.state == OPEN,
-        )
-        with self.read() as conn:
-            return {int(pid): due for pid, due in conn.execute(query)}
-
-    def call_sheet(self, until: date | None) -> list[SheetRow]:
-        """Open follow-up calls due on or before ``until`` (all when None), oldest first."""
-        query = (
-            select(tasks)
-            .where(tasks.c.kind.in_(CALL_KINDS), tasks.c.state == OPEN)
-            .where(tasks.c.prospect_id.is_not(None))
-            .order_by(tasks.c.due, tasks.c.id)
-        )
-        if until is not None:
-            query = query.where(tasks.c.due <= until)
-        with self.read() as conn:
-            return _sheet_rows(conn, [_task(r) for r in conn.execute(query)])
-
-    def cancelled_calls(self, since: date) -> list[SheetRow]:
-        """Follow-up calls dropped on or after ``since``: calendars must hear of them."""
-        query = (
-            select(tasks)
-            .where(
-                tasks.c.kind.in_(CALL_KINDS), tasks.c.state == CANCELLED, tasks.c.closed_on >= since
-            )
-            .where(tasks.c.prospect_id.is_not(None))
-            .order_by(tasks.c.due, tasks.c.id)
-        )
-        with self.read() as conn:
-            return _sheet_rows(conn, [_task(r) for r in conn.execute(query)])
-
-    def call_load(self, start: date, end: date) -> tuple[dict[date, int], int]:
-        """Open calls per day from ``start`` to ``end``, and how many are overdue before it."""
-        with self.read() as conn:
-            load = open_call_load(conn, start, end)
-            overdue = conn.execute(
-                select(func.count()).where(
-                    tasks.c.state == OPEN, tasks.c.kind.in_(CALL_KINDS), tasks.c.due < start
-                )
-            ).scalar()
-        return load, int(overdue or 0)
-
-    def record_call(
+    def insert_call(
         self,
         prospect_id: int,
-        today: date,
+        called_on: date,
         *,
         attempt: int,
         outcome: str,
-        note: str,
-        gatekeeper: str,
-        callback: date | None,
-        step: NextStep,
-        place: Placer,
-        referral: ReferralPlan | None = None,
-    ) -> tuple[CallRecord, Task | None, Referred | None]:
-        """Log a call and apply its next step (and any referral heard) in one transaction.
-
-        The prospect's follow-up is one task that moves: rescheduling updates its due
-        day and bumps its SEQUENCE, so its calendar event keeps one UID.
-        """
+        note: str = "",
+        gatekeeper: str = "",
+        callback: date | None = None,
+        task_id: int | None = None,
+    ) -> CallRecord:
+        """Add a call to the log; returns it."""
         with self.write() as conn:
-            if (
-                conn.execute(select(prospects.c.id).where(prospects.c.id == prospect_id)).first()
-                is None
-            ):
-                raise NotFound(f"no prospect with id {prospect_id}")
-            open_row = open_call_row(conn, prospect_id)
-            task_id = open_row.id if open_row is not None else None
-            call_id = conn.execute(
+            result = conn.execute(
                 calls.insert().values(
                     prospect_id=prospect_id,
                     task_id=task_id,
-                    called_on=today,
+                    called_on=called_on,
                     attempt=attempt,
-                    outcome=outcome,
+                    outcome=str(outcome),
                     note=note,
                     gatekeeper=gatekeeper,
                     callback=callback,
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            changes: dict[str, Any] = {}
-            if gatekeeper:
-                changes["gatekeeper"] = gatekeeper
-            if step.status is not None:
-                changes["status"] = step.status
-            if changes:
-                changes["updated_on"] = today
-                conn.execute(
-                    update(prospects).where(prospects.c.id == prospect_id).values(**changes)
-                )
-            why = f"{outcome} on {today.isoformat()}"
-            if step.cancel:
-                scope = [tasks.c.prospect_id == prospect_id, tasks.c.state == OPEN]
-                if step.cancel == "calls":
-                    scope.append(tasks.c.kind == CALL)
-                conn.execute(
-                    update(tasks).where(*scope).values(state=CANCELLED, closed_on=today, note=why)
-                )
-                task_id = None
-            next_id: int | None = None
-            if step.due is not None:
-                due = step.due if step.exact else place_in(conn, step.due, place, task_id)
-                detail = {"suggest": step.suggestion} if step.suggestion else {}
-                if task_id is not None:
-                    move_task(
-                        conn,
-                        task_id,
-                        due,
-                        attempt=step.attempt,
-                        reason=step.reason,
-                        note=note,
-                        detail=detail,
-                    )
-                    next_id = task_id
-                else:
-                    next_id = insert_task(
-                        conn,
-                        kind=CALL,
-                        due=due,
-                        today=today,
-                        prospect_id=prospect_id,
-                        attempt=step.attempt,
-                        reason=step.reason,
-                        detail=detail,
-                    )
-            elif task_id is not None:
-                # No further prospecting call (e.g. an interview is under way): this one is done.
-                conn.execute(
-                    update(tasks)
-                    .where(tasks.c.id == task_id)
-                    .values(state=DONE, closed_on=today, note=why)
-                )
-            referred = None
-            if referral is not None:
-                from campaign.store.meetings import save_referral
-
-                referred = save_referral(conn, referral, today, place)
-            call = _call(conn.execute(select(calls).where(calls.c.id == call_id)).one())
-            nxt = None
-            if next_id is not None:
-                nxt = _task(conn.execute(select(tasks).where(tasks.c.id == next_id)).one())
-            return call, nxt, referred
-
-    def reopen_prospect(
-        self, prospect_id: int, today: date, *, reason: str, place: Placer, earliest: date
-    ) -> Task:
-        """Make a prospect active again; its last follow-up task comes back (same UID)."""
-        with self.write() as conn:
-            conn.execute(
-                update(prospects)
-                .where(prospects.c.id == prospect_id)
-                .values(status=ACTIVE, updated_on=today)
             )
-            last = conn.execute(
-                select(tasks)
-                .where(tasks.c.prospect_id == prospect_id, tasks.c.kind == CALL)
-                .order_by(tasks.c.id.desc())
-            ).first()
-            due = place_in(conn, earliest, place)
-            if last is not None and last.state != OPEN:
-                move_task(
-                    conn,
-                    last.id,
-                    due,
-                    state=OPEN,
-                    attempt=1,
-                    reason=reason,
-                    closed_on=None,
-                    detail={},
-                )
-                task_id = last.id
-            elif last is not None:
-                task_id = last.id
-            else:
-                task_id = insert_task(
-                    conn,
-                    kind=CALL,
-                    due=due,
-                    today=today,
-                    prospect_id=prospect_id,
-                    reason=reason,
-                )
-            return _task(conn.execute(select(tasks).where(tasks.c.id == task_id)).one())
+            key = result.inserted_primary_key
+            assert key is not None
+            return to_call(conn.execute(select(calls).where(calls.c.id == key[0])).one())

@@ -1,4 +1,4 @@
-"""Email delivery: one SMTP connection per run, each reply classified for the ledger.
+"""The SMTP transport: one connection per run, each reply classified for the ledger.
 
 ``Mailer`` is the small protocol the send run talks to. ``open_smtp`` connects and
 logs in through yagmail (its TLS and login handling) and then speaks SMTP itself over
@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from campaign.config import Smtp
 from campaign.errors import DeliveryError
-from campaign.models import DEFERRED, FAILED, SENT, UNKNOWN
+from campaign.models import SendState
 
 KEYRING_SERVICE = "campaign"
 PASSWORD_VARIABLE = "CAMPAIGN_SMTP_PASSWORD"
@@ -50,6 +50,30 @@ class Mailer(Protocol):
     def close(self) -> None:
         """Say goodbye to the server (never raises)."""
         ...
+
+
+class RecordingMailer:
+    """A mailer that delivers nothing and keeps every message (previews, rehearsals, tests).
+
+    ``replies`` decides each message's fate (SENT by default), so a caller can rehearse
+    what a server would say without one.
+    """
+
+    def __init__(self, replies: Callable[[EmailMessage], Delivery] | None = None) -> None:
+        self.messages: list[EmailMessage] = []
+        self.closed = False
+        self._replies = replies
+
+    def send(self, message: EmailMessage) -> Delivery:
+        """Keep ``message``; its fate is ``replies``' answer, else accepted."""
+        self.messages.append(message)
+        if self._replies is not None:
+            return self._replies(message)
+        return Delivery(SendState.SENT, "250 recorded, not sent")
+
+    def close(self) -> None:
+        """Nothing to say goodbye to."""
+        self.closed = True
 
 
 def smtp_password(
@@ -146,11 +170,11 @@ class SmtpMailer:
     def send(self, message: EmailMessage) -> Delivery:
         """MAIL, RCPT, DATA for one message; a 250 after DATA is the only SENT."""
         if not self.connected:
-            return Delivery(DEFERRED, "not attempted: the connection was lost", False)
+            return Delivery(SendState.DEFERRED, "not attempted: the connection was lost", False)
         sender = _addresses(message, "Sender") or _addresses(message, "From")
         recipients = [a for field in ("To", "Cc", "Bcc") for a in _addresses(message, field) if a]
         if not sender or not recipients:
-            return Delivery(FAILED, "the message has no sender or no recipient")
+            return Delivery(SendState.FAILED, "the message has no sender or no recipient")
         payload = _wire_bytes(message)
         stage = "before DATA"
         try:
@@ -170,7 +194,7 @@ class SmtpMailer:
             # Disconnected, reset, timed out: after DATA began the server may have it all.
             return self._lost(stage, _describe(exc))
         if code == 250:
-            return Delivery(SENT, _reply(code, reply))
+            return Delivery(SendState.SENT, _reply(code, reply))
         return self._refused(code, reply)
 
     def _refused(self, code: int, reply: bytes | str) -> Delivery:
@@ -180,18 +204,20 @@ class SmtpMailer:
         except (OSError, smtplib.SMTPException):
             self.connected = False
         if 400 <= code < 500:
-            return Delivery(DEFERRED, words, self.connected)
-        return Delivery(FAILED, words, self.connected)
+            return Delivery(SendState.DEFERRED, words, self.connected)
+        return Delivery(SendState.FAILED, words, self.connected)
 
     def _lost(self, stage: str, reason: str) -> Delivery:
         self.connected = False
         self._quit()
         if stage == "before DATA":
             return Delivery(
-                DEFERRED, f"connection lost before the message was sent: {reason}", False
+                SendState.DEFERRED, f"connection lost before the message was sent: {reason}", False
             )
         return Delivery(
-            UNKNOWN, f"connection lost while the message was being transmitted: {reason}", False
+            SendState.UNKNOWN,
+            f"connection lost while the message was being transmitted: {reason}",
+            False,
         )
 
     def close(self) -> None:

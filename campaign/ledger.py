@@ -1,0 +1,134 @@
+"""The sends ledger's rules: claims within the cap, and a delivery recorded with its call.
+
+The ledger is an outbox that never sends twice. A run claims every delivery in one
+committed unit of work before any is made (the database's unique key refuses a second
+row for the same prospect and letter, and the claim refuses to put the week over its
+cap); a delivery the server accepted (or a letter printed) becomes SENT in the same unit
+of work that schedules its first follow-up call. A run killed at any moment leaves
+CLAIMED rows (safe to deliver again: nothing left) and at most one TRANSMITTING row per
+connection (in doubt: it becomes UNKNOWN, never resent automatically).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from campaign.clock import BusinessCalendar
+from campaign.config import Schedule
+from campaign.errors import LedgerConflict
+from campaign.followup import CallLoad, schedule_first_call
+from campaign.models import Claim, FollowUp, Send, SendState
+from campaign.store import Store, Transaction
+
+
+def claim(
+    store: Store,
+    claims: Sequence[Claim],
+    *,
+    week: str,
+    today: date,
+    run_id: str,
+    cap: int | None,
+) -> list[Send]:
+    """Claim every delivery of a run in one committed unit of work, before any is made.
+
+    New rows are inserted (the unique key refuses a second row for the same prospect and
+    letter); retries move to CLAIMED in ``week``. With ``cap`` set, the claim refuses to
+    put ``week`` over it, and nothing of it is recorded.
+    """
+    with store.transaction() as tx:
+        ids = [
+            tx.insert_claim(item, week=week, today=today, run_id=run_id)
+            if item.send_id is None
+            else tx.reclaim(item, week=week, today=today, run_id=run_id)
+            for item in claims
+        ]
+        if cap is not None and tx.cap_used(week) > cap:
+            # Rolls the whole claim back: the cap is a promise, not an estimate.
+            raise LedgerConflict(f"claiming {len(claims)} sends would put {week} over {cap}")
+        by_id = {s.id: s for s in tx.list_sends() if s.id in set(ids)}
+    return [by_id[i] for i in ids]
+
+
+def mark_sent(
+    store: Store,
+    send_id: int,
+    *,
+    sent_on: date,
+    schedule: Schedule,
+    calendar: BusinessCalendar,
+    message_id: str = "",
+    load: CallLoad | None = None,
+    promised: date | None = None,
+) -> FollowUp:
+    """TRANSMITTING -> SENT after the server's 250, with its first call, in one unit of work.
+
+    ``promised``: the day the letter told the reader to expect the call; the call is
+    due then (a promise in writing beats the daily call cap).
+    """
+    values: dict[str, Any] = {"sent_on": sent_on, "last_error": ""}
+    if message_id:
+        values["message_id"] = message_id
+    with store.transaction() as tx:
+        load = load or CallLoad.read(tx, calendar, schedule.calls_per_day, sent_on)
+        return _delivered(tx, send_id, (SendState.TRANSMITTING,), values, schedule, load, promised)
+
+
+def mark_printed(
+    store: Store,
+    send_ids: Sequence[int],
+    *,
+    sent_on: date,
+    pack: str,
+    schedule: Schedule,
+    calendar: BusinessCalendar,
+    load: CallLoad | None = None,
+    promised: Mapping[int, date] | None = None,
+) -> list[FollowUp]:
+    """CLAIMED printed letters -> SENT the day their print pack is made, with their calls.
+
+    ``promised`` maps a send id to the call day its letter names (see ``mark_sent``).
+    """
+    values: dict[str, Any] = {"sent_on": sent_on, "pack": pack, "attempted": True}
+    with store.transaction() as tx:
+        load = load or CallLoad.read(tx, calendar, schedule.calls_per_day, sent_on)
+        return [
+            _delivered(
+                tx,
+                send_id,
+                (SendState.CLAIMED,),
+                values,
+                schedule,
+                load,
+                (promised or {}).get(send_id),
+            )
+            for send_id in send_ids
+        ]
+
+
+def settle_sent(
+    store: Store, send_id: int, *, schedule: Schedule, calendar: BusinessCalendar
+) -> FollowUp:
+    """An UNKNOWN send the user found in their Sent folder: SENT (on its claim day) + call."""
+    send = store.get_send(send_id)
+    values: dict[str, Any] = {"sent_on": send.claimed_on, "last_error": ""}
+    with store.transaction() as tx:
+        load = CallLoad.read(tx, calendar, schedule.calls_per_day, send.claimed_on)
+        return _delivered(tx, send_id, (SendState.UNKNOWN,), values, schedule, load, None)
+
+
+def _delivered(
+    tx: Transaction,
+    send_id: int,
+    sources: Sequence[str],
+    values: dict[str, Any],
+    schedule: Schedule,
+    load: CallLoad,
+    promised: date | None,
+) -> FollowUp:
+    refusal = f"send {send_id} is {{state}}; it can't be marked sent"
+    send = tx.transition(send_id, sources, SendState.SENT, refusal, **values)
+    due = schedule_first_call(tx, send, values["sent_on"], schedule, load, promised)
+    return FollowUp(send_id, send.prospect_id, due)
