@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from campaign.cli import cli
+from tests.imap_server import imap_server, imap_user  # noqa: F401 - one private Dovecot
 from tests.postgres import postgres_url  # noqa: F401 - one private server per test session
 
 TODAY = date(2026, 11, 16)  # a Monday
