@@ -20,6 +20,7 @@ session's server never see each other's mail.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import grp
 import imaplib
@@ -108,9 +109,47 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _quote(name: str) -> str:
+def _quote(text: str) -> str:
     """An IMAP quoted string (imaplib sends mailbox names as they are)."""
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def mutf7(name: str) -> str:
+    """A mailbox name as IMAP sends it: modified UTF-7 (RFC 3501 5.1.3), "Réponses" ->
+    "R&AOk-ponses"."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            packed = base64.b64encode("".join(pending).encode("utf-16-be")).decode()
+            out.append("&" + packed.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return "".join(out)
+
+
+def from_mutf7(name: str) -> str:
+    """The inverse of mutf7()."""
+
+    def decode(match: re.Match[str]) -> str:
+        packed = match.group(1).replace(",", "/")
+        if not packed:
+            return "&"
+        return base64.b64decode(packed + "=" * (-len(packed) % 4)).decode("utf-16-be")
+
+    return re.sub(r"&([^-]*)-", decode, name)
+
+
+def _mailbox(name: str) -> str:
+    return _quote(mutf7(name))
 
 
 def _openssl(*args: str) -> None:
@@ -484,6 +523,8 @@ service anvil {{
         return self._users[str(user)]
 
     # ------------------------------------------------------------ mail helpers
+    # Folder names are given as text ("Réponses", "Campaign/Replies"); the helpers quote
+    # them and encode them to modified UTF-7 for the wire.
 
     def connect(
         self, *, tls: str | None = None, timeout: float = 10
@@ -517,11 +558,11 @@ service anvil {{
     def create_folder(self, user: User, name: str) -> None:
         """Create a mailbox (and subscribe to it); ``"A/B"`` makes a child folder."""
         with self.session(user) as imap:
-            _ok(imap.create(_quote(name)), f"CREATE {name}")
-            _ok(imap.subscribe(_quote(name)), f"SUBSCRIBE {name}")
+            _ok(imap.create(_mailbox(name)), f"CREATE {name}")
+            _ok(imap.subscribe(_mailbox(name)), f"SUBSCRIBE {name}")
 
     def folders(self, user: User) -> list[str]:
-        """Every mailbox name of the account."""
+        """Every mailbox name of the account (decoded: "Réponses", not "R&AOk-ponses")."""
         with self.session(user) as imap:
             lines = _ok(imap.list(), "LIST")
         names = []
@@ -530,7 +571,9 @@ service anvil {{
             match = re.match(rb'\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.*)$', line)
             assert match, line
             name = match["name"].decode()
-            names.append(name[1:-1].replace('\\"', '"') if name.startswith('"') else name)
+            if name.startswith('"'):
+                name = re.sub(r"\\(.)", r"\1", name[1:-1])
+            names.append(from_mutf7(name))
         return names
 
     def append(
@@ -545,7 +588,7 @@ service anvil {{
         flag_list = "(" + " ".join(flags) + ")"
         when = imaplib.Time2Internaldate(date) if date is not None else None
         with self.session(user) as imap:
-            reply = _ok(imap.append(_quote(folder), flag_list, when, raw), "APPEND")
+            reply = _ok(imap.append(_mailbox(folder), flag_list, when, raw), "APPEND")
         match = re.search(rb"\[APPENDUID \d+ (\d+)\]", _first(reply))
         assert match, reply
         return int(match.group(1))
@@ -554,7 +597,7 @@ service anvil {{
         """STATUS: messages, uidnext, uidvalidity, unseen."""
         with self.session(user) as imap:
             reply = _ok(
-                imap.status(_quote(folder), "(MESSAGES UIDNEXT UIDVALIDITY UNSEEN)"), "STATUS"
+                imap.status(_mailbox(folder), "(MESSAGES UIDNEXT UIDVALIDITY UNSEEN)"), "STATUS"
             )
         pairs = re.findall(rb"([A-Z]+) (\d+)", _first(reply).rsplit(b"(", 1)[-1])
         return {key.decode().lower(): int(value) for key, value in pairs}
@@ -566,14 +609,14 @@ service anvil {{
     def uids(self, user: User, folder: str) -> list[int]:
         """The UIDs of the folder's messages, ascending."""
         with self.session(user) as imap:
-            _ok(imap.select(_quote(folder), readonly=True), f"EXAMINE {folder}")
+            _ok(imap.select(_mailbox(folder), readonly=True), f"EXAMINE {folder}")
             found = _ok(imap.uid("SEARCH", "ALL"), "UID SEARCH")
         return sorted(int(uid) for uid in _first(found).split())
 
     def flags(self, user: User, folder: str, uid: int) -> set[str]:
         """The message's flags, read without changing them (EXAMINE, FETCH FLAGS)."""
         with self.session(user) as imap:
-            _ok(imap.select(_quote(folder), readonly=True), f"EXAMINE {folder}")
+            _ok(imap.select(_mailbox(folder), readonly=True), f"EXAMINE {folder}")
             reply = _ok(imap.uid("FETCH", str(uid), "(FLAGS)"), "UID FETCH")
         if not reply or reply[0] is None:
             raise KeyError(f"no message with UID {uid} in {folder!r}")
@@ -609,7 +652,7 @@ service anvil {{
             raise ValueError(f"a new UIDVALIDITY must differ from {old} and fit 32 bits")
         if renumber:
             with self.session(user) as imap:
-                _ok(imap.select(_quote(folder)), f"SELECT {folder}")
+                _ok(imap.select(_mailbox(folder)), f"SELECT {folder}")
                 reply = _ok(imap.uid("FETCH", "1:*", "(FLAGS INTERNALDATE BODY.PEEK[])"), "FETCH")
                 messages = []
                 for item in reply:
@@ -625,7 +668,7 @@ service anvil {{
                     _ok(imap.expunge(), "EXPUNGE")
                 for kept, date, body in messages:
                     flag_list = "(" + " ".join(kept) + ")"
-                    _ok(imap.append(_quote(folder), flag_list, date, body), "APPEND")
+                    _ok(imap.append(_mailbox(folder), flag_list, date, body), "APPEND")
         self.doveadm("mailbox", "update", "-u", str(user), "--uid-validity", str(new), folder)
         return new
 

@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.imap_server import DovecotServer, ImapUser, make_certificates, unavailable
+from tests.imap_server import (
+    DovecotServer,
+    ImapUser,
+    from_mutf7,
+    make_certificates,
+    mutf7,
+    unavailable,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -74,6 +81,21 @@ def test_append_keeps_flags_and_date_in_a_new_folder(imap_server: DovecotServer,
     assert b'INTERNALDATE "02-Nov-2026 09:30:00 +0000"' in data[0]
     status = imap_server.status(imap_user, "Campaign/Replies")
     assert status["messages"] == 1 and status["uidnext"] == uid + 1 and status["unseen"] == 1
+
+
+def test_folder_names_beyond_ascii(imap_server: DovecotServer, imap_user) -> None:
+    assert mutf7("Réponses & Co") == "R&AOk-ponses &- Co"
+    assert from_mutf7("R&AOk-ponses &- Co") == "Réponses & Co"
+    assert from_mutf7(mutf7("日本語 Bewerbung/Ärger")) == "日本語 Bewerbung/Ärger"
+    imap_server.create_folder(imap_user, "Réponses/2026")
+    assert {"Réponses", "Réponses/2026"} <= set(imap_server.folders(imap_user))
+    with imap_server.session(imap_user) as imap:
+        _, data = imap.list()
+    assert any(line.endswith(b" R&AOk-ponses/2026") for line in data)  # on the wire
+    uid = imap_server.append(imap_user, "Réponses/2026", MESSAGE)
+    before = imap_server.uidvalidity(imap_user, "Réponses/2026")
+    assert imap_server.change_uidvalidity(imap_user, "Réponses/2026") == before + 1
+    assert imap_server.uids(imap_user, "Réponses/2026") == [uid]
 
 
 def test_append_to_sent_as_seen(imap_server: DovecotServer, imap_user) -> None:
