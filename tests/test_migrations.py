@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -24,8 +28,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     inspect,
+    text,
 )
-from sqlalchemy.engine import Inspector
+from sqlalchemy.engine import Inspector, make_url
 
 from campaign.errors import StoreError
 from campaign.store import open_store
@@ -237,3 +242,70 @@ def test_the_cli_says_to_upgrade(run, campaign_home: Path, tmp_path: Path) -> No
         f"campaign.db was written by a newer campaign (schema version {newer}; "
         f"this one knows up to {latest_version()}): upgrade campaign"
     ) in result.output
+
+
+# A child that imports first, says so, and opens the store only when told: all ten then
+# reach the blank database at the same moment.
+_OPEN_WHEN_TOLD = """
+import sys
+from campaign.store import open_store
+print("ready", flush=True)
+sys.stdin.readline()
+open_store(sys.argv[1]).close()
+"""
+
+
+@pytest.fixture
+def blank_postgres(postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the private PostgreSQL server."""
+    name = f"blank_{uuid.uuid4().hex[:12]}"
+    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.mark.slow
+def test_a_blank_postgres_database_migrates_to_the_schema(blank_postgres: str) -> None:
+    open_store(blank_postgres).close()
+    engine = create_engine(blank_postgres)
+    assert schema_differences(engine) == [], "\n".join(schema_differences(engine))
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_ten_processes_opening_a_blank_postgres_database_at_once(blank_postgres: str) -> None:
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN_WHEN_TOLD, blank_postgres],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(10)
+    ]
+    try:
+        for child in children:
+            assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        errors = [child.communicate(timeout=60)[1] for child in children]
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+    assert [child.returncode for child in children] == [0] * 10, "\n".join(errors)
+    engine = create_engine(blank_postgres)
+    assert schema_differences(engine) == [], "\n".join(schema_differences(engine))
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version FROM schema_migrations")).scalars().all()
+    assert sorted(versions) == [v for v, _, _ in MIGRATIONS]
+    engine.dispose()

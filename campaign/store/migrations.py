@@ -36,12 +36,18 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    text,
     update,
 )
 
 from campaign.errors import StoreError
 
 Migration = tuple[int, str, Callable[[Connection], None]]
+
+# Held by the migration transaction on PostgreSQL, so processes opening a blank database
+# at once run the steps one after the other instead of racing on CREATE TABLE. Any fixed
+# 64-bit key will do; this one is "campaign" in ASCII.
+PG_MIGRATION_LOCK = 0x63616D706169676E
 
 # ---------------------------------------------------------------------------------
 # Version 1, frozen: the tables exactly as the first release created them. Never edit
@@ -264,7 +270,12 @@ def migrate(conn: Connection) -> list[int]:
     """Apply every step not yet applied; returns the versions applied now.
 
     Refuses (StoreError) a database written by a newer campaign before changing anything.
+    On PostgreSQL it first waits for the migration lock, held until the transaction ends:
+    whoever comes second sees the steps the first applied and runs none of them again.
+    (SQLite needs none: the store's BEGIN IMMEDIATE already serialises writers.)
     """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
     done = applied_versions(conn)
     _refuse_newer(conn, done)
     ran = []
