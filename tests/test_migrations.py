@@ -279,6 +279,20 @@ def test_a_blank_postgres_database_migrates_to_the_schema(blank_postgres: str) -
 
 
 @pytest.mark.slow
+def test_a_sqlite_file_made_after_a_postgres_database_keeps_every_constraint(
+    blank_postgres: str, tmp_path: Path
+) -> None:
+    # PostgreSQL adds fk_prospects_referred_by by ALTER TABLE, and SQLAlchemy then leaves
+    # that constraint object out of CREATE TABLE for good: step 1 must not share it.
+    open_store(blank_postgres).close()
+    url = f"sqlite:///{tmp_path / 'after-postgres.db'}"
+    open_store(url).close()
+    engine = create_engine(url)
+    assert schema_differences(engine) == [], "\n".join(schema_differences(engine))
+    engine.dispose()
+
+
+@pytest.mark.slow
 def test_ten_processes_opening_a_blank_postgres_database_at_once(blank_postgres: str) -> None:
     children = [
         subprocess.Popen(

@@ -2,8 +2,9 @@
 
 Every step is written out and frozen: it never reads ``schema.py``, so a later change
 to the tables can't change what an old step does to an old database. Step 1 creates
-the tables as version 1 shipped them, from the private ``_V1`` metadata below; step 2
-and later use those frozen tables or plain ``sqlalchemy.table()/column()`` constructs.
+the tables as version 1 shipped them, written out below on a private MetaData
+(``_v1_metadata``); step 2 and later use those frozen tables (``_V1``) or plain
+``sqlalchemy.table()/column()`` constructs.
 
 Add a step by writing ``_mNNN_what_it_does(conn)`` and appending ``(N, "what it does",
 function)`` to ``MIGRATIONS``; never edit an old step. A step receives a Connection
@@ -49,172 +50,181 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 # 64-bit key will do; this one is "campaign" in ASCII.
 PG_MIGRATION_LOCK = 0x63616D706169676E
 
+
 # ---------------------------------------------------------------------------------
 # Version 1, frozen: the tables exactly as the first release created them. Never edit
-# these; change a table with a new step instead.
+# them; change a table with a new step instead.
 # ---------------------------------------------------------------------------------
-_V1 = MetaData()
+def _v1_metadata() -> MetaData:
+    """Version 1's tables, built anew on a private MetaData (step 1 says why anew)."""
+    v1 = MetaData()
+    Table(
+        "schema_migrations",
+        v1,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("name", String(200), nullable=False),
+        Column("applied_at", DateTime, nullable=False),
+    )
 
-_schema_migrations = Table(
-    "schema_migrations",
-    _V1,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("name", String(200), nullable=False),
-    Column("applied_at", DateTime, nullable=False),
-)
+    prospects = Table(
+        "prospects",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("identity", String(500), nullable=False, unique=True),
+        Column("company", Text, nullable=False),
+        Column("contact", Text, nullable=False),
+        Column("honorific", String(50), nullable=False, default=""),
+        Column("first_name", Text, nullable=False, default=""),
+        Column("middle_name", Text, nullable=False, default=""),
+        Column("last_name", Text, nullable=False, default=""),
+        Column("suffix", String(50), nullable=False, default=""),
+        Column("title", Text, nullable=False, default=""),
+        Column("email", Text, nullable=False, default=""),
+        Column("phone", Text, nullable=False, default=""),
+        Column("street", Text, nullable=False, default=""),
+        Column("street2", Text, nullable=False, default=""),
+        Column("city", Text, nullable=False, default=""),
+        Column("region", Text, nullable=False, default=""),
+        Column("postal_code", String(40), nullable=False, default=""),
+        Column("country", Text, nullable=False, default=""),
+        Column("priority", Integer, nullable=True),
+        Column("notes", Text, nullable=False, default=""),
+        Column("extra", JSON, nullable=False, default=dict),
+        Column("source_file", Text, nullable=False, default=""),
+        Column("source_row", Integer, nullable=False, default=0),
+        Column("seq", Integer, nullable=False, default=0),
+        Column("status", String(20), nullable=False, default="active"),
+        Column("gatekeeper", Text, nullable=False, default=""),
+        # prospects <-> contacts refer to each other: this side is added after both exist.
+        Column(
+            "referred_by",
+            Integer,
+            ForeignKey("contacts.id", use_alter=True, name="fk_prospects_referred_by"),
+            nullable=True,
+        ),
+        Column("created_on", Date, nullable=True),
+        Column("updated_on", Date, nullable=True),
+    )
+    Index("ix_prospects_wave", prospects.c.status, prospects.c.priority, prospects.c.seq)
 
-_prospects = Table(
-    "prospects",
-    _V1,
-    Column("id", Integer, primary_key=True),
-    Column("identity", String(500), nullable=False, unique=True),
-    Column("company", Text, nullable=False),
-    Column("contact", Text, nullable=False),
-    Column("honorific", String(50), nullable=False, default=""),
-    Column("first_name", Text, nullable=False, default=""),
-    Column("middle_name", Text, nullable=False, default=""),
-    Column("last_name", Text, nullable=False, default=""),
-    Column("suffix", String(50), nullable=False, default=""),
-    Column("title", Text, nullable=False, default=""),
-    Column("email", Text, nullable=False, default=""),
-    Column("phone", Text, nullable=False, default=""),
-    Column("street", Text, nullable=False, default=""),
-    Column("street2", Text, nullable=False, default=""),
-    Column("city", Text, nullable=False, default=""),
-    Column("region", Text, nullable=False, default=""),
-    Column("postal_code", String(40), nullable=False, default=""),
-    Column("country", Text, nullable=False, default=""),
-    Column("priority", Integer, nullable=True),
-    Column("notes", Text, nullable=False, default=""),
-    Column("extra", JSON, nullable=False, default=dict),
-    Column("source_file", Text, nullable=False, default=""),
-    Column("source_row", Integer, nullable=False, default=0),
-    Column("seq", Integer, nullable=False, default=0),
-    Column("status", String(20), nullable=False, default="active"),
-    Column("gatekeeper", Text, nullable=False, default=""),
-    # prospects <-> contacts refer to each other: this side is added after both exist.
-    Column(
-        "referred_by",
-        Integer,
-        ForeignKey("contacts.id", use_alter=True, name="fk_prospects_referred_by"),
-        nullable=True,
-    ),
-    Column("created_on", Date, nullable=True),
-    Column("updated_on", Date, nullable=True),
-)
-Index("ix_prospects_wave", _prospects.c.status, _prospects.c.priority, _prospects.c.seq)
+    sends = Table(
+        "sends",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("letter", String(100), nullable=False),
+        Column("channel", String(10), nullable=False),
+        Column("state", String(20), nullable=False),
+        Column("week", String(10), nullable=False),
+        Column("claimed_on", Date, nullable=False),
+        Column("sent_on", Date, nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=False, default=""),
+        Column("message_id", Text, nullable=False, default=""),
+        Column("pack", Text, nullable=False, default=""),
+        Column("run_id", String(64), nullable=False, default=""),
+        UniqueConstraint("prospect_id", "letter", name="uq_sends_prospect_letter"),
+    )
+    Index("ix_sends_week", sends.c.week, sends.c.state)
 
-_sends = Table(
-    "sends",
-    _V1,
-    Column("id", Integer, primary_key=True),
-    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
-    Column("letter", String(100), nullable=False),
-    Column("channel", String(10), nullable=False),
-    Column("state", String(20), nullable=False),
-    Column("week", String(10), nullable=False),
-    Column("claimed_on", Date, nullable=False),
-    Column("sent_on", Date, nullable=True),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text, nullable=False, default=""),
-    Column("message_id", Text, nullable=False, default=""),
-    Column("pack", Text, nullable=False, default=""),
-    Column("run_id", String(64), nullable=False, default=""),
-    UniqueConstraint("prospect_id", "letter", name="uq_sends_prospect_letter"),
-)
-Index("ix_sends_week", _sends.c.week, _sends.c.state)
+    Table(
+        "contacts",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(20), nullable=False),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("name", Text, nullable=False),
+        Column("honorific", String(50), nullable=False, default=""),
+        Column("first_name", Text, nullable=False, default=""),
+        Column("last_name", Text, nullable=False, default=""),
+        Column("title", Text, nullable=False, default=""),
+        Column("company", Text, nullable=False, default=""),
+        Column("email", Text, nullable=False, default=""),
+        Column("phone", Text, nullable=False, default=""),
+        Column("interest", Text, nullable=False, default=""),
+        Column("notes", Text, nullable=False, default=""),
+        Column("referred_by", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("created_on", Date, nullable=True),
+    )
 
-_contacts = Table(
-    "contacts",
-    _V1,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String(20), nullable=False),
-    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
-    Column("name", Text, nullable=False),
-    Column("honorific", String(50), nullable=False, default=""),
-    Column("first_name", Text, nullable=False, default=""),
-    Column("last_name", Text, nullable=False, default=""),
-    Column("title", Text, nullable=False, default=""),
-    Column("company", Text, nullable=False, default=""),
-    Column("email", Text, nullable=False, default=""),
-    Column("phone", Text, nullable=False, default=""),
-    Column("interest", Text, nullable=False, default=""),
-    Column("notes", Text, nullable=False, default=""),
-    Column("referred_by", Integer, ForeignKey("contacts.id"), nullable=True),
-    Column("created_on", Date, nullable=True),
-)
+    Table(
+        "meetings",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("held_on", Date, nullable=False),
+        Column("note", Text, nullable=False, default=""),
+        Column("next_steps", Text, nullable=False, default=""),
+        Column("decision_by", Date, nullable=True),
+        Column("standing", Text, nullable=False, default=""),
+        Column("objection", Text, nullable=False, default=""),
+        Column("outcome", String(20), nullable=False, default=""),
+        Column("created_on", Date, nullable=True),
+    )
 
-_meetings = Table(
-    "meetings",
-    _V1,
-    Column("id", Integer, primary_key=True),
-    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
-    Column("held_on", Date, nullable=False),
-    Column("note", Text, nullable=False, default=""),
-    Column("next_steps", Text, nullable=False, default=""),
-    Column("decision_by", Date, nullable=True),
-    Column("standing", Text, nullable=False, default=""),
-    Column("objection", Text, nullable=False, default=""),
-    Column("outcome", String(20), nullable=False, default=""),
-    Column("created_on", Date, nullable=True),
-)
+    Table(
+        "meeting_people",
+        v1,
+        Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), primary_key=True),
+        Column("discussed", Text, nullable=False, default=""),
+        Column("gift", Text, nullable=False, default=""),
+    )
 
-_meeting_people = Table(
-    "meeting_people",
-    _V1,
-    Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
-    Column("contact_id", Integer, ForeignKey("contacts.id"), primary_key=True),
-    Column("discussed", Text, nullable=False, default=""),
-    Column("gift", Text, nullable=False, default=""),
-)
+    tasks = Table(
+        "tasks",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(30), nullable=False),
+        Column("state", String(20), nullable=False, default="open"),
+        Column("due", Date, nullable=False),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("send_id", Integer, ForeignKey("sends.id"), nullable=True),
+        Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=True),
+        Column("attempt", Integer, nullable=False, default=1),
+        Column("reason", Text, nullable=False, default=""),
+        Column("note", Text, nullable=False, default=""),
+        Column("uid", String(100), nullable=False, unique=True),
+        Column("sequence", Integer, nullable=False, default=0),
+        Column("detail", JSON, nullable=False, default=dict),
+        Column("created_on", Date, nullable=True),
+        Column("closed_on", Date, nullable=True),
+    )
+    Index("ix_tasks_open", tasks.c.state, tasks.c.due)
+    Index("ix_tasks_prospect", tasks.c.prospect_id, tasks.c.state)
 
-_tasks = Table(
-    "tasks",
-    _V1,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String(30), nullable=False),
-    Column("state", String(20), nullable=False, default="open"),
-    Column("due", Date, nullable=False),
-    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
-    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
-    Column("send_id", Integer, ForeignKey("sends.id"), nullable=True),
-    Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=True),
-    Column("attempt", Integer, nullable=False, default=1),
-    Column("reason", Text, nullable=False, default=""),
-    Column("note", Text, nullable=False, default=""),
-    Column("uid", String(100), nullable=False, unique=True),
-    Column("sequence", Integer, nullable=False, default=0),
-    Column("detail", JSON, nullable=False, default=dict),
-    Column("created_on", Date, nullable=True),
-    Column("closed_on", Date, nullable=True),
-)
-Index("ix_tasks_open", _tasks.c.state, _tasks.c.due)
-Index("ix_tasks_prospect", _tasks.c.prospect_id, _tasks.c.state)
+    calls = Table(
+        "calls",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("task_id", Integer, ForeignKey("tasks.id"), nullable=True),
+        Column("called_on", Date, nullable=False),
+        Column("attempt", Integer, nullable=False, default=1),
+        Column("outcome", String(20), nullable=False),
+        Column("note", Text, nullable=False, default=""),
+        Column("gatekeeper", Text, nullable=False, default=""),
+        Column("callback", Date, nullable=True),
+    )
+    Index("ix_calls_prospect", calls.c.prospect_id, calls.c.called_on)
 
-_calls = Table(
-    "calls",
-    _V1,
-    Column("id", Integer, primary_key=True),
-    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
-    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
-    Column("task_id", Integer, ForeignKey("tasks.id"), nullable=True),
-    Column("called_on", Date, nullable=False),
-    Column("attempt", Integer, nullable=False, default=1),
-    Column("outcome", String(20), nullable=False),
-    Column("note", Text, nullable=False, default=""),
-    Column("gatekeeper", Text, nullable=False, default=""),
-    Column("callback", Date, nullable=True),
-)
-Index("ix_calls_prospect", _calls.c.prospect_id, _calls.c.called_on)
+    Table(
+        "locks",
+        v1,
+        Column("name", String(50), primary_key=True),
+        Column("holder", String(200), nullable=False),
+        Column("pid", Integer, nullable=False),
+        Column("host", String(200), nullable=False),
+        Column("acquired_at", DateTime, nullable=False),
+    )
+    return v1
 
-_locks = Table(
-    "locks",
-    _V1,
-    Column("name", String(50), primary_key=True),
-    Column("holder", String(200), nullable=False),
-    Column("pid", Integer, nullable=False),
-    Column("host", String(200), nullable=False),
-    Column("acquired_at", DateTime, nullable=False),
+
+_V1 = _v1_metadata()
+_schema_migrations, _prospects, _calls, _meetings = (
+    _V1.tables[name] for name in ("schema_migrations", "prospects", "calls", "meetings")
 )
 
 
@@ -222,7 +232,11 @@ _locks = Table(
 # The steps.
 # ---------------------------------------------------------------------------------
 def _m001_initial(conn: Connection) -> None:
-    _V1.create_all(conn)
+    # From tables built anew each time: once SQLAlchemy has added a constraint by ALTER
+    # TABLE (PostgreSQL: fk_prospects_referred_by, half of a cycle), it leaves that
+    # constraint object out of every later CREATE TABLE, so a SQLite file made afterwards
+    # in the same process would silently lack it.
+    _v1_metadata().create_all(conn)
 
 
 def _m002_offers_are_not_hires(conn: Connection) -> None:
