@@ -5,4 +5,5 @@ The package reads as the pipeline: ``intake`` -> ``store`` -> ``batches`` ->
 thin layer of adapters over those plain functions.
 """
 
+# The version, written only here: pyproject.toml reads it (tool.setuptools.dynamic).
 __version__ = "0.1.0"

@@ -1,10 +1,17 @@
 """Numbered, idempotent schema steps; each runs once, in order, recorded in schema_migrations.
 
-Add a step by appending ``(N, "what it does", function)``. A step receives a
-Connection inside the migration's transaction and must use portable DDL (SQLAlchemy
-Core or ``ALTER TABLE ... ADD COLUMN``), so SQLite and PostgreSQL evolve alike. Step 1
-creates the tables of ``schema.py`` as they stood at version 1: when a later step
-changes a table, freeze that table's version-1 definition here first.
+Every step is written out and frozen: it never reads ``schema.py``, so a later change
+to the tables can't change what an old step does to an old database. Step 1 creates
+the tables as version 1 shipped them, written out below on a private MetaData
+(``_v1_metadata``); step 2 and later use those frozen tables (``_V1``) or plain
+``sqlalchemy.table()/column()`` constructs.
+
+Add a step by writing ``_mNNN_what_it_does(conn)`` and appending ``(N, "what it does",
+function)`` to ``MIGRATIONS``; never edit an old step. A step receives a Connection
+inside the migration's transaction and must use portable DDL (SQLAlchemy Core, or
+``ALTER TABLE ... ADD COLUMN``), so SQLite and PostgreSQL evolve alike.
+``tests/test_migrations.py`` migrates a version-1 database and a blank one and
+compares both with ``schema.py``: a column added there without a step fails it.
 """
 
 from __future__ import annotations
@@ -12,22 +19,231 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, exists, inspect, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    exists,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
 
-from campaign.store import schema
+from campaign.errors import StoreError
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
+# Held by the migration transaction on PostgreSQL, so processes opening a blank database
+# at once run the steps one after the other instead of racing on CREATE TABLE. Any fixed
+# 64-bit key will do; this one is "campaign" in ASCII.
+PG_MIGRATION_LOCK = 0x63616D706169676E
 
+
+# ---------------------------------------------------------------------------------
+# Version 1, frozen: the tables exactly as the first release created them. Never edit
+# them; change a table with a new step instead.
+# ---------------------------------------------------------------------------------
+def _v1_metadata() -> MetaData:
+    """Version 1's tables, built anew on a private MetaData (step 1 says why anew)."""
+    v1 = MetaData()
+    Table(
+        "schema_migrations",
+        v1,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("name", String(200), nullable=False),
+        Column("applied_at", DateTime, nullable=False),
+    )
+
+    prospects = Table(
+        "prospects",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("identity", String(500), nullable=False, unique=True),
+        Column("company", Text, nullable=False),
+        Column("contact", Text, nullable=False),
+        Column("honorific", String(50), nullable=False, default=""),
+        Column("first_name", Text, nullable=False, default=""),
+        Column("middle_name", Text, nullable=False, default=""),
+        Column("last_name", Text, nullable=False, default=""),
+        Column("suffix", String(50), nullable=False, default=""),
+        Column("title", Text, nullable=False, default=""),
+        Column("email", Text, nullable=False, default=""),
+        Column("phone", Text, nullable=False, default=""),
+        Column("street", Text, nullable=False, default=""),
+        Column("street2", Text, nullable=False, default=""),
+        Column("city", Text, nullable=False, default=""),
+        Column("region", Text, nullable=False, default=""),
+        Column("postal_code", String(40), nullable=False, default=""),
+        Column("country", Text, nullable=False, default=""),
+        Column("priority", Integer, nullable=True),
+        Column("notes", Text, nullable=False, default=""),
+        Column("extra", JSON, nullable=False, default=dict),
+        Column("source_file", Text, nullable=False, default=""),
+        Column("source_row", Integer, nullable=False, default=0),
+        Column("seq", Integer, nullable=False, default=0),
+        Column("status", String(20), nullable=False, default="active"),
+        Column("gatekeeper", Text, nullable=False, default=""),
+        # prospects <-> contacts refer to each other: this side is added after both exist.
+        Column(
+            "referred_by",
+            Integer,
+            ForeignKey("contacts.id", use_alter=True, name="fk_prospects_referred_by"),
+            nullable=True,
+        ),
+        Column("created_on", Date, nullable=True),
+        Column("updated_on", Date, nullable=True),
+    )
+    Index("ix_prospects_wave", prospects.c.status, prospects.c.priority, prospects.c.seq)
+
+    sends = Table(
+        "sends",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("letter", String(100), nullable=False),
+        Column("channel", String(10), nullable=False),
+        Column("state", String(20), nullable=False),
+        Column("week", String(10), nullable=False),
+        Column("claimed_on", Date, nullable=False),
+        Column("sent_on", Date, nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=False, default=""),
+        Column("message_id", Text, nullable=False, default=""),
+        Column("pack", Text, nullable=False, default=""),
+        Column("run_id", String(64), nullable=False, default=""),
+        UniqueConstraint("prospect_id", "letter", name="uq_sends_prospect_letter"),
+    )
+    Index("ix_sends_week", sends.c.week, sends.c.state)
+
+    Table(
+        "contacts",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(20), nullable=False),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("name", Text, nullable=False),
+        Column("honorific", String(50), nullable=False, default=""),
+        Column("first_name", Text, nullable=False, default=""),
+        Column("last_name", Text, nullable=False, default=""),
+        Column("title", Text, nullable=False, default=""),
+        Column("company", Text, nullable=False, default=""),
+        Column("email", Text, nullable=False, default=""),
+        Column("phone", Text, nullable=False, default=""),
+        Column("interest", Text, nullable=False, default=""),
+        Column("notes", Text, nullable=False, default=""),
+        Column("referred_by", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("created_on", Date, nullable=True),
+    )
+
+    Table(
+        "meetings",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("held_on", Date, nullable=False),
+        Column("note", Text, nullable=False, default=""),
+        Column("next_steps", Text, nullable=False, default=""),
+        Column("decision_by", Date, nullable=True),
+        Column("standing", Text, nullable=False, default=""),
+        Column("objection", Text, nullable=False, default=""),
+        Column("outcome", String(20), nullable=False, default=""),
+        Column("created_on", Date, nullable=True),
+    )
+
+    Table(
+        "meeting_people",
+        v1,
+        Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), primary_key=True),
+        Column("discussed", Text, nullable=False, default=""),
+        Column("gift", Text, nullable=False, default=""),
+    )
+
+    tasks = Table(
+        "tasks",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(30), nullable=False),
+        Column("state", String(20), nullable=False, default="open"),
+        Column("due", Date, nullable=False),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("send_id", Integer, ForeignKey("sends.id"), nullable=True),
+        Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=True),
+        Column("attempt", Integer, nullable=False, default=1),
+        Column("reason", Text, nullable=False, default=""),
+        Column("note", Text, nullable=False, default=""),
+        Column("uid", String(100), nullable=False, unique=True),
+        Column("sequence", Integer, nullable=False, default=0),
+        Column("detail", JSON, nullable=False, default=dict),
+        Column("created_on", Date, nullable=True),
+        Column("closed_on", Date, nullable=True),
+    )
+    Index("ix_tasks_open", tasks.c.state, tasks.c.due)
+    Index("ix_tasks_prospect", tasks.c.prospect_id, tasks.c.state)
+
+    calls = Table(
+        "calls",
+        v1,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("task_id", Integer, ForeignKey("tasks.id"), nullable=True),
+        Column("called_on", Date, nullable=False),
+        Column("attempt", Integer, nullable=False, default=1),
+        Column("outcome", String(20), nullable=False),
+        Column("note", Text, nullable=False, default=""),
+        Column("gatekeeper", Text, nullable=False, default=""),
+        Column("callback", Date, nullable=True),
+    )
+    Index("ix_calls_prospect", calls.c.prospect_id, calls.c.called_on)
+
+    Table(
+        "locks",
+        v1,
+        Column("name", String(50), primary_key=True),
+        Column("holder", String(200), nullable=False),
+        Column("pid", Integer, nullable=False),
+        Column("host", String(200), nullable=False),
+        Column("acquired_at", DateTime, nullable=False),
+    )
+    return v1
+
+
+_V1 = _v1_metadata()
+_schema_migrations, _prospects, _calls, _meetings = (
+    _V1.tables[name] for name in ("schema_migrations", "prospects", "calls", "meetings")
+)
+
+
+# ---------------------------------------------------------------------------------
+# The steps.
+# ---------------------------------------------------------------------------------
 def _m001_initial(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
+    # From tables built anew each time: once SQLAlchemy has added a constraint by ALTER
+    # TABLE (PostgreSQL: fk_prospects_referred_by, half of a cycle), it leaves that
+    # constraint object out of every later CREATE TABLE, so a SQLite file made afterwards
+    # in the same process would silently lack it.
+    _v1_metadata().create_all(conn)
 
 
 def _m002_offers_are_not_hires(conn: Connection) -> None:
     # Version 1 recorded an offer (`log --outcome offer`, `done --decision offer`) as
     # status "hired". A "hired" prospect with an offer on record and no call that ended
     # "hired" was such an offer: give it the status it now has. No DDL: status is text.
-    p, calls, meetings = schema.prospects, schema.calls, schema.meetings
+    p, calls, meetings = _prospects, _calls, _meetings
     offered = or_(
         exists().where(calls.c.prospect_id == p.c.id, calls.c.outcome == "offer"),
         exists().where(meetings.c.prospect_id == p.c.id, meetings.c.outcome == "offer"),
@@ -46,19 +262,43 @@ def applied_versions(conn: Connection) -> set[int]:
     """The versions already applied (empty on a blank database)."""
     if not inspect(conn).has_table("schema_migrations"):
         return set()
-    return set(conn.scalars(select(schema.schema_migrations.c.version)))
+    return set(conn.scalars(select(_schema_migrations.c.version)))
+
+
+def latest_version() -> int:
+    """The version a fully migrated database is at."""
+    return MIGRATIONS[-1][0]
+
+
+def _refuse_newer(conn: Connection, done: set[int]) -> None:
+    """Raise StoreError when the database records a version this code doesn't know."""
+    newest, known = max(done, default=0), latest_version()
+    if newest > known:
+        raise StoreError(
+            f"{_database_name(conn)} was written by a newer campaign (schema version "
+            f"{newest}; this one knows up to {known}): upgrade campaign"
+        )
 
 
 def migrate(conn: Connection) -> list[int]:
-    """Apply every step not yet applied; returns the versions applied now."""
+    """Apply every step not yet applied; returns the versions applied now.
+
+    Refuses (StoreError) a database written by a newer campaign before changing anything.
+    On PostgreSQL it first waits for the migration lock, held until the transaction ends:
+    whoever comes second sees the steps the first applied and runs none of them again.
+    (SQLite needs none: the store's BEGIN IMMEDIATE already serialises writers.)
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
     done = applied_versions(conn)
+    _refuse_newer(conn, done)
     ran = []
     for version, name, step in MIGRATIONS:
         if version in done:
             continue
         step(conn)
         conn.execute(
-            schema.schema_migrations.insert().values(
+            _schema_migrations.insert().values(
                 version=version, name=name, applied_at=datetime.now(UTC).replace(tzinfo=None)
             )
         )
@@ -66,6 +306,9 @@ def migrate(conn: Connection) -> list[int]:
     return ran
 
 
-def latest_version() -> int:
-    """The version a fully migrated database is at."""
-    return MIGRATIONS[-1][0]
+def _database_name(conn: Connection) -> str:
+    # The SQLite file as the user knows it (campaign.db), else the URL without password.
+    url = conn.engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
