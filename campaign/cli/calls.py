@@ -172,7 +172,7 @@ def log(
     click.echo(_logged_line(app, prospect, logged))
     if logged.step.suggestion:
         click.echo(f"Suggestion: {logged.step.suggestion}.")
-    if outcome == "meeting":
+    if outcome == Outcome.MEETING:
         click.echo(
             f'Once it is held: `campaign meeting {prospect} --on DATE --with "Name, Title"` '
             "schedules the thank-yous and the follow-up calls."

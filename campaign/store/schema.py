@@ -21,6 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from campaign.models import ProspectStatus, TaskState
+
 metadata = MetaData()
 
 schema_migrations = Table(
@@ -60,7 +62,7 @@ prospects = Table(
     Column("source_row", Integer, nullable=False, default=0),
     # File order across imports: the wave order when there is no priority.
     Column("seq", Integer, nullable=False, default=0),
-    Column("status", String(20), nullable=False, default="active"),
+    Column("status", String(20), nullable=False, default=str(ProspectStatus.ACTIVE)),
     Column("gatekeeper", Text, nullable=False, default=""),
     # prospects <-> contacts refer to each other: this side is added after both exist.
     Column(
@@ -144,9 +146,9 @@ tasks = Table(
     "tasks",
     metadata,
     Column("id", Integer, primary_key=True),
-    # "call", "contact_call", "thank_you_email", "note", ...
+    # a campaign.models.TaskKind
     Column("kind", String(30), nullable=False),
-    Column("state", String(20), nullable=False, default="open"),
+    Column("state", String(20), nullable=False, default=str(TaskState.OPEN)),
     Column("due", Date, nullable=False),
     Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
     Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
