@@ -169,11 +169,6 @@ class Concern:
     answer: str = ""
 
 
-def build_people(request: MeetingRequest) -> tuple[Person, ...]:
-    """The people met, with every ``Name: value`` option attached to its person."""
-    return meet(request)[0]
-
-
 def meet(request: MeetingRequest) -> tuple[tuple[Person, ...], Concern]:
     """The people met with their ``Name: value`` options, and the meeting's own concern."""
     if not request.people:

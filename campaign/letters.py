@@ -108,12 +108,6 @@ def load_letter(settings: Settings, name: str) -> Letter:
     return Letter(name, path, template, docx if docx.is_file() else None)
 
 
-def render_text(template_path: Path, context: Mapping[str, Any]) -> str:
-    """Render one text template strictly; TemplateError names file, line and variable."""
-    template = compile_file(template_path, _environment())
-    return render(template, shown(template_path), context).replace(_STAR, "*")
-
-
 # -- the merge context -----------------------------------------------------------------
 
 

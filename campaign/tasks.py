@@ -81,20 +81,11 @@ def finish_task(
                 detail=task.detail,
             )
         if decision is not None and task.prospect_id is not None:
-            _close(tx, task.prospect_id, Decision(decision), today)
+            close_company(tx, task.prospect_id, Decision(decision), today)
     return store.get_task(task_id), nxt
 
 
-def close_company(store: Store, prospect_id: int, outcome: str, today: date) -> int:
-    """An offer (or a no) closes every open task for the company; returns how many."""
-    if outcome not in set(Decision):
-        raise InputError(f"{outcome!r} is not a decision (one of {', '.join(Decision)})")
-    with store.transaction() as tx:
-        tx.get_prospect(prospect_id)
-        return _close(tx, prospect_id, Decision(outcome), today)
-
-
-def _close(tx: Transaction, prospect_id: int, decision: Decision, today: date) -> int:
+def close_company(tx: Transaction, prospect_id: int, decision: Decision, today: date) -> int:
     """Every open task of the company and its interviewers cancelled; the decision recorded."""
     cancelled = tx.cancel_company_tasks(prospect_id, today, f"closed: {decision}")
     tx.settle_meetings(prospect_id, decision)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from campaign.models import Channel, SendState
+from campaign.models import Channel, Decision, SendState
 from campaign.store.schema import sends
 from campaign.tasks import close_company
 from tests.factories import TODAY, add_prospect, store_at
@@ -87,7 +87,8 @@ def test_an_offer_spares_other_companies(run, campaign_home: Path) -> None:
     acme, other = add_prospect(store, company="Acme"), add_prospect(store, company="Other")
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
     run("meeting", str(other.id), "--on", "2026-11-16", "--with", "Di Fox")
-    assert close_company(store, acme.id, "offer", TODAY) == 3
+    with store.transaction() as tx:
+        assert close_company(tx, acme.id, Decision.OFFER, TODAY) == 3
     assert {i["company"] for i in _agenda(run, "--due", "all")} == {"Other"}
 
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from campaign.clock import BusinessCalendar
 from campaign.config import Interview, Settings
 from campaign.errors import InputError, NotFound, TemplateError
-from campaign.interview import MeetingRequest, assign, build_people, plan_meeting, record_meeting
-from campaign.models import Prospect, ProspectStatus, TaskState
+from campaign.interview import MeetingRequest, assign, meet, plan_meeting, record_meeting
+from campaign.models import Decision, Prospect, ProspectStatus, TaskState
 from campaign.people import parse_person
 from campaign.tasks import close_company, finish_task
 from tests.conftest import cli_words
@@ -51,14 +51,14 @@ def test_parse_person_splits_honorific_name_and_title() -> None:
 
 
 def test_options_match_people_by_full_first_or_last_name() -> None:
-    people = build_people(PANEL)
+    people = meet(PANEL)[0]
     assert [p.interest for p in people] == ["quilting", "sailing", ""]
     assert people[2].discussed == "the warehouse backlog"
     assert people[0].gift == "an article on the Gee's Bend quilters"
 
 
 def test_an_option_naming_nobody_met_is_refused() -> None:
-    people = build_people(PANEL)
+    people = meet(PANEL)[0]
     with pytest.raises(InputError) as err:
         assign(people, ["Zed: golf"], "interest")
     assert cli_words(err.value) == (
@@ -68,7 +68,7 @@ def test_an_option_naming_nobody_met_is_refused() -> None:
 
 
 def test_with_one_person_a_bare_value_is_theirs() -> None:
-    people = build_people(MeetingRequest(1, TODAY, people=("Bo Chen",), interests=("ratio: 3:1",)))
+    people = meet(MeetingRequest(1, TODAY, people=("Bo Chen",), interests=("ratio: 3:1",)))[0]
     assert people[0].interest == "ratio: 3:1"
 
 
@@ -230,7 +230,8 @@ def test_record_panel_then_offer_closes_everything(campaign_home: Path) -> None:
         "the warehouse backlog",
     )
 
-    cancelled = close_company(store, acme.id, "offer", TODAY)
+    with store.transaction() as tx:
+        cancelled = close_company(tx, acme.id, Decision.OFFER, TODAY)
     assert cancelled == 7
     assert {store.get_task(t.id).state for t in saved.tasks} == {TaskState.CANCELLED}
     assert store.get_task(elsewhere).state == TaskState.OPEN
@@ -274,7 +275,8 @@ def test_done_status_call_schedules_the_next_until_a_decision(campaign_home: Pat
         date(2026, 12, 23),
         2,
     )
-    close_company(store, acme.id, "declined", day)
+    with store.transaction() as tx:
+        close_company(tx, acme.id, Decision.DECLINED, day)
     with pytest.raises(InputError, match=f"task {nxt.id} is already cancelled on 2026-11-23"):
         finish_task(store, _settings(campaign_home), day, nxt.id)
     with pytest.raises(NotFound, match="no task with id 99"):
@@ -288,7 +290,7 @@ def test_a_meeting_with_nobody_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_name_shared_by_two_people_met_is_ambiguous() -> None:
-    people = build_people(MeetingRequest(1, TODAY, people=("Ana Ruiz", "Ana Lopez", "Bo Ruiz")))
+    people = meet(MeetingRequest(1, TODAY, people=("Ana Ruiz", "Ana Lopez", "Bo Ruiz")))[0]
     with pytest.raises(InputError) as err:
         assign(people, ["Ana: golf"], "interest")
     assert cli_words(err.value) == (

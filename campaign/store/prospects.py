@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, nulls_last, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Prospect, ProspectStatus
+from campaign.models import Prospect
 from campaign.store.base import Connected
 from campaign.store.rows import to_prospect
 from campaign.store.schema import prospects
@@ -43,25 +43,6 @@ class ProspectQueries(Connected):
         if row is None:
             raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
         return to_prospect(row)
-
-    def prospects_by_id(self, ids: Iterable[int]) -> dict[int, Prospect]:
-        """The prospects with these ids (those that exist)."""
-        wanted = sorted(set(ids))
-        found: dict[int, Prospect] = {}
-        with self.read() as conn:
-            for i in range(0, len(wanted), 500):  # under every driver's parameter limit
-                chunk = wanted[i : i + 500]
-                for row in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
-                    found[row.id] = to_prospect(row)
-        return found
-
-    def count_prospects(self) -> dict[str, int]:
-        """How many prospects there are in each status."""
-        query = select(prospects.c.status, func.count()).group_by(prospects.c.status)
-        with self.read() as conn:
-            counts: dict[str, int] = dict(conn.execute(query).all())
-        counts.setdefault(ProspectStatus.ACTIVE, 0)
-        return counts
 
     def prospect_rows(self) -> dict[int, dict[str, Any]]:
         """Every prospect as a plain dict by id (what identity matching compares against).
