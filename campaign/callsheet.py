@@ -192,8 +192,14 @@ def call_line(row: SheetRow, sender_name: str) -> CallLine:
 
 
 def due_calls(store: Store, until: date | None, sender_name: str) -> list[CallLine]:
-    """The open follow-up calls due by ``until`` (overdue included), oldest first."""
-    return [call_line(row, sender_name) for row in store.call_sheet(until)]
+    """The open follow-up calls due by ``until``: emails to answer first, then oldest first."""
+    rows = sorted(store.call_sheet(until), key=answer_first)
+    return [call_line(row, sender_name) for row in rows]
+
+
+def answer_first(row: SheetRow) -> bool:
+    """The sort key that puts "answer their email" calls first (a stable sort keeps the rest)."""
+    return not row.task.answering
 
 
 def table_rows(lines: Sequence[CallLine], today: date) -> list[tuple[str, ...]]:

@@ -291,7 +291,7 @@ def _text_list(value: Any, section: str, key: str, path: Path) -> tuple[str, ...
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
         raise ConfigError(
-            f"{path}: [{section}] {key} must be a list of names, e.g. [\"INBOX\"], got {value!r}"
+            f'{path}: [{section}] {key} must be a list of names, e.g. ["INBOX"], got {value!r}'
         )
     if not items:
         raise ConfigError(f"{path}: [{section}] {key} is empty; name at least one")
