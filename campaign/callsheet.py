@@ -21,7 +21,7 @@ from typing import Any
 from campaign.clock import BusinessCalendar, iso_week, week_start
 from campaign.documents.files import new_file
 from campaign.documents.fonts import register_fonts
-from campaign.models import Channel, Outcome, SheetRow, TaskKind, TaskState
+from campaign.models import ANSWER, Channel, Outcome, SheetRow, TaskKind, TaskState
 from campaign.people import format_phone
 from campaign.store import Store
 
@@ -133,6 +133,16 @@ def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
     who = _addressee(row)
     if row.task.kind == TaskKind.STATUS_CALL:
         return status_points(row, me, who)
+    answer = row.task.detail.get(ANSWER)
+    if isinstance(answer, dict):  # they wrote back: the call answers their email
+        when = answer.get("date", "")
+        day = _day(date.fromisoformat(when)) if when else "recently"
+        subject = str(answer.get("subject", "")).strip()
+        about = f" ({subject!r})" if subject else ""
+        return (
+            f"Hello {who}, this is {me}; thank you for your email of {day}{about}.",
+            "Answer what they asked, then ask when would suit them to meet.",
+        )
     talks = [c for c in row.history if c.outcome == Outcome.REACHED]
     if talks:
         first = f"Hello {who}, this is {me}; we spoke on {_day(talks[-1].called_on)}."

@@ -15,6 +15,7 @@ from campaign.imap import ImapMailbox, imap_password, open_imap
 from campaign.inbox import Finding, InboxReport, read_inbox, require_imap
 from campaign.models import InboxKind
 from campaign.sending import RunLock
+from campaign.wording import counted
 
 HEADINGS = {
     InboxKind.REPLY: "Replies (answer them: `campaign calls` lists them first)",
@@ -111,7 +112,7 @@ def echo_inbox(report: InboxReport, brief: bool = False) -> None:
             click.echo(f"  {_line(item)}")
             click.echo(f"    -> {worded(item.change, spell)}")
     if report.ignored and not brief:
-        click.echo(f"Ignored {report.ignored} other messages (not about the campaign).")
+        click.echo(f"Ignored {counted(report.ignored, 'other message')} (not about the campaign).")
     if report.of(InboxKind.REPLY) and not report.dry_run:
         click.echo("Next: `campaign calls` shows who to answer first; then `campaign log ID ...`.")
 
