@@ -112,6 +112,7 @@ _DATES = [
 ]
 CUE_WINDOW = 50  # characters after a cue word in which its date must start
 HORIZON = timedelta(days=366)  # a return date later than this is not a return date
+RECENT_PAST = timedelta(days=60)  # "4 January" written in December is next year's
 
 
 @dataclass(frozen=True)
@@ -529,4 +530,6 @@ def _complete(day: int, month: int, year: str | None, written_on: date) -> date:
         number = int(year)
         return date(number + 2000 if number < 100 else number, month, day)
     found = date(written_on.year, month, day)
-    return found if found >= written_on else date(written_on.year + 1, month, day)
+    if found >= written_on or written_on - found <= RECENT_PAST:
+        return found  # a few weeks back is the past (and no return date), not next year
+    return date(written_on.year + 1, month, day)
