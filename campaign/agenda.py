@@ -43,6 +43,7 @@ class AgendaItem:
     draft: str = ""
     uid: str = ""
     sequence: int = 0
+    answering: bool = False  # a call that is now "answer their email": listed first
 
     @property
     def reach(self) -> str:
@@ -89,7 +90,8 @@ def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
                     uid=f"post-{send.id}@campaign",
                 )
             )
-    return sorted(items, key=lambda i: (i.due, i.task_id is None, i.task_id or 0))
+    # Emails to answer first, then by day (overdue first) and task.
+    return sorted(items, key=lambda i: (not i.answering, i.due, i.task_id is None, i.task_id or 0))
 
 
 def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
@@ -131,6 +133,7 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
         draft=str(detail.get("draft", "")),
         uid=task.uid,
         sequence=task.sequence,
+        answering=task.answering,
     )
 
 

@@ -37,7 +37,7 @@ class Batch:
 
 def delivery_channel(prospect: Prospect, settings: Settings) -> str | None:
     """Email when SMTP is set up and they have an address, else the post; None if neither."""
-    if prospect.email and settings.smtp is not None:
+    if prospect.can_email and settings.smtp is not None:  # not an address that bounced
         return Channel.EMAIL
     if prospect.has_postal_address:
         return Channel.POST

@@ -21,7 +21,7 @@ from typing import Any
 from campaign.clock import BusinessCalendar, iso_week, week_start
 from campaign.documents.files import new_file
 from campaign.documents.fonts import register_fonts
-from campaign.models import Channel, Outcome, SheetRow, TaskKind, TaskState
+from campaign.models import ANSWER, Channel, Outcome, SheetRow, TaskKind, TaskState
 from campaign.people import format_phone
 from campaign.store import Store
 
@@ -133,6 +133,16 @@ def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
     who = _addressee(row)
     if row.task.kind == TaskKind.STATUS_CALL:
         return status_points(row, me, who)
+    answer = row.task.detail.get(ANSWER)
+    if isinstance(answer, dict):  # they wrote back: the call answers their email
+        when = answer.get("date", "")
+        day = _day(date.fromisoformat(when)) if when else "recently"
+        subject = str(answer.get("subject", "")).strip()
+        about = f" ({subject!r})" if subject else ""
+        return (
+            f"Hello {who}, this is {me}; thank you for your email of {day}{about}.",
+            "Answer what they asked, then ask when would suit them to meet.",
+        )
     talks = [c for c in row.history if c.outcome == Outcome.REACHED]
     if talks:
         first = f"Hello {who}, this is {me}; we spoke on {_day(talks[-1].called_on)}."
@@ -192,8 +202,14 @@ def call_line(row: SheetRow, sender_name: str) -> CallLine:
 
 
 def due_calls(store: Store, until: date | None, sender_name: str) -> list[CallLine]:
-    """The open follow-up calls due by ``until`` (overdue included), oldest first."""
-    return [call_line(row, sender_name) for row in store.call_sheet(until)]
+    """The open follow-up calls due by ``until``: emails to answer first, then oldest first."""
+    rows = sorted(store.call_sheet(until), key=answer_first)
+    return [call_line(row, sender_name) for row in rows]
+
+
+def answer_first(row: SheetRow) -> bool:
+    """The sort key that puts "answer their email" calls first (a stable sort keeps the rest)."""
+    return not row.task.answering
 
 
 def table_rows(lines: Sequence[CallLine], today: date) -> list[tuple[str, ...]]:

@@ -6,7 +6,10 @@ Precedence, highest first:
 * the database: ``CAMPAIGN_DB``, else ``[store] url`` in ``campaign.toml``, else
   ``sqlite:///<home>/campaign.db``;
 * "today": ``CAMPAIGN_TODAY`` (YYYY-MM-DD), else the system clock (read by the CLI only);
-* the SMTP password: ``CAMPAIGN_SMTP_PASSWORD``, else the system keyring; never a file.
+* the SMTP password: ``CAMPAIGN_SMTP_PASSWORD``, else the system keyring; never a file;
+* the IMAP password (``[imap]``): ``CAMPAIGN_IMAP_PASSWORD``, else the keyring; never a file;
+* the moment of sending (an email's Date): the system clock, on ``CAMPAIGN_TODAY``'s day
+  when that is set (the day is kept, the hour is never invented).
 
 A missing ``campaign.toml`` means all defaults (so ``campaign import`` works in a bare
 folder); a missing ``[sender]`` only matters to commands that render letters, which
@@ -21,7 +24,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,8 @@ from campaign.people import format_phone
 
 CONFIG_NAME = "campaign.toml"
 SECURITY_MODES = ("starttls", "ssl", "none")
+IMAP_SECURITY_MODES = ("ssl", "starttls")
+IMAP_PORTS = {"ssl": 993, "starttls": 143}
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,32 @@ class Smtp:
 
 
 @dataclass(frozen=True)
+class Imap:
+    """Where replies, bounces and auto-replies arrive (``campaign inbox``), read-only.
+
+    ``folders`` are read (INBOX unless given), and ``junk_folder`` too when named (a
+    reply filed as spam is still a reply). ``sent_folder``, when named, gets a copy of
+    every email the campaign sends (leave it empty where the provider files sent mail
+    itself, as Gmail does). The password is never read from this file.
+    """
+
+    host: str = ""
+    port: int = 993
+    security: str = "ssl"
+    user: str = ""
+    folders: tuple[str, ...] = ("INBOX",)
+    junk_folder: str = ""
+    sent_folder: str = ""
+    timeout: int = 30
+
+    @property
+    def read_folders(self) -> tuple[str, ...]:
+        """The folders ``campaign inbox`` reads, each once."""
+        named = (*self.folders, self.junk_folder) if self.junk_folder else self.folders
+        return tuple(dict.fromkeys(named))
+
+
+@dataclass(frozen=True)
 class Schedule:
     """The pace of the campaign: sends per week and the follow-up cadence."""
 
@@ -120,6 +151,7 @@ class StoreSettings:
 SECTIONS: dict[str, type] = {
     "sender": Sender,
     "smtp": Smtp,
+    "imap": Imap,
     "schedule": Schedule,
     "interview": Interview,
     "store": StoreSettings,
@@ -135,6 +167,8 @@ MINIMUMS = {
     ("schedule", "contact_every_days"): 1,
     ("smtp", "port"): 1,
     ("smtp", "timeout"): 1,
+    ("imap", "port"): 1,
+    ("imap", "timeout"): 1,
 }
 
 
@@ -146,6 +180,7 @@ class Settings:
     db_url: str
     sender: Sender | None = None
     smtp: Smtp | None = None
+    imap: Imap | None = None
     schedule: Schedule = field(default_factory=Schedule)
     interview: Interview = field(default_factory=Interview)
     config_path: Path | None = None
@@ -224,6 +259,7 @@ def load_settings(home: Path, env: Mapping[str, str]) -> Settings:
         db_url=db_url,
         sender=sections.get("sender"),
         smtp=sections.get("smtp"),
+        imap=sections.get("imap"),
         schedule=sections.get("schedule") or Schedule(),
         interview=sections.get("interview") or Interview(),
         config_path=path if path.is_file() else None,
@@ -244,22 +280,40 @@ def _parse_sections(data: dict[str, Any], path: Path) -> dict[str, Any]:
     if smtp is not None and not smtp.host:
         # An [smtp] table without a host is the commented template: treat it as absent.
         parsed.pop("smtp")
+    imap = parsed.get("imap")
+    if imap is not None and not imap.host:
+        parsed.pop("imap")
     return parsed
+
+
+def _text_list(value: Any, section: str, key: str, path: Path) -> tuple[str, ...]:
+    """A list of names (``folders = ["INBOX", "Junk"]``; one name alone is a list of one)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise ConfigError(
+            f'{path}: [{section}] {key} must be a list of names, e.g. ["INBOX"], got {value!r}'
+        )
+    if not items:
+        raise ConfigError(f"{path}: [{section}] {key} is empty; name at least one")
+    return tuple(i.strip() for i in items)
 
 
 def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, value in table.items():
-        if section == "smtp" and key == "password":
+        if section in ("smtp", "imap") and key == "password":
             raise ConfigError(
-                f"{path}: [smtp] password is never read from a file; set "
-                f"CAMPAIGN_SMTP_PASSWORD or store it in the system keyring"
+                f"{path}: [{section}] password is never read from a file; set "
+                f"CAMPAIGN_{section.upper()}_PASSWORD or store it in the system keyring"
             )
         if key not in fields:
             known = ", ".join(fields)
             raise ConfigError(f"{path}: unknown key [{section}] {key} (known: {known})")
         want = type(fields[key].default)
+        if want is tuple:
+            values[key] = _text_list(value, section, key, path)
+            continue
         if want is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise ConfigError(f"{path}: [{section}] {key} must be a whole number, got {value!r}")
         if want is str:
@@ -277,6 +331,14 @@ def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
             f"{path}: [smtp] security must be one of {', '.join(SECURITY_MODES)}, "
             f"got {values['security']!r}"
         )
+    if section == "imap":
+        security = values.get("security", "ssl")
+        if security not in IMAP_SECURITY_MODES:
+            raise ConfigError(
+                f"{path}: [imap] security must be one of {', '.join(IMAP_SECURITY_MODES)}, "
+                f"got {security!r}"
+            )
+        values.setdefault("port", IMAP_PORTS[security])
     if section == "sender" and "country" in values:
         values["country"] = values["country"].upper() or "US"
     if section == "schedule":
@@ -284,3 +346,13 @@ def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
             if values.get(key, 0) < 0:
                 raise ConfigError(f"{path}: [schedule] {key} can't be negative")
     return cls(**values)
+
+
+def moment(today: date, clock_now: datetime) -> datetime:
+    """The moment of sending: the clock's time of day (its zone) on ``today``'s date.
+
+    ``CAMPAIGN_TODAY`` moves the day, never the hour: a message "sent" on a planned day is
+    dated at the real time of day, in the sender's own time zone.
+    """
+    now = clock_now if clock_now.tzinfo is not None else clock_now.astimezone()
+    return now.replace(year=today.year, month=today.month, day=today.day)

@@ -9,7 +9,11 @@ The rules of the follow-up live here and nowhere else:
 * each outcome leads to its next step (``next_step``), written with the call in one unit
   of work (``log_call``); a referral heard on a call adds the prospects and the contact
   who gave them, and the first to refer a prospect keeps the credit;
-* a declined or closed prospect can be reopened (``reopen``).
+* a declined or closed prospect can be reopened (``reopen``);
+* what the inbox heard (``campaign inbox``): a reply turns the open call into "answer
+  their email of 3 Dec", due today (``answer_email``); an out-of-office with a return
+  date moves the call to the first business day after it (``wait_for_return``); a letter
+  that bounced loses the call it brought (``drop_call_of``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from campaign.errors import InputError, arg
 from campaign.intake.known import find_known, store_records
 from campaign.models import (
     AFTER_OFFER,
+    ANSWER,
     FINISHED_STATUSES,
     REFERRAL_OUTCOMES,
     REOPENABLE_STATUSES,
@@ -56,6 +61,7 @@ CATCH_UP = "catch-up: news of the search and of any referral"
 
 SUGGEST_NOTE = "send a short note instead of chasing: {n} calls went unanswered"
 SUGGEST_GIFT = "before this call, send an information gift (an article) with a short note"
+AWAY = "; moved: "  # what an out-of-office added to a call's reason starts with
 
 
 # -- placing calls under the daily cap ---------------------------------------------------
@@ -177,7 +183,9 @@ def schedule_first_call(
     if booked is not None:
         if promised is None or booked.due >= promised:
             return None
-        tx.move_task(booked.id, promised, send_id=send.id, reason=reason)
+        # A letter sent to someone whose email waited for an answer is that answer.
+        detail = {k: v for k, v in booked.detail.items() if k != ANSWER}
+        tx.move_task(booked.id, promised, send_id=send.id, reason=reason, detail=detail)
         load.remove(booked.due)
         load.add(promised)
         return promised
@@ -611,6 +619,65 @@ def save_referral(tx: Transaction, settings: Settings, plan: ReferralPlan, today
             tx.update_prospect(prospect_id, referred_by=contact.id, updated_on=today)
         given.append((prospect_id, is_new))
     return Referred(contact, found is None, given)
+
+
+# -- what the inbox heard ------------------------------------------------------------------
+
+
+def answer_reason(written_on: date) -> str:
+    """``answer their email of 3 Dec``: what the follow-up call becomes after a reply."""
+    return f"answer their email of {_day(written_on)}"
+
+
+def answer_email(
+    tx: Transaction, prospect_id: int, written_on: date, today: date, about: dict[str, Any]
+) -> Task:
+    """A reply stops the automatic prospecting: the open call becomes "answer their email".
+
+    It is due today whatever the day's load (the email waits), goes first on every list
+    (``Task.answering``), and keeps its calendar UID. Nothing is decided for the job
+    seeker: `campaign log` records what came of it, and the cadence goes on from there.
+    """
+    reason = answer_reason(written_on)
+    task = tx.open_call(prospect_id)
+    if task is None:
+        return tx.insert_task(
+            kind=TaskKind.CALL,
+            due=today,
+            today=today,
+            prospect_id=prospect_id,
+            reason=reason,
+            detail={ANSWER: about},
+        )
+    return tx.move_task(task.id, today, reason=reason, detail={**task.detail, ANSWER: about})
+
+
+def wait_for_return(
+    tx: Transaction, settings: Settings, task: Task, back: date, why: str
+) -> Task | None:
+    """An out-of-office says they are back on ``back``: the call moves after it, saying why.
+
+    The first business day after ``back`` with room under ``calls_per_day``; None when
+    the call already falls later (nothing to move) or waits for an answer to their email.
+    """
+    calendar = BusinessCalendar(settings.country)
+    earliest = calendar.after(back)
+    if task.answering or task.due >= earliest:
+        return None
+    load = CallLoad.read(tx, calendar, settings.schedule.calls_per_day, earliest)
+    due = load.book(earliest, skip=task.due)
+    base = task.reason.split(AWAY)[0]
+    detail = {**task.detail, "away_until": back.isoformat()}
+    return tx.move_task(task.id, due, reason=f"{base}{AWAY}{why}", detail=detail)
+
+
+def drop_call_of(tx: Transaction, send: Send, today: date, why: str) -> Task | None:
+    """The open call a letter brought, cancelled: the letter never arrived (it bounced)."""
+    task = tx.open_call(send.prospect_id)
+    if task is None or task.send_id != send.id or task.kind != TaskKind.CALL:
+        return None
+    tx.close_task(task.id, TaskState.CANCELLED, today, why)
+    return task
 
 
 # -- reopening ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from campaign.clock import BusinessCalendar
 from campaign.config import Schedule
 from campaign.errors import LedgerConflict
 from campaign.followup import CallLoad, schedule_first_call
-from campaign.models import Claim, FollowUp, Send, SendState
+from campaign.models import Claim, FollowUp, Send, SendState, TaskState
 from campaign.store import Store, Transaction
 
 
@@ -132,3 +132,25 @@ def _delivered(
     send = tx.transition(send_id, sources, SendState.SENT, refusal, **values)
     due = schedule_first_call(tx, send, values["sent_on"], schedule, load, promised)
     return FollowUp(send_id, send.prospect_id, due)
+
+
+def thank_you_sent(store: Store, send_id: int, *, sent_on: date, message_id: str = "") -> Send:
+    """A thank-you email the server accepted (or that was found in Sent): SENT, its task done.
+
+    One unit of work, as for a letter; a thank-you brings no follow-up call.
+    """
+    values: dict[str, Any] = {"sent_on": sent_on, "last_error": ""}
+    if message_id:
+        values["message_id"] = message_id
+    sources = (SendState.TRANSMITTING, SendState.UNKNOWN)
+    with store.transaction() as tx:
+        send = tx.transition(
+            send_id,
+            sources,
+            SendState.SENT,
+            f"send {send_id} is {{state}}; it can't be sent",
+            **values,
+        )
+        if send.task_id is not None:
+            tx.close_task(send.task_id, TaskState.DONE, sent_on, "sent by email from the campaign")
+    return send

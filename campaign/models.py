@@ -55,6 +55,9 @@ class SendState(StrEnum):
     DEFERRED = "deferred"  # 4xx: the next run retries it
     FAILED = "failed"  # 5xx: never retried automatically
     UNKNOWN = "unknown"  # in doubt: may or may not have arrived; never resent automatically
+    # The server took the email, then a bounce said the address is bad (5.x.x): the next
+    # run prints the letter where there is a postal address; else it waits for a new one.
+    BOUNCED = "bounced"
 
 
 # States that use up a slot of the weekly cap (a failed delivery does not).
@@ -64,9 +67,16 @@ CAP_STATES = (
     SendState.SENT,
     SendState.DEFERRED,
     SendState.UNKNOWN,
+    SendState.BOUNCED,  # it went out that week; the letter printed instead takes no second slot
 )
 # Rows a run may claim again: waiting, refused or in doubt.
-RETRYABLE_STATES = (SendState.CLAIMED, SendState.DEFERRED, SendState.FAILED, SendState.UNKNOWN)
+RETRYABLE_STATES = (
+    SendState.CLAIMED,
+    SendState.DEFERRED,
+    SendState.FAILED,
+    SendState.UNKNOWN,
+    SendState.BOUNCED,  # printed instead, or emailed to the corrected address
+)
 # Ledger states that need the user: in doubt, failed, or waiting for the next run.
 ATTENTION_STATES = (SendState.UNKNOWN, SendState.FAILED, SendState.DEFERRED, SendState.CLAIMED)
 
@@ -163,6 +173,20 @@ class ContactKind(StrEnum):
 
 MARKETING = "marketing"  # the default letter
 COVER = "cover"  # the letter that goes with the resume
+# A thank-you email in the sends ledger: its letter is "thank_you:TASK" (one per person met
+# per meeting; the ledger's unique key stays one per prospect and letter), and its row
+# names the task and the contact it thanks. It uses no slot of the weekly cap.
+THANK_YOU = "thank_you"
+
+
+class InboxKind(StrEnum):
+    """What a message read from the inbox turned out to be (``campaign inbox``)."""
+
+    REPLY = "reply"  # a person answered: the follow-up call becomes "answer their email"
+    BOUNCE = "bounce"  # a permanent delivery failure (5.x.x): the send is bounced
+    DELAY = "delay"  # a temporary one (4.x.x): noted, nothing changed
+    AUTO_REPLY = "auto_reply"  # out of office and the like: not a reply
+    REVIEW = "review"  # from a prospect's company domain only: listed, never applied
 
 
 # -- what the store keeps ----------------------------------------------------------------
@@ -200,6 +224,12 @@ class Prospect:
     referred_by: int | None = None
     created_on: date | None = None
     updated_on: date | None = None
+    undeliverable: str = ""  # an address of theirs that bounced (5.x.x)
+
+    @property
+    def can_email(self) -> bool:
+        """They have an email address that has not bounced (a corrected one counts again)."""
+        return bool(self.email) and self.email.casefold() != self.undeliverable.casefold()
 
     @property
     def has_postal_address(self) -> bool:
@@ -235,6 +265,13 @@ class Send:
     last_error: str = ""
     message_id: str = ""
     pack: str = ""
+    task_id: int | None = None  # a thank-you email: the task it carries out
+    contact_id: int | None = None  # ... and the person met it thanks
+
+    @property
+    def is_thank_you(self) -> bool:
+        """A thank-you email after a meeting, not a letter of the campaign."""
+        return self.task_id is not None
 
 
 @dataclass(frozen=True)
@@ -257,6 +294,15 @@ class Task:
     created_on: date | None = None
     closed_on: date | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answering(self) -> bool:
+        """A follow-up call that is now "answer their email": it goes first on every list."""
+        return bool(self.detail.get(ANSWER))
+
+
+# A call's detail key set while the prospect's email waits for an answer (``campaign inbox``).
+ANSWER = "answer"
 
 
 @dataclass(frozen=True)
@@ -496,6 +542,8 @@ class Claim:
     letter: str
     channel: str
     send_id: int | None = None
+    task_id: int | None = None  # a thank-you email: its task and the person met
+    contact_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -632,3 +680,37 @@ class SavedMeeting:
     meeting: Meeting
     people: list[Contact]
     tasks: list[Task]
+
+
+# -- the inbox ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where reading a folder stopped: its UIDVALIDITY and the last UID read."""
+
+    folder: str
+    uidvalidity: int
+    last_uid: int
+    checked_on: date | None = None
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """A message of the inbox matched to the campaign, and what it changed (kept for good)."""
+
+    id: int
+    key: str  # its Message-ID, else a hash of its bytes: recorded once, however often read
+    kind: str  # an InboxKind
+    folder: str
+    uid: int
+    received: datetime | None  # its Date, in UTC
+    sender: str
+    subject: str
+    matched_by: str  # "thread", "address" or "domain"
+    prospect_id: int | None = None
+    contact_id: int | None = None
+    send_id: int | None = None
+    change: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    found_on: date | None = None

@@ -4,13 +4,17 @@ One run, in order:
 
 1. take the run lock (a second run at once is refused; a killed run's lock is taken over);
 2. rows a killed run left TRANSMITTING become UNKNOWN (in doubt, never resent by themselves);
-3. plan: DEFERRED and leftover CLAIMED rows first, then the batch, within the weekly cap;
+3. plan: DEFERRED and leftover CLAIMED rows first, then BOUNCED ones that can go another
+   way (printed, or to a corrected address), then the batch, within the weekly cap
+   (``SendRequest.prospect``: one letter to one person instead);
 4. render and check every letter (a template error stops the run before anything is recorded);
 5. connect and log in (a wrong password stops the run before anything is recorded);
 6. claim every delivery in one committed transaction;
 7. printed letters: the print pack is written, and they are SENT the day it is made;
-8. emails, one at a time: TRANSMITTING (committed) -> the server -> SENT with its
-   follow-up call | DEFERRED | FAILED | UNKNOWN.
+8. emails, one at a time, each with its Message-ID from the ledger (a random one on its
+   first attempt), the moment of sending as its Date and, when it follows an earlier
+   email to the same person, In-Reply-To/References: TRANSMITTING (committed) -> the
+   server -> SENT with its follow-up call | DEFERRED | FAILED | UNKNOWN.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from campaign import ledger
 from campaign.batches import delivery_channel, select_batch
 from campaign.clock import BusinessCalendar, iso_week, next_week_start
 from campaign.config import Settings
-from campaign.documents.email import email_message
+from campaign.documents.email import email_message, message_id, stamp
 from campaign.documents.files import new_run_folder
 from campaign.documents.printpack import write_print_pack
 from campaign.errors import DeliveryError, InputError, arg
@@ -39,6 +43,7 @@ from campaign.letters import check_resume, load_letter, render_batch, require_re
 from campaign.mailer import Mailer
 from campaign.models import (
     COVER,
+    LIVE_STATUSES,
     Channel,
     Claim,
     FollowUp,
@@ -63,6 +68,7 @@ class SendRequest:
     limit: int | None = None
     no_cap: bool = False
     resend: int | None = None
+    prospect: int | None = None  # one letter to one person now ("send me your resume")
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,8 @@ def _plan(
     room: int | None = None if request.no_cap else max(cap - store.cap_used(week), 0)
     if request.resend is not None:
         return _plan_resend(store, settings, request.resend, week, room)
+    if request.prospect is not None:
+        return _plan_prospect(store, settings, request, week, room)
     limit = request.limit
     items: list[Item] = []
     for send in store.pending_retries():
@@ -195,6 +203,7 @@ def _plan(
                 continue
             room = None if room is None else room - 1
         items.append(Item(prospect, send.letter, reach, send.id, retry=True))
+    room = _plan_bounced(store, settings, week, room, limit, items)
     if request.batch == "all" and not request.no_cap:
         batch = select_batch(store, "all", request.letter, today, cap)
         raise InputError(
@@ -241,6 +250,66 @@ def _plan_resend(
     prospect = store.get_prospect(send.prospect_id)
     channel = delivery_channel(prospect, settings) or send.channel
     return [Item(prospect, send.letter, channel, send.id, retry=True)]
+
+
+def _plan_bounced(
+    store: Store,
+    settings: Settings,
+    week: str,
+    room: int | None,
+    limit: int | None,
+    items: list[Item],
+) -> int | None:
+    """Emails that bounced go another way: printed where there is a postal address, or to
+    an address corrected since. Those with neither wait (status asks for an address)."""
+    for send, prospect in store.bounced_sends():
+        if limit is not None and len(items) >= limit:
+            break
+        if send.is_thank_you or prospect.status != ProspectStatus.ACTIVE:
+            continue
+        reach = delivery_channel(prospect, settings)
+        if reach is None:
+            continue
+        if send.week != week:  # as any retry in a new week: it takes a slot there
+            if room is not None and room <= 0:
+                continue
+            room = None if room is None else room - 1
+        items.append(Item(prospect, send.letter, reach, send.id, "bounced before", retry=True))
+    return room
+
+
+def _plan_prospect(
+    store: Store, settings: Settings, request: SendRequest, week: str, room: int | None
+) -> list[Item]:
+    """One letter to one person now: counted in the week's cap (unless no_cap), once ever."""
+    assert request.prospect is not None
+    prospect = store.get_prospect(request.prospect)
+    who = f"prospect {prospect.id} ({prospect.company})"
+    if prospect.status not in LIVE_STATUSES:
+        raise InputError(f"{who} is {prospect.status}; no letter goes to it")
+    earlier = [s for s in store.list_sends() if s.prospect_id == prospect.id]
+    had = next((s for s in earlier if s.letter == request.letter), None)
+    if had is not None:
+        when = f" on {had.sent_on.isoformat()}" if had.sent_on else ""
+        raise InputError(
+            f"{who} has the {request.letter} letter already (send {had.id}, {had.state}{when}); "
+            "a letter is never sent twice"
+            + (
+                f" (`campaign send {arg('resend')} {had.id}` retries it)"
+                if had.state in (SendState.FAILED, SendState.UNKNOWN, SendState.DEFERRED)
+                else ""
+            )
+        )
+    reach = delivery_channel(prospect, settings)
+    if reach is None:
+        cause = "no email and no postal address" if settings.smtp else "no postal address"
+        raise InputError(f"{who} can't be reached: {cause}")
+    if room is not None and room <= 0:
+        raise InputError(
+            f"this week's cap ({week}: {settings.schedule.weekly_cap}) is used up; add "
+            f"{arg('no_cap')} to send the letter to {who} now anyway"
+        )
+    return [Item(prospect, request.letter, reach)]
 
 
 def _render(
@@ -318,14 +387,18 @@ def send_run(
     connect: Callable[[], Mailer],
     lock: RunLock,
     track: Track | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> SendSummary:
-    """The weekly send run (see the module docstring); ``connect`` opens the one SMTP connection."""
+    """The weekly send run (see the module docstring); ``connect`` opens the one SMTP connection.
+
+    ``clock`` gives the moment of sending (each email's Date), in the sender's time zone.
+    """
     settings.require_sender(to_send=True)
     if request.letter == COVER:
         require_resume(settings)
     store.acquire_lock(pid=lock.pid, host=lock.host, now=lock.now, alive=lock.alive)
     try:
-        return _run(store, settings, today, request, connect, track)
+        return _run(store, settings, today, request, connect, track, clock)
     finally:
         store.release_lock(pid=lock.pid, host=lock.host)
 
@@ -337,6 +410,7 @@ def _run(
     request: SendRequest,
     connect: Callable[[], Mailer],
     track: Track | None,
+    clock: Callable[[], datetime] | None = None,
 ) -> SendSummary:
     summary = SendSummary(today, iso_week(today), settings.schedule.weekly_cap, request.letter)
     for send in store.recover_interrupted(INTERRUPTED):
@@ -360,6 +434,7 @@ def _run(
         if posts:
             _print(store, settings, today, posts, (calendar, load), summary)
         if mailer is not None:
+            stamp_emails(store, settings, emails, clock)
             _email(store, settings, today, emails, mailer, (calendar, load), summary, track)
     finally:
         if mailer is not None:
@@ -459,6 +534,43 @@ def _email(
             summary.unknown.append(_with(item, detail=delivery.detail))
 
 
+def stamp_emails(
+    store: Store,
+    settings: Settings,
+    emails: Sequence[_Planned],
+    clock: Callable[[], datetime] | None,
+) -> None:
+    """Each claimed email's Message-ID (the ledger's, or a new random one), Date, thread.
+
+    A retry goes with the Message-ID its first attempt had (kept when it was transmitted),
+    so the recipient's systems know it for the same message; a letter that follows an
+    earlier email to the same person answers it (In-Reply-To, References).
+    """
+    sender = settings.require_sender()
+    rows = {s.id: s for s in store.list_sends()}
+    earlier: dict[int, list[Send]] = {}
+    for row in sorted(rows.values(), key=lambda r: (r.sent_on or r.claimed_on, r.id)):
+        gone = row.state in (SendState.SENT, SendState.UNKNOWN, SendState.BOUNCED)
+        if row.channel == Channel.EMAIL and gone and row.message_id and not row.is_thank_you:
+            earlier.setdefault(row.prospect_id, []).append(row)
+    for plan in emails:
+        if plan.message is None or plan.item.send_id is None:
+            continue
+        claimed = rows.get(plan.item.send_id)
+        ident = claimed.message_id if claimed is not None and claimed.message_id else None
+        follows = [
+            s.message_id
+            for s in earlier.get(plan.item.prospect.id, [])
+            if s.id != plan.item.send_id
+        ]
+        stamp(
+            plan.message,
+            ident=ident or message_id(plan.item.letter, sender.email),
+            when=clock() if clock is not None else None,
+            follows=follows,
+        )
+
+
 def _promise(plan: _Planned) -> date | None:
     # The letter names the day of the follow-up call; the call must fall on it.
     return plan.rendered.call_date if plan.rendered is not None else None
@@ -514,6 +626,9 @@ def settle(
     send = store.get_send(send_id)
     if send.state != SendState.UNKNOWN:
         raise InputError(f"send {send_id} is {send.state}, not in doubt; nothing to settle")
+    if sent and send.is_thank_you:  # it arrived: the task is done; a thank-you brings no call
+        ledger.thank_you_sent(store, send_id, sent_on=send.claimed_on)
+        return store.get_send(send_id), None
     if sent:
         up = ledger.settle_sent(
             store,

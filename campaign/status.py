@@ -175,6 +175,8 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
         else StatusFigures()
     )
     attention = _attention(figures, settings, today)
+    if store is not None:
+        attention = [*heard_back(store), *attention]
     attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
     return _status(figures, settings, today, attention)
 
@@ -350,6 +352,61 @@ def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[
     return items
 
 
+def heard_back(store: Store) -> list[Attention]:
+    """What the inbox brought that needs the user: emails to answer, addresses that bounced."""
+    items: list[Attention] = []
+    answering = [t for t in store.open_calls() if t.answering and t.prospect_id is not None]
+    if answering:
+        ids = [t.prospect_id for t in answering if t.prospect_id is not None]
+        items.append(
+            Attention(
+                "replies",
+                len(ids),
+                f"{_n(len(ids), 'email')} to answer ({_ids_of('prospect', ids[:10], len(ids))}): "
+                "their follow-up calls wait for you",
+                f"`campaign calls` lists them first; `campaign log ID {arg('outcome')} "
+                "meeting|declined|reached` once you have answered",
+                ids[:10],
+            )
+        )
+    bounced = store.bounced_sends()
+    printable = [
+        s.id
+        for s, p in bounced
+        if not s.is_thank_you and p.status == ProspectStatus.ACTIVE and p.has_postal_address
+    ]
+    lost = [
+        p.id
+        for s, p in bounced
+        if not s.is_thank_you and p.status == ProspectStatus.ACTIVE and not p.has_postal_address
+    ]
+    if printable:
+        items.append(
+            Attention(
+                "bounced",
+                len(printable),
+                f"{_n(len(printable), 'email')} bounced "
+                f"({_ids_of('send', printable[:10], len(printable))}): "
+                "the letter goes by post instead",
+                "`campaign send` prints them (each with its own call)",
+                printable[:10],
+            )
+        )
+    if lost:
+        items.append(
+            Attention(
+                "new_address",
+                len(lost),
+                f"{_n(len(lost), 'prospect')} whose email bounced and who have no postal address: "
+                f"{_id_list(lost[:10], len(lost))}",
+                f"`campaign edit ID {arg('email')} NEW` (or add their postal address and "
+                "`campaign import` the list); the next `campaign send` sends the letter",
+                lost[:10],
+            )
+        )
+    return items
+
+
 def template_problems(
     settings: Settings, store: Store | None, prospect_id: int | None, today: date
 ) -> list[Attention]:
@@ -388,6 +445,12 @@ def next_steps(status: Status) -> list[str]:
     steps: list[str] = []
     if status.funnel.prospects == 0:
         steps.append(IMPORT_FIRST)
+    replies = next((a for a in status.attention if a.kind == "replies"), None)
+    if replies is not None:
+        steps.append(
+            f"`campaign calls`: answer {_n(replies.count, 'email')} first; then "
+            f"`campaign log ID {arg('outcome')} ...`"
+        )
     if status.calls_due:
         today, overdue = status.calls_due_today, status.calls_overdue
         if today and overdue:

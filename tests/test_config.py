@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from campaign.config import Schedule, load_settings, resolve_home, resolve_today
+from campaign.config import Schedule, load_settings, moment, resolve_home, resolve_today
 from campaign.errors import ConfigError
 
 
@@ -107,3 +108,46 @@ def test_today_from_environment() -> None:
     assert resolve_today({"CAMPAIGN_TODAY": "2026-11-26"}, clock) == date(2026, 11, 26)
     with pytest.raises(ConfigError, match=r"CAMPAIGN_TODAY='26/11/2026' is not a date"):
         resolve_today({"CAMPAIGN_TODAY": "26/11/2026"}, clock)
+
+
+def test_imap_defaults_folders_and_the_port_of_its_security(tmp_path: Path) -> None:
+    write(tmp_path, '[imap]\nhost = "imap.example.com"\nuser = "pat@example.com"\n')
+    imap = load_settings(tmp_path, {}).imap
+    assert imap is not None
+    assert (imap.port, imap.security, imap.read_folders, imap.sent_folder, imap.timeout) == (
+        993, "ssl", ("INBOX",), "", 30,
+    )  # fmt: skip
+    write(
+        tmp_path,
+        '[imap]\nhost = "h"\nsecurity = "starttls"\nfolders = ["INBOX", "Replies"]\n'
+        'junk_folder = "Junk"\n',
+    )
+    imap = load_settings(tmp_path, {}).imap
+    assert imap is not None
+    assert (imap.port, imap.read_folders) == (143, ("INBOX", "Replies", "Junk"))
+    write(tmp_path, '[imap]\nhost = ""\n')  # the commented template: no [imap]
+    assert load_settings(tmp_path, {}).imap is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[imap]\nhost = "h"\npassword = "x"\n', "[imap] password is never read from a file; "
+         "set CAMPAIGN_IMAP_PASSWORD or store it in the system keyring"),
+        ('[imap]\nhost = "h"\nsecurity = "none"\n', "[imap] security must be one of ssl, starttls"),
+        ('[imap]\nhost = "h"\nfolders = "INBOX"\nfolder = 1\n', "unknown key [imap] folder"),
+        ('[imap]\nhost = "h"\nfolders = [1]\n', "[imap] folders must be a list of names"),
+        ('[imap]\nhost = "h"\nfolders = []\n', "[imap] folders is empty"),
+        ('[imap]\nhost = "h"\ntimeout = 0\n', "[imap] timeout must be at least 1"),
+    ],
+)  # fmt: skip
+def test_bad_imap_values_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path, text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(tmp_path, {})
+
+
+def test_the_moment_of_sending_keeps_the_clock_hour_on_the_campaign_day() -> None:
+    zone = timezone(timedelta(hours=-5))
+    now = datetime(2026, 12, 1, 18, 47, 5, tzinfo=zone)
+    assert moment(date(2026, 11, 16), now) == datetime(2026, 11, 16, 18, 47, 5, tzinfo=zone)

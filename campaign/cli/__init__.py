@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Deliver this week's letters: email where there is an address and [smtp], print "
         "the rest.",
     ),
+    "inbox": (
+        "campaign.cli.inbox", "inbox",
+        "Read [imap]: replies, bounces and auto-replies change the next steps.",
+    ),
     "calls": (
         "campaign.cli.calls", "calls",
         "The follow-up calls due: a call sheet to work from, oldest first.",

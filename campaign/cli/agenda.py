@@ -9,6 +9,7 @@ from campaign.agenda import agenda as build
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, echo_table
 from campaign.cli.params import DUE
+from campaign.cli.send import send_thanks
 from campaign.clock import due_until
 from campaign.models import Decision
 from campaign.notecards import open_note_cards, write_note_cards
@@ -65,8 +66,11 @@ def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
     type=click.Choice([Decision.OFFER.value, Decision.DECLINED.value]),
     help="The company decided: closes every open task for it and its interviewers.",
 )
+@click.option(
+    "--send", "send_it", is_flag=True, help="A thank-you email: send its draft now, then done."
+)
 @pass_app
-def done(app: App, task_id: int, note: str, decision: str | None) -> None:
+def done(app: App, task_id: int, note: str, decision: str | None, send_it: bool) -> None:
     """Mark a task done: it leaves the agenda (calls to prospects use `campaign log`).
 
     A status call that brings an offer (or a no) closes the loop with --decision.
@@ -75,7 +79,13 @@ def done(app: App, task_id: int, note: str, decision: str | None) -> None:
     Example:
       campaign done 7 --note "emailed from my phone"
       campaign done 12 --decision offer --note "offer letter on Friday"
+      campaign done 3 --send               # email the thank-you drafted for task 3
     """
+    if send_it:
+        if decision is not None:
+            raise click.UsageError("--send and --decision can't be used together")
+        send_thanks(app, task_id=task_id, skip_inbox=True)
+        return
     task, nxt = finish_task(app.store, app.settings, app.today, task_id, note, decision)
     click.echo(f"Task {task.id} done.")
     if decision is not None:

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Callable
 from datetime import datetime
 
 import click
 
-from campaign import sending
+from campaign import sending, thanks
 from campaign.batches import BATCHES, why_unreachable
 from campaign.cli.app import App, pass_app
+from campaign.cli.inbox import check_inbox, connect_imap, echo_inbox
 from campaign.cli.output import progress
-from campaign.config import Settings
+from campaign.config import Settings, moment
 from campaign.errors import InputError, PartialDelivery
+from campaign.imap import FilingMailer
 from campaign.letters import review_notes
 from campaign.mailer import Mailer, open_smtp, smtp_password
 from campaign.models import MARKETING
 from campaign.sending import Item, SendSummary, describe
 
 # The modes of `campaign send` other than a send run: at most one at a time.
-MODES = ("unlock", "settle", "resend", "test_to", "dry_run")
-# A preview of a resend is the one pair of modes that goes together.
-COMPATIBLE = {frozenset(("resend", "dry_run"))}
+MODES = ("unlock", "settle", "resend", "test_to", "thank_yous", "prospect", "dry_run")
+# A preview goes with a resend, the thank-yous and one letter to one prospect.
+COMPATIBLE = {
+    frozenset(("resend", "dry_run")),
+    frozenset(("thank_yous", "dry_run")),
+    frozenset(("prospect", "dry_run")),
+}
 
 
 def _connector(app: App) -> Mailer:
@@ -36,6 +43,37 @@ def _connector(app: App) -> Mailer:
             return str(click.prompt(text, hide_input=True))
 
     return open_smtp(smtp, smtp_password(smtp, app.env, prompt))
+
+
+def _filing(app: App, made: list[FilingMailer]) -> Mailer:
+    """The SMTP connection; with [imap] sent_folder, each accepted email filed there too."""
+    mailer = _connector(app)
+    imap = app.settings.imap
+    if imap is None or not imap.sent_folder:
+        return mailer
+    filing = FilingMailer(mailer, lambda: connect_imap(app), imap.sent_folder)
+    made.append(filing)
+    return filing
+
+
+def clock(app: App) -> Callable[[], datetime]:
+    """The moment of sending: now, in the local time zone, on the campaign's day."""
+    return lambda: moment(app.today, datetime.now().astimezone())
+
+
+def read_inbox_first(app: App, skip: bool) -> None:
+    """With [imap], a run reads the inbox first: a reply or a bounce changes what goes out."""
+    if app.settings.imap is not None and not skip:
+        echo_inbox(check_inbox(app), brief=True)
+
+
+def _after(made: list[FilingMailer]) -> None:
+    for filing in made:
+        if not filing.problem:
+            continue
+        click.echo(
+            f"Note: a copy of each email could not be filed in Sent: {filing.problem}", err=True
+        )
 
 
 @click.command()
@@ -61,6 +99,14 @@ def _connector(app: App) -> Mailer:
 @click.option(
     "--unlock", is_flag=True, help="Remove a lock left by a run that died on another host."
 )
+@click.option("--thank-yous", is_flag=True, help="Send the thank-you emails due after meetings.")
+@click.option(
+    "--prospect",
+    type=int,
+    metavar="ID",
+    help="Send --letter to this one prospect now (counts in the week's cap).",
+)
+@click.option("--no-inbox", is_flag=True, help="Don't read [imap] before sending.")
 @pass_app
 def send(
     app: App,
@@ -74,6 +120,9 @@ def send(
     settle: int | None,
     arrived: bool | None,
     unlock: bool,
+    thank_yous: bool,
+    prospect: int | None,
+    no_inbox: bool,
 ) -> None:
     """Deliver this week's letters: email where there is an address and [smtp], print the rest.
 
@@ -88,27 +137,34 @@ def send(
       campaign send                        # this week's wave, highest priority first
       campaign send --batch all --no-cap   # the one-time mailing to the whole list
       campaign send --settle 12 --sent     # a send in doubt was in your Sent folder
+      campaign send --thank-yous           # the thank-you emails after your meetings
+      campaign send --prospect 12 --letter cover   # "please send me your resume"
     """
     _one_mode(click.get_current_context())
-    request = sending.SendRequest(batch, letter, limit, no_cap, resend)
+    request = sending.SendRequest(batch, letter, limit, no_cap, resend, prospect)
     if unlock or settle is not None or arrived is not None:
         _admin(app, settle, arrived, unlock)
+    elif thank_yous or (resend is not None and app.store.get_send(resend).is_thank_you):
+        send_thanks(app, dry_run=dry_run, resend=resend, skip_inbox=no_inbox)
     elif dry_run:
         _echo_summary(sending.plan_run(app.store, app.settings, app.today, request), app.settings)
         for note in review_notes(app.settings, letter):
             click.echo(f"Note: {note}", err=True)
     elif test_to:
-        prospect, reply = sending.send_test(
+        sample, reply = sending.send_test(
             app.store, app.settings, app.today, request, test_to, lambda: _connector(app)
         )
-        click.echo(f"Sent a sample ({letter} letter to {prospect.company}) to {test_to}: {reply}")
+        click.echo(f"Sent a sample ({letter} letter to {sample.company}) to {test_to}: {reply}")
     else:
+        read_inbox_first(app, no_inbox)
         lock = sending.RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - shown as local time
+        made: list[FilingMailer] = []
         summary = sending.send_run(
             app.store, app.settings, app.today, request,
-            connect=lambda: _connector(app), lock=lock, track=progress,
+            connect=lambda: _filing(app, made), lock=lock, track=progress, clock=clock(app),
         )  # fmt: skip
         _echo_summary(summary, app.settings)
+        _after(made)
         if summary.partial:
             raise PartialDelivery(f"not all went through: {summary.problems}; see above")
 
@@ -217,3 +273,79 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
             f"{summary.waiting} still waiting for the {summary.letter} letter; "
             f"the next wave opens {summary.next_wave:%a %d %b %Y}."
         )
+
+
+def send_thanks(
+    app: App,
+    *,
+    dry_run: bool = False,
+    resend: int | None = None,
+    task_id: int | None = None,
+    skip_inbox: bool = False,
+) -> thanks.ThanksSummary:
+    """Send the thank-you emails due (or one task's, or resend one); print what happened."""
+    if not dry_run:
+        read_inbox_first(app, skip_inbox)
+    lock = sending.RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - shown as local time
+    made: list[FilingMailer] = []
+    summary = thanks.send_thank_yous(
+        app.store, app.settings, app.today,
+        connect=lambda: _filing(app, made), lock=lock, clock=clock(app),
+        task_id=task_id, resend=resend, dry_run=dry_run,
+    )  # fmt: skip
+    _echo_thanks(summary)
+    _after(made)
+    if summary.partial:
+        raise PartialDelivery(f"not all thank-yous went through: {_thanks_problems(summary)}")
+    return summary
+
+
+def _echo_thanks(summary: thanks.ThanksSummary) -> None:
+    def block(title: str, items: list[thanks.ThankYou], detail: bool = False) -> None:
+        if items:
+            click.echo(f"{title}:")
+            for item in items:
+                click.echo(
+                    f"  {item.line()}" + (f": {item.detail}" if detail and item.detail else "")
+                )
+
+    nothing = not (
+        summary.sent or summary.deferred or summary.failed or summary.unknown
+        or summary.recovered or summary.no_email or summary.waiting
+    )  # fmt: skip
+    if nothing:
+        click.echo("No thank-you email is due (`campaign agenda` lists what is).")
+        return
+    verb = "Would send" if summary.dry_run else "Sent"
+    block(
+        f"{verb} {len(summary.sent)} thank-you {'email' if len(summary.sent) == 1 else 'emails'}",
+        summary.sent,
+    )
+    block(
+        "Deferred by the server (the next `campaign send --thank-yous` retries them)",
+        summary.deferred,
+        True,
+    )
+    block("Failed (fix the address, then `campaign send --resend SEND`)", summary.failed, True)
+    block(
+        "In doubt (check your Sent folder, then `campaign send --settle SEND --sent` if it "
+        "went, or `campaign send --resend SEND` if not)",
+        summary.unknown + summary.recovered,
+        True,
+    )
+    block("Not sent before and not retried by itself (see `campaign status`)", summary.waiting)
+    block(
+        "No email address on record (ask for their card; `campaign done TASK` once sent)",
+        summary.no_email,
+    )
+
+
+def _thanks_problems(summary: thanks.ThanksSummary) -> str:
+    parts = [
+        f"{len(summary.deferred)} deferred" if summary.deferred else "",
+        f"{len(summary.failed)} failed" if summary.failed else "",
+        f"{len(summary.unknown) + len(summary.recovered)} in doubt"
+        if summary.unknown or summary.recovered
+        else "",
+    ]
+    return ", ".join(p for p in parts if p) + "; see above"

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from campaign.errors import StoreError
 from campaign.store.base import InTransaction, StoreBase, create_store_engine, store_exists
+from campaign.store.inbox import InboxQueries
 from campaign.store.meetings import MeetingQueries
 from campaign.store.migrations import migrate
 from campaign.store.prospects import ProspectQueries
@@ -25,7 +26,9 @@ from campaign.store.sends import SendQueries
 from campaign.store.tasks import TaskQueries
 
 
-class Queries(ProspectQueries, SendQueries, TaskQueries, MeetingQueries, ReportQueries):
+class Queries(
+    ProspectQueries, SendQueries, TaskQueries, MeetingQueries, ReportQueries, InboxQueries
+):
     """Every primitive of the store, by concern."""
 
 

@@ -252,9 +252,63 @@ def _m002_offers_are_not_hires(conn: Connection) -> None:
     conn.execute(update(p).where(p.c.status == "hired", offered, ~hired).values(status="offer"))
 
 
+def _m020_thank_yous_in_the_ledger(conn: Connection) -> None:
+    # A thank-you email is a ledger row too (letter "thank_you:TASK"): the task it carries
+    # out and the person met, each at most once. Message-IDs are looked up by the inbox.
+    conn.execute(text("ALTER TABLE sends ADD COLUMN task_id INTEGER REFERENCES tasks (id)"))
+    conn.execute(text("ALTER TABLE sends ADD COLUMN contact_id INTEGER REFERENCES contacts (id)"))
+    conn.execute(text("CREATE UNIQUE INDEX uq_sends_task ON sends (task_id)"))
+    conn.execute(text("CREATE INDEX ix_sends_message_id ON sends (message_id)"))
+
+
+def _m021_undeliverable_addresses(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE prospects ADD COLUMN undeliverable TEXT NOT NULL DEFAULT ''"))
+
+
+def _m022_inbox(conn: Connection) -> None:
+    # Written out (not schema.py's tables): the tables as this step made them.
+    frozen = MetaData()
+    Table(
+        "inbox_cursors",
+        frozen,
+        Column("folder", String(500), primary_key=True),
+        Column("uidvalidity", Integer, nullable=False),
+        Column("last_uid", Integer, nullable=False),
+        Column("checked_on", Date, nullable=False),
+    )
+    Table("prospects", frozen, Column("id", Integer, primary_key=True))
+    Table("contacts", frozen, Column("id", Integer, primary_key=True))
+    Table("sends", frozen, Column("id", Integer, primary_key=True))
+    messages = Table(
+        "inbox_messages",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("key", String(500), nullable=False, unique=True),
+        Column("kind", String(20), nullable=False),
+        Column("folder", String(500), nullable=False),
+        Column("uid", Integer, nullable=False),
+        Column("received", DateTime, nullable=True),
+        Column("sender", Text, nullable=False, default=""),
+        Column("subject", Text, nullable=False, default=""),
+        Column("matched_by", String(20), nullable=False, default=""),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("send_id", Integer, ForeignKey("sends.id"), nullable=True),
+        Column("change", Text, nullable=False, default=""),
+        Column("detail", JSON, nullable=False, default=dict),
+        Column("found_on", Date, nullable=False),
+    )
+    Index("ix_inbox_messages_prospect", messages.c.prospect_id)
+    frozen.tables["inbox_cursors"].create(conn)
+    messages.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
     (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
+    (20, "thank-you emails in the sends ledger", _m020_thank_yous_in_the_ledger),
+    (21, "addresses that bounced", _m021_undeliverable_addresses),
+    (22, "inbox cursors and the messages matched", _m022_inbox),
 ]
 
 

@@ -115,7 +115,13 @@ class ReportQueries(Connected):
                 prospects=[
                     to_prospect(r) for r in conn.execute(select(prospects).order_by(*WAVE_ORDER))
                 ],
-                sends=[to_send(r) for r in conn.execute(select(sends).order_by(sends.c.id))],
+                sends=[
+                    to_send(r)
+                    for r in conn.execute(
+                        # The letters: thank-you emails are not part of the mailing.
+                        select(sends).where(sends.c.task_id.is_(None)).order_by(sends.c.id)
+                    )
+                ],
                 calls=[
                     to_call(r)
                     for r in conn.execute(select(calls).order_by(calls.c.called_on, calls.c.id))
@@ -143,7 +149,9 @@ def _reachable(can_email: bool) -> Any:
         prospects.c.city != "",
         or_(prospects.c.postal_code != "", prospects.c.region != ""),
     )
-    return or_(prospects.c.email != "", by_post) if can_email else by_post
+    # An address that bounced is no way to reach them (a corrected one is).
+    emailable = and_(prospects.c.email != "", prospects.c.email != prospects.c.undeliverable)
+    return or_(emailable, by_post) if can_email else by_post
 
 
 def _status_figures(
@@ -161,7 +169,7 @@ def _status_figures(
     sent_by_channel = _grouped(
         conn,
         select(sends.c.channel, func.count())
-        .where(sends.c.state == str(SendState.SENT))
+        .where(sends.c.state == str(SendState.SENT), sends.c.task_id.is_(None))
         .group_by(sends.c.channel),
     )
     cap_used = int(
@@ -169,6 +177,7 @@ def _status_figures(
             select(func.count())
             .select_from(sends)
             .where(sends.c.week == week, sends.c.state.in_(_values(CAP_STATES)))
+            .where(sends.c.task_id.is_(None))
         )
         or 0
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from campaign.models import CallRecord, Contact, Meeting, Prospect, Send, Task
+from campaign.models import CallRecord, Contact, InboxMessage, Meeting, Prospect, Send, Task
 
 
 def _fields(cls: type) -> frozenset[str]:
@@ -20,6 +20,7 @@ _TASK = _fields(Task)
 _CALL = _fields(CallRecord)
 _CONTACT = _fields(Contact)
 _MEETING = _fields(Meeting)
+_INBOX = _fields(InboxMessage)
 
 
 def _values(row: Row[Any], names: frozenset[str]) -> dict[str, Any]:
@@ -58,3 +59,10 @@ def to_contact(row: Row[Any]) -> Contact:
 def to_meeting(row: Row[Any]) -> Meeting:
     """A ``meetings`` row as a Meeting."""
     return Meeting(**_values(row, _MEETING))
+
+
+def to_inbox_message(row: Row[Any]) -> InboxMessage:
+    """An ``inbox_messages`` row as an InboxMessage."""
+    values = _values(row, _INBOX)
+    values["detail"] = dict(values.get("detail") or {})
+    return InboxMessage(**values)

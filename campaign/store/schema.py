@@ -73,6 +73,8 @@ prospects = Table(
     ),
     Column("created_on", Date, nullable=True),
     Column("updated_on", Date, nullable=True),
+    # An address of theirs that bounced for good: no email goes to it (a new one does).
+    Column("undeliverable", Text, nullable=False, default=""),
 )
 Index("ix_prospects_wave", prospects.c.status, prospects.c.priority, prospects.c.seq)
 
@@ -93,10 +95,22 @@ sends = Table(
     Column("message_id", Text, nullable=False, default=""),
     Column("pack", Text, nullable=False, default=""),
     Column("run_id", String(64), nullable=False, default=""),
+    # A thank-you email (letter "thank_you:TASK"): the task it carries out, the person met.
+    # (sends <-> tasks refer to each other: this side is added after both exist.)
+    Column(
+        "task_id",
+        Integer,
+        ForeignKey("tasks.id", use_alter=True, name="fk_sends_task_id"),
+        nullable=True,
+    ),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
     # A letter is never sent twice to the same prospect: the database says so.
     UniqueConstraint("prospect_id", "letter", name="uq_sends_prospect_letter"),
 )
 Index("ix_sends_week", sends.c.week, sends.c.state)
+# ... and a thank-you never twice for the same task.
+Index("uq_sends_task", sends.c.task_id, unique=True)
+Index("ix_sends_message_id", sends.c.message_id)
 
 contacts = Table(
     "contacts",
@@ -173,7 +187,13 @@ calls = Table(
     Column("id", Integer, primary_key=True),
     Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
     Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
-    Column("task_id", Integer, ForeignKey("tasks.id"), nullable=True),
+    # (sends <-> tasks refer to each other: this side is added after both exist.)
+    Column(
+        "task_id",
+        Integer,
+        ForeignKey("tasks.id", use_alter=True, name="fk_sends_task_id"),
+        nullable=True,
+    ),
     Column("called_on", Date, nullable=False),
     Column("attempt", Integer, nullable=False, default=1),
     Column("outcome", String(20), nullable=False),
@@ -194,3 +214,38 @@ locks = Table(
     Column("host", String(200), nullable=False),
     Column("acquired_at", DateTime, nullable=False),
 )
+
+# `campaign inbox`: per folder, the UIDVALIDITY and the last UID read, so each run reads
+# only new mail and a changed UIDVALIDITY rescans (what was recorded is not recorded again).
+inbox_cursors = Table(
+    "inbox_cursors",
+    metadata,
+    Column("folder", String(500), primary_key=True),
+    Column("uidvalidity", Integer, nullable=False),
+    Column("last_uid", Integer, nullable=False),
+    Column("checked_on", Date, nullable=False),
+)
+
+# Every message the inbox matched to the campaign (replies, bounces, auto-replies, those to
+# review), with what it was and what it changed. ``key`` is its Message-ID (else a hash of
+# its bytes): a message read again (a rescan, another folder) is recorded once.
+inbox_messages = Table(
+    "inbox_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(500), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("folder", String(500), nullable=False),
+    Column("uid", Integer, nullable=False),
+    Column("received", DateTime, nullable=True),  # the message's Date, in UTC
+    Column("sender", Text, nullable=False, default=""),
+    Column("subject", Text, nullable=False, default=""),
+    Column("matched_by", String(20), nullable=False, default=""),  # thread, address, domain
+    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+    Column("send_id", Integer, ForeignKey("sends.id"), nullable=True),
+    Column("change", Text, nullable=False, default=""),  # what it changed, in words
+    Column("detail", JSON, nullable=False, default=dict),
+    Column("found_on", Date, nullable=False),
+)
+Index("ix_inbox_messages_prospect", inbox_messages.c.prospect_id)

@@ -51,6 +51,7 @@ class SendQueries(Connected):
             select(func.count())
             .select_from(sends)
             .where(sends.c.week == week, sends.c.state.in_([str(s) for s in CAP_STATES]))
+            .where(sends.c.task_id.is_(None))  # thank-you emails need no slot
         )
         with self.read() as conn:
             return int(conn.scalar(query) or 0)
@@ -72,8 +73,15 @@ class SendQueries(Connected):
         return to_send(row)
 
     def pending_retries(self) -> list[Send]:
-        """Rows the next run delivers first: DEFERRED (4xx) and CLAIMED left by a killed run."""
-        return self.list_sends([SendState.CLAIMED, SendState.DEFERRED])
+        """Rows the next run delivers first: DEFERRED (4xx) and CLAIMED left by a killed run.
+
+        Letters only: thank-you emails are retried by the thank-you run.
+        """
+        return [
+            s
+            for s in self.list_sends([SendState.CLAIMED, SendState.DEFERRED])
+            if not s.is_thank_you
+        ]
 
     def letters_to_post(self, start: date, end: date) -> list[tuple[Send, Prospect]]:
         """Printed letters counted as sent from ``start`` to ``end``: they must go in the post."""
@@ -130,9 +138,16 @@ class SendQueries(Connected):
                         message_id="",
                         pack="",
                         run_id=run_id,
+                        task_id=item.task_id,
+                        contact_id=item.contact_id,
                     )
                 )
             except IntegrityError:
+                if item.task_id is not None:
+                    raise LedgerConflict(
+                        f"the thank-you of task {item.task_id} is in the ledger already; "
+                        "it is never sent twice"
+                    ) from None
                 raise LedgerConflict(
                     f"prospect {item.prospect_id} already has a {item.letter} letter in the "
                     f"ledger; a letter is never sent twice"
