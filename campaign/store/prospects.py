@@ -44,6 +44,17 @@ class ProspectQueries(Connected):
             raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
         return to_prospect(row)
 
+    def prospects_by_id(self, ids: Iterable[int]) -> dict[int, Prospect]:
+        """The prospects with these ids (those that exist)."""
+        wanted = sorted(set(ids))
+        found: dict[int, Prospect] = {}
+        with self.read() as conn:
+            for i in range(0, len(wanted), 500):  # under every driver's parameter limit
+                chunk = wanted[i : i + 500]
+                for row in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
+                    found[row.id] = to_prospect(row)
+        return found
+
     def prospect_rows(self) -> dict[int, dict[str, Any]]:
         """Every prospect as a plain dict by id (what identity matching compares against).
 
