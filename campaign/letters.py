@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from campaign.addresses import address_lines, label_lines, recipient_lines
 from campaign.batches import delivery_channel
 from campaign.clock import iso_week
 from campaign.config import Sender, Settings
@@ -150,7 +151,7 @@ def _context(
         name=" ".join(p for p in (prospect.first_name, prospect.last_name) if p)
         or prospect.contact,
         salutation=salutation(prospect),
-        address_lines=prospect.address_lines,
+        address_lines=address_lines(prospect, settings.country),
         date=letter_date(today),
         today=today,
         call_date=call_day(call_date),
@@ -225,11 +226,6 @@ def _html(paragraphs: Sequence[Paragraph], signature: Sequence[str]) -> str:
     )
 
 
-def _recipient_lines(prospect: Prospect) -> tuple[str, ...]:
-    lines = [prospect.contact.strip(), prospect.title.strip(), prospect.company.strip()]
-    return tuple(line for line in [*lines, *prospect.address_lines] if line)
-
-
 # -- rendering a batch -----------------------------------------------------------------
 
 
@@ -286,7 +282,8 @@ def render_batch(
                 body_html=_html(paragraphs, email_signature),
                 date_line=letter_date(today),
                 sender_lines=(*sender_lines, contact_line) if contact_line else sender_lines,
-                recipient_lines=_recipient_lines(prospect),
+                recipient_lines=tuple(recipient_lines(prospect, settings.country)),
+                label_lines=tuple(label_lines(prospect, settings.country)),
                 signature=signature,
                 channel=channel,
                 call_date=call_date,

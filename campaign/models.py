@@ -86,6 +86,9 @@ class TaskKind(StrEnum):
     CONTACT_CALL = "contact_call"  # a catch-up call to a networking contact
     THANK_YOU_EMAIL = "thank_you_email"
     NOTE = "note"  # a handwritten thank-you note
+    # "find a mailing address or email / phone number for X at Company"; its detail says
+    # what is missing: {"need": "address"} or {"need": "phone"}.
+    RESEARCH = "research"
     # Not a stored task: the day's printed letters, which the agenda lists to post.
     POST_LETTER = "post_letter"
 
@@ -167,6 +170,11 @@ COVER = "cover"  # the letter that goes with the resume
 
 # -- what the store keeps ----------------------------------------------------------------
 
+# A postal address the post office can deliver to: a field of every group is filled
+# (street, city, and a zip or a state). The one rule: ``Prospect.has_postal_address``
+# and the store's SQL (``store.reporting``) are both built from it.
+POSTAL_RULE: tuple[tuple[str, ...], ...] = (("street",), ("city",), ("postal_code", "region"))
+
 
 @dataclass(frozen=True)
 class Prospect:
@@ -203,20 +211,17 @@ class Prospect:
 
     @property
     def has_postal_address(self) -> bool:
-        """Enough of an address for the post office to deliver a letter."""
-        return bool(self.street and self.city and (self.postal_code or self.region))
+        """Enough of an address for the post office to deliver a letter (``POSTAL_RULE``)."""
+        return all(any(getattr(self, name).strip() for name in group) for group in POSTAL_RULE)
 
     @property
-    def address_lines(self) -> list[str]:
-        """The inside-address lines below name, title and company."""
-        lines = [line for line in (self.street, self.street2) if line]
-        place = " ".join(p for p in (self.region, self.postal_code) if p)
-        last = ", ".join(p for p in (self.city, place) if p)
-        if last:
-            lines.append(last)
-        if self.country and self.country.upper() not in ("US", "USA", "UNITED STATES"):
-            lines.append(self.country)
-        return lines
+    def needs_address(self) -> bool:
+        """No way to reach them yet: no email and no complete postal address.
+
+        Such a prospect is kept (import does not reject it) but is in no wave until
+        ``campaign edit`` or a later list gives it one; a research task asks for it.
+        """
+        return not self.email.strip() and not self.has_postal_address
 
 
 @dataclass(frozen=True)
@@ -477,6 +482,7 @@ class Rendered:
     docx_template: Path | None = None
     return_lines: tuple[str, ...] = ()  # the envelope's return address
     enclosures: tuple[str, ...] = ()  # printed below the signature: "Enclosure: Resume"
+    label_lines: tuple[str, ...] = ()  # the address label (``addresses.label_lines``)
     context: Mapping[str, Any] = field(default_factory=dict, repr=False)  # plain values
 
     @property

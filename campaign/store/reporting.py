@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
 from campaign.models import (
+    POSTAL_RULE,
     ATTENTION_STATES,
     CALL_KINDS,
     CAP_STATES,
@@ -136,13 +137,21 @@ class ReportQueries(Connected):
             )
 
 
+def has_postal_address() -> Any:
+    """SQL for ``Prospect.has_postal_address``: built from the same ``POSTAL_RULE``."""
+    return and_(
+        *(or_(*(func.trim(prospects.c[name]) != "" for name in group)) for group in POSTAL_RULE)
+    )
+
+
+def needs_address() -> Any:
+    """SQL for ``Prospect.needs_address``: no email and no complete postal address."""
+    return and_(func.trim(prospects.c.email) == "", ~has_postal_address())
+
+
 def _reachable(can_email: bool) -> Any:
     """A letter can reach them: by email (with [smtp]), or by post (a complete address)."""
-    by_post = and_(
-        prospects.c.street != "",
-        prospects.c.city != "",
-        or_(prospects.c.postal_code != "", prospects.c.region != ""),
-    )
+    by_post = has_postal_address()
     return or_(prospects.c.email != "", by_post) if can_email else by_post
 
 
