@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from campaign.models import Prospect
-from campaign.people import fold, prospect_addressee, word_key
+from campaign.people import prospect_addressee, word_key
 
 LABEL_LINES = 5  # what an Avery 5160 label holds at a legible size
 
@@ -214,6 +214,10 @@ def label_lines(prospect: Prospect, home: str = "US") -> list[str]:
     postal = address_lines(prospect, home)
     streets = [line for s in (prospect.street, prospect.street2) for line in s.splitlines()]
     streets = [s.strip() for s in streets if s.strip()]
-    if len(lines) + len(postal) > LABEL_LINES and len(streets) > 1 and postal[: len(streets)] == streets:
+    if (
+        len(lines) + len(postal) > LABEL_LINES
+        and len(streets) > 1
+        and postal[: len(streets)] == streets
+    ):
         postal = [", ".join(streets), *postal[len(streets) :]]
     return [*lines, *postal]

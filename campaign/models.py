@@ -176,6 +176,16 @@ COVER = "cover"  # the letter that goes with the resume
 POSTAL_RULE: tuple[tuple[str, ...], ...] = (("street",), ("city",), ("postal_code", "region"))
 
 
+def has_postal_address(values: Mapping[str, Any]) -> bool:
+    """``POSTAL_RULE`` on a record (a dict as import makes it, or a stored row)."""
+    return all(any(str(values.get(n) or "").strip() for n in group) for group in POSTAL_RULE)
+
+
+def needs_address(values: Mapping[str, Any]) -> bool:
+    """No email and no complete postal address: no letter can reach them yet."""
+    return not str(values.get("email") or "").strip() and not has_postal_address(values)
+
+
 @dataclass(frozen=True)
 class Prospect:
     """An employer and the person there with the power to hire."""
@@ -212,7 +222,7 @@ class Prospect:
     @property
     def has_postal_address(self) -> bool:
         """Enough of an address for the post office to deliver a letter (``POSTAL_RULE``)."""
-        return all(any(getattr(self, name).strip() for name in group) for group in POSTAL_RULE)
+        return has_postal_address(vars(self))
 
     @property
     def needs_address(self) -> bool:
@@ -221,7 +231,7 @@ class Prospect:
         Such a prospect is kept (import does not reject it) but is in no wave until
         ``campaign edit`` or a later list gives it one; a research task asks for it.
         """
-        return not self.email.strip() and not self.has_postal_address
+        return needs_address(vars(self))
 
 
 @dataclass(frozen=True)

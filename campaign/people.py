@@ -115,9 +115,13 @@ RANKS: dict[str, str] = {
 # "The Honorable" goes on the envelope only; the salutation uses the name.
 HONORABLE = frozenset({"hon", "honorable", "thehonorable", "thehon"})
 COURTESY = frozenset({"mr", "mrs", "ms", "mx", "miss", "mme", "mlle", "herr", "frau"})
-HONORIFICS = frozenset(
-    h.lower() for h in (*ABBREVIATED_HONORIFICS, "Miss", "Mme", "Mlle", *FIRST_NAME_HONORIFICS)
-) | frozenset(RANKS) | HONORABLE
+HONORIFICS = (
+    frozenset(
+        h.lower() for h in (*ABBREVIATED_HONORIFICS, "Miss", "Mme", "Mlle", *FIRST_NAME_HONORIFICS)
+    )
+    | frozenset(RANKS)
+    | HONORABLE
+)
 # Retired officers keep their rank: "Gen. (Ret.) Ann Lee" is still "Dear General Lee:".
 _RETIRED = re.compile(r"\s*[(,]?\s*\b(?:ret(?:ired)?)\b\.?\s*\)?", re.IGNORECASE)
 
@@ -146,7 +150,11 @@ def spoken_honorific(honorific: str) -> str:
     out; "The Honorable" is not spoken at all (the salutation uses the name).
     """
     word = honorific_word(honorific)
-    if not word or word in HONORABLE or honorific.replace(".", "").replace(" ", "").lower() in HONORABLE:
+    if (
+        not word
+        or word in HONORABLE
+        or honorific.replace(".", "").replace(" ", "").lower() in HONORABLE
+    ):
         return ""
     if word in RANKS:
         return RANKS[word]
@@ -161,7 +169,9 @@ def is_honorific(text: str) -> bool:
 
 # Post-nominals: degrees and credentials written after a name ("Amelia Hartley, PhD").
 # A doctorate makes the salutation "Dr."; it is never written beside "Dr." on the address.
-DOCTORATES = frozenset({"phd", "md", "dds", "dmd", "do", "edd", "dvm", "pharmd", "dphil", "psyd", "dsc", "dba"})
+DOCTORATES = frozenset(
+    {"phd", "md", "dds", "dmd", "do", "edd", "dvm", "pharmd", "dphil", "psyd", "dsc", "dba"}
+)
 # Generational suffixes belong to the name itself ("Marcus Webb Jr.").
 GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
 
@@ -291,7 +301,7 @@ def _leading_rank(text: str) -> tuple[str, str]:
         key = word.replace(".", "").lower()
         if key in _FIRST_NAMES_TOO and not word.endswith("."):
             break  # "Justice Smith", "Major Lee": a name, unless abbreviated
-        if key in _LEAD_RANKS or key in HONORABLE or key == "the" and not taken:
+        if key in _LEAD_RANKS or key in HONORABLE or (key == "the" and not taken):
             taken.append(word)
         elif taken and _RETIRED_WORD.fullmatch(word):
             taken.append("(Ret.)")

@@ -212,7 +212,9 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
         row, column = divmod(index % per_sheet, LABEL_COLUMNS)
         x = LABEL_LEFT + column * LABEL_PITCH_X + 0.15 * INCH
         top = LETTER[1] - LABEL_TOP - row * label_h
-        lines, size = _fit(list(one.label_lines) or label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6)
+        lines, size = _fit(
+            list(one.label_lines) or label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6
+        )
         block = len(lines) * size * 1.25
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()

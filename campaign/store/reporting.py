@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
 from campaign.models import (
-    POSTAL_RULE,
     ATTENTION_STATES,
     CALL_KINDS,
     CAP_STATES,
     CONVERSATIONS,
+    POSTAL_RULE,
     AttentionSend,
     Channel,
     DueCount,

@@ -153,6 +153,15 @@ class TaskQueries(Connected):
             )
         return int(done.rowcount)
 
+    def open_tasks(self, prospect_id: int, kinds: Sequence[str] | None = None) -> list[Task]:
+        """A prospect's open tasks (only those of ``kinds``, if given), oldest due first."""
+        scope = [tasks.c.prospect_id == prospect_id, tasks.c.state == _OPEN]
+        if kinds is not None:
+            scope.append(tasks.c.kind.in_([str(k) for k in kinds]))
+        query = select(tasks).where(*scope).order_by(tasks.c.due, tasks.c.id)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
     def open_call(self, prospect_id: int) -> Task | None:
         """The prospect's open follow-up call, if any (there is at most one)."""
         query = (
