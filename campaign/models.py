@@ -416,6 +416,11 @@ class StatusFigures:
     waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
     unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
     unreachable_ids: list[int] = field(default_factory=list)
+    # live prospects with no email and no complete postal address (``Prospect.needs_address``)
+    needs_address: int = 0
+    needs_address_ids: list[int] = field(default_factory=list)
+    # (id, contact, title) of live prospects: the domain tells who looks like HR
+    people: list[tuple[int, str, str]] = field(default_factory=list)
     calls_by_outcome: dict[str, int] = field(default_factory=dict)
     status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
     conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)

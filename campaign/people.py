@@ -558,10 +558,28 @@ def contact_card(
 # -- who is who ---------------------------------------------------------------------------------
 
 
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+# Legal forms a list may or may not write after a company's name ("Acme Corp, Inc.").
+_LEGAL_FORM = re.compile(
+    r"(?:[\s,]+(?:inc|incorporated|llc|l\.l\.c|ltd|limited|plc|gmbh|ag|s\.?a|sarl|s\.?l"
+    r"|b\.?v|n\.?v|sp\.? z o\.? ?o|oy|ab|pty|as|asa|aps|kg|se|s\.?p\.?a|s\.?r\.?l)\.?)+$",
+    re.IGNORECASE,
+)
+
+
+def company_key(company: str) -> str:
+    """A company as identity compares it: case, spacing and a trailing legal form aside."""
+    return name_key(_LEGAL_FORM.sub("", company.translate(_APOSTROPHES)))
+
+
 def person_key(company: str, contact: str, first_name: str = "", last_name: str = "") -> str:
-    """Company and person as identity compares them: case, spacing and honorifics aside."""
+    """Company and person as identity compares them: case, spacing and honorifics aside.
+
+    Apostrophes are one (``O'Brien`` is ``O’Brien``), and a legal form after the company
+    does not make another company (``Acme Corp, Inc.`` is ``Acme Corp``).
+    """
     person = f"{first_name} {last_name}" if first_name and last_name else contact
-    return f"{name_key(company)}|{name_key(person)}"
+    return f"{company_key(company)}|{name_key(person.translate(_APOSTROPHES))}"
 
 
 def record_key(record: Mapping[str, Any]) -> str:

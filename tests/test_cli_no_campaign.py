@@ -107,9 +107,7 @@ def test_store_exists_only_doubts_a_sqlite_file(tmp_path: Path) -> None:
     assert store_exists("sqlite://")  # in memory
 
 
-def test_home_naming_a_missing_folder_is_an_error_except_for_init(
-    run, tmp_path: Path
-) -> None:
+def test_home_naming_a_missing_folder_is_an_error_except_for_init(run, tmp_path: Path) -> None:
     missing = tmp_path / "typo"
     for args in (["status"], ["prospects"], ["import", "x.csv"]):
         result = run("--home", str(missing), *args)

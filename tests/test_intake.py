@@ -185,7 +185,7 @@ def test_missing_required_columns_are_all_named_at_once() -> None:
         match_columns(Path("x.csv"), ["Firm Size", "Phone"], {})
     assert cli_words(caught.value) == (
         "x.csv: no column for company (Company, Employer, Organization); hiring-authority "
-        'name (Hiring Manager, Contact, Name, or First/Last Name); found: Firm Size, Phone (use '
+        "name (Hiring Manager, Contact, Name, or First/Last Name); found: Firm Size, Phone (use "
         '--map "Their Column=field")'
     )
 

@@ -11,6 +11,7 @@ the current largest, in record order, so waves follow file order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,7 +35,7 @@ class Change:
 
 
 def _shown(value: Any) -> str:
-    return "(blank)" if value in ("", None) else str(value)
+    return "(blank)" if value in ("", None) else " / ".join(str(value).splitlines())
 
 
 @dataclass
@@ -60,11 +61,21 @@ class Known:
                 self.by_key[key] = prospect_id
 
     def find(self, record: Mapping[str, Any]) -> int | None:
-        """The known prospect ``record`` is: by email, else company and person, else identity."""
-        for key in identity_keys(record):
+        """The known prospect ``record`` is: by email, else company and person, else identity.
+
+        A name whose letters an export's encoding lost (Outlook's ``?ukasz ?ó?w`` for
+        Łukasz Żółw) matches the one known name it can be, ``?`` standing for any letter.
+        """
+        keys = identity_keys(record)
+        for key in keys:
             if key in self.by_key:
                 return self.by_key[key]
-        return self.by_key.get(record["identity"])
+        found = self.by_key.get(record["identity"])
+        if found is None and "?" in keys[-1]:
+            pattern = re.compile(re.escape(keys[-1]).replace(r"\?", "[^|]"))
+            matches = {i for k, i in self.by_key.items() if "@" not in k and pattern.fullmatch(k)}
+            found = matches.pop() if len(matches) == 1 else None
+        return found
 
 
 def find_known(tx: Transaction, record: Mapping[str, Any]) -> int | None:
@@ -139,6 +150,22 @@ def describe(old: Mapping[str, Any], changes: Mapping[str, Any]) -> list[Change]
     return out
 
 
+# Text an export may have garbled by losing letters to "?" (Outlook's Windows-1252).
+_NAMES = ("company", "contact", "first_name", "middle_name", "last_name", "street", "city")
+
+
+def lost_letters(name: str, new: Any, current: Any) -> bool:
+    """``?ukasz`` against a stored ``Łukasz``: letters an export lost never overwrite them."""
+    return (
+        name in _NAMES
+        and isinstance(new, str)
+        and "?" in new
+        and isinstance(current, str)
+        and bool(current)
+        and "?" not in current
+    )
+
+
 def changed_fields(old: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
     """The imported fields whose value in ``record`` differs from the stored row.
 
@@ -155,7 +182,7 @@ def changed_fields(old: Mapping[str, Any], record: Mapping[str, Any]) -> dict[st
             merged = {**(current or {}), **{k: v for k, v in (new or {}).items() if v}}
             if merged != (current or {}):
                 changes[name] = merged
-        elif new in ("", None):
+        elif new in ("", None) or lost_letters(name, new, current):
             continue
         elif new != current:
             changes[name] = new
