@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from campaign.addresses import country_code
 from campaign.errors import InputError, arg
 from campaign.intake.importing import (
     IN_FLIGHT,
@@ -74,8 +75,8 @@ def check_values(
                 raise InputError(f"{arg('email')} {text!r}: {why}")
             checked[name] = email
         elif name == "phone":
-            where = str(values.get("country") or country or "").upper()
-            checked[name] = format_phone(text, where if len(where) == 2 else region)
+            origin = country_code(str(values.get("country") or country or ""))
+            checked[name] = format_phone(text, region, origin)
         elif name == "priority":
             try:
                 checked[name] = parse_priority(text)

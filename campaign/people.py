@@ -515,12 +515,14 @@ _EXTENSION = re.compile(r"(?:\bext\b|\bx\s*\d|#\s*\d)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
-def format_phone(text: str, region: str = "US") -> str:
+def format_phone(text: str, region: str = "US", origin: str = "") -> str:
     """A phone number as people write it in ``region``: ``(217) 555-0100``, ``+33 1 23 45 67 89``.
 
-    A number of ``region`` in its national form, any other valid one in the international
-    form; a number with an extension, or one that does not parse as a real number, keeps
-    every digit the user wrote (spaces tidied).
+    A number of ``region`` (the caller's home) in its national form, any other valid one
+    in the international form; ``origin`` (the number's own country, when known) reads a
+    number typed without its country code. A number with an extension, or one that does
+    not parse as a real number, keeps every digit the user wrote (spaces tidied). Cached
+    per distinct value (a list repeats them).
     """
     tidy = " ".join(text.split())
     if not tidy or _EXTENSION.search(tidy):
@@ -528,7 +530,9 @@ def format_phone(text: str, region: str = "US") -> str:
     import phonenumbers
 
     try:
-        number = phonenumbers.parse(tidy, region or None)
+        number = phonenumbers.parse(
+            tidy, (origin or region or None) if not tidy.startswith("+") else None
+        )
     except phonenumbers.NumberParseException:
         return tidy
     # Checking the home region first is the cheap common case: finding the region of a

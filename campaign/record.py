@@ -16,6 +16,7 @@ from typing import Any
 from campaign.addresses import recipient_lines
 from campaign.batches import delivery_channel
 from campaign.config import Settings
+from campaign.errors import arg
 from campaign.models import (
     FINISHED_STATUSES,
     CallRecord,
@@ -168,7 +169,9 @@ def _next_step(
     if prospect.status == ProspectStatus.ACTIVE and not sends:
         channel = delivery_channel(prospect, settings)
         how = f" by {channel}" if channel else ""
-        text = f"the first letter{how}, in a coming wave (`campaign prospects --batch top20`)"
+        text = (
+            f"the first letter{how}, in a coming wave (`campaign prospects {arg('batch')} top20`)"
+        )
         if channel is None:
             text = "no letter can reach them yet: add [smtp] or a postal address"
         return {"kind": "letter", "due": None, "task_id": None, "text": text}

@@ -40,11 +40,23 @@ def test_no_database_is_created_by_reading_or_failing(
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # no campaign.db, no output/
 
 
-def test_status_in_a_folder_that_is_no_campaign_says_so_and_creates_nothing(
+def test_status_in_a_stray_folder_says_so_and_creates_nothing(run, tmp_path: Path) -> None:
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    import os
+
+    os.chdir(stray)
+    result = run("status", env={"CAMPAIGN_HOME": ""})
+    assert (result.exit_code, result.stderr) == (1, NO_CAMPAIGN.format(home=stray))
+    assert list(stray.iterdir()) == []
+
+
+def test_status_in_a_named_folder_before_anything_shows_an_empty_campaign(
     run, campaign_home: Path
 ) -> None:
     result = run("status")
-    assert (result.exit_code, result.stderr) == (1, NO_CAMPAIGN.format(home=campaign_home))
+    assert result.exit_code == 0
+    assert "`campaign import lists/FILE.csv` to load your prospect list" in result.output
     assert list(campaign_home.iterdir()) == []
 
 

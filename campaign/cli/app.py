@@ -112,13 +112,14 @@ class App:
     def store_if_any(self) -> Store | None:
         """The store when the database exists, None when nothing is imported yet.
 
-        Never creates one. In a folder that is no campaign at all (no campaign.toml, no
-        database) it is NoCampaign, as for every reading command: a stray folder or a
-        mistyped ``--home`` must not show an empty campaign as if the data were gone.
+        Never creates one. In the current folder when it is no campaign at all (no
+        campaign.toml, no database, not named by ``--home`` or ``CAMPAIGN_HOME``) it is
+        NoCampaign: a stray folder must not show an empty campaign as if the data were
+        gone (a mistyped ``--home`` is refused in ``App.of``).
         """
         if store_exists(self.settings.db_url):
             return self.store
-        if self.settings.config_path is None:
+        if self.settings.config_path is None and not self.chosen:
             return self.store  # raises NoCampaign, saying how to start one
         return None
 

@@ -14,7 +14,7 @@ from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo
 from campaign.cli.params import COLUMN_MAP
 from campaign.intake.importing import ImportReport, import_file
 from campaign.intake.tables import resolve_source
-from campaign.models import MARKETING
+from campaign.models import MARKETING, ProspectStatus
 from campaign.wording import counted as _n
 from campaign.wording import noun
 
@@ -148,7 +148,7 @@ def _shown(path: Path, home: Path) -> str:
 
 COLUMNS = (
     "id", "priority", "company", "contact", "title", "email", "phone", "street", "street2",
-    "city", "region", "postal_code", "country", "status", "notes", "honorific",
+    "city", "region", "postal_code", "country", "status", "notes", "gatekeeper", "honorific",
     "first_name", "middle_name", "last_name", "suffix", "source_file", "source_row",
 )  # fmt: skip
 
@@ -160,18 +160,32 @@ COLUMNS = (
     help="Only the prospects a run would take: top20 (this week's wave) or all not yet sent.",
 )
 @click.option("--letter", default=MARKETING, show_default=True, help="The letter of the batch.")
+@click.option(
+    "--incomplete",
+    is_flag=True,
+    help="Only those no letter can reach yet: no email and no complete postal address.",
+)
 @click.option("--format", "fmt", type=FORMAT_TABLE_CSV_JSON, default="table", show_default=True)
 @pass_app
-def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
+def prospects_(app: App, batch: str | None, letter: str, incomplete: bool, fmt: str) -> None:
     """List prospects in wave order: priority 1 first, then file order.
 
     \b
     Example:
       campaign prospects --batch top20
+      campaign prospects --incomplete      # who still needs an email or postal address
       campaign prospects --format csv > prospects.csv
     """
     caption = None
-    if batch is None:
+    if incomplete and batch is not None:
+        raise click.UsageError("--incomplete lists those in no batch: use one or the other")
+    if incomplete:
+        chosen = [p for p in app.store.list_prospects([ProspectStatus.ACTIVE]) if p.needs_address]
+        caption = (
+            f"{len(chosen)} without an email or postal address, in no wave: "
+            "`campaign edit ID --email E` (or --street --city --zip) completes one"
+        )
+    elif batch is None:
         chosen = app.store.list_prospects()
     else:
         picked = select_batch(
@@ -199,6 +213,8 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
     elif fmt == "csv":
         extras = sorted({k for p in chosen for k in p.extra})
         echo_csv([*COLUMNS, *extras], [{**r, **r["extra"]} for r in rows])
+    elif not rows and incomplete:
+        click.echo("Every active prospect has an email or a postal address.")
     elif not rows and batch is None:
         click.echo("No prospects yet: `campaign import lists/YOUR-LIST.csv` adds them.")
     else:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaign.addresses import country_code
 from campaign.glyphs import unprintable
 from campaign.intake.columns import Columns
 from campaign.people import (
@@ -280,9 +281,8 @@ def _check_values(
     if values.get("postal_code"):
         values["postal_code"] = us_zip(values["postal_code"], values.get("country") or region)
     if values.get("phone"):
-        country = values.get("country", "")
         values["phone"] = format_phone(
-            values["phone"], country.upper() if len(country) == 2 else region
+            values["phone"], region, country_code(str(values.get("country", "")))
         )
     if columns.extra:
         extra = {}

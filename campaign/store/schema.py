@@ -75,7 +75,7 @@ prospects = Table(
     Column("updated_on", Date, nullable=True),
     # A digest of the list row last imported into this prospect: a re-import of the same
     # row is known unchanged before any field is checked (``intake.importing``).
-    Column("import_digest", String(40), nullable=False, default=""),
+    Column("import_digest", String(40), nullable=False, server_default=""),
 )
 Index("ix_prospects_wave", prospects.c.status, prospects.c.priority, prospects.c.seq)
 

@@ -173,6 +173,12 @@ class TaskQueries(Connected):
         with self.read() as conn:
             return [to_task(r) for r in conn.execute(query)]
 
+    def contact_tasks(self, contact_id: int) -> list[Task]:
+        """Every task for a contact, by due day."""
+        query = select(tasks).where(tasks.c.contact_id == contact_id).order_by(tasks.c.due)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
     def open_call(self, prospect_id: int) -> Task | None:
         """The prospect's open follow-up call, if any (there is at most one)."""
         query = (
