@@ -27,8 +27,9 @@ from campaign.addresses import address_lines, label_lines, recipient_lines
 from campaign.batches import delivery_channel
 from campaign.clock import iso_week
 from campaign.config import Sender, Settings
-from campaign.errors import InputError, TemplateError
+from campaign.errors import InputError, TemplateError, arg
 from campaign.followup import scheduled_calls
+from campaign.glyphs import unprintable
 from campaign.models import COVER, Channel, Paragraph, Prospect, Rendered, Run
 from campaign.people import salutation
 from campaign.templating import (
@@ -295,6 +296,37 @@ def render_batch(
             )
         )
     return done
+
+
+# What the PDF letter, envelope and label print of a prospect: every one must be drawable.
+PRINTED_FIELDS = ("contact", "title", "company", "street", "street2", "city", "region")
+
+
+def check_printable(rendered: Sequence[Rendered]) -> None:
+    """InputError, before any file is written, when a PDF would print boxes for a prospect.
+
+    The letter font (``glyphs``) draws Latin, Greek and Cyrillic; a name or address in
+    another script (Japanese, say) is named here with its prospect, rather than printed
+    as empty boxes. DOCX and email keep every character.
+    """
+    problems = []
+    for one in rendered:
+        p = one.prospect
+        for name in PRINTED_FIELDS:
+            missing = unprintable(str(getattr(p, name)))
+            if missing:
+                problems.append(
+                    f"prospect {p.id} ({p.company}): {name} {getattr(p, name)!r} ({missing})"
+                )
+                break
+    if problems:
+        more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise InputError(
+            "the PDF letter font can't print "
+            + "; ".join(problems[:3])
+            + more
+            + f"; write those in Latin letters, or leave the PDF out ({arg('formats')} docx,email)"
+        )
 
 
 def require_resume(settings: Settings) -> Path:
