@@ -71,6 +71,7 @@ _HR_TITLE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def hr_flag(contact: str, title: str) -> str:
     """Why a prospect looks like HR or recruiting rather than a hiring authority, or "".
 
@@ -274,10 +275,13 @@ def _special_word() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r.pattern})" for r in rules), re.IGNORECASE)
 
 
+_ROMAN = re.compile(r"[ivxlcdm]+")
+
+
 def _plain_word(word: str) -> bool:
     return (
         len(word) > 1
-        and not re.fullmatch(r"[ivxlcdm]+", word.upper().lower())
+        and not _ROMAN.fullmatch(word.upper().lower())
         and not _special_word().search(word)
     )
 
@@ -571,6 +575,7 @@ _LEGAL_FORM = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def company_key(company: str) -> str:
     """A company as identity compares it: case, spacing and a trailing legal form aside."""
     return name_key(_LEGAL_FORM.sub("", company.translate(_APOSTROPHES)))

@@ -171,10 +171,10 @@ def import_file(
         header_line=table.header_line,
     )
     opened = store() if callable(store) else store
-    records, flags, seen_ids = _check_rows(table, columns, region, opened, report, track)
+    records, flags, seen_ids, keys = _check_rows(table, columns, region, opened, report, track)
     existing: dict[int, dict[str, Any]] = opened.prospect_rows() if records else {}
     known = Known(existing)
-    matches = {id(r): known.find(r) for r in records}
+    matches = {id(r): known.find(r, keys[id(r)]) for r in records}
     records = _drop_duplicates(records, matches, seen_ids, report)
     keep_email = _in_flight(opened) if existing else set()
 
@@ -185,7 +185,13 @@ def import_file(
             if referred_by is not None:
                 _require_referrer(tx, referred_by)
             result = store_records(
-                tx, records, report.source, today, existing=existing, keep_email=keep_email
+                tx,
+                records,
+                report.source,
+                today,
+                existing=existing,
+                keep_email=keep_email,
+                matches=matches,
             )
             for prospect_id in result.new if referred_by is not None else ():
                 tx.update_prospect(prospect_id, referred_by=referred_by)
@@ -232,7 +238,12 @@ def _check_rows(
     store: Store,
     report: ImportReport,
     track: Callable[[Sequence[Any]], Iterable[Any]],
-) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any], str]], dict[int, int]]:
+) -> tuple[
+    list[dict[str, Any]],
+    list[tuple[int, dict[str, Any], str]],
+    dict[int, int],
+    dict[int, list[str]],
+]:
     """Each row checked (or known unchanged by its digest): the records, and who is flagged."""
     digests = store.import_digests()
     signature = _signature(columns, table.header, region)
@@ -245,6 +256,7 @@ def _check_rows(
     flags: list[tuple[int, dict[str, Any], str]] = []
     seen: dict[str, int] = {}  # identity key -> first row that used it in this file
     seen_ids: dict[int, int] = {}  # prospect id -> the row of this file that is it
+    keys_of: dict[int, list[str]] = {}  # id(record) -> its identity keys
     for bad in table.bad:
         report.rejects.append(Reject(bad.line, bad.reason, bad.cells))
     for number, cells in track(table.rows):
@@ -276,6 +288,7 @@ def _check_rows(
             continue
         record = checked.record
         keys = identity_keys(record)
+        keys_of[id(record)] = keys
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
             report.rejects.append(
@@ -291,7 +304,7 @@ def _check_rows(
         records.append(record)
         if checked.flag:
             flags.append((number, record, checked.flag))
-    return records, flags, seen_ids
+    return records, flags, seen_ids, keys_of
 
 
 def _drop_duplicates(

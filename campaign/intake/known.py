@@ -60,13 +60,13 @@ class Known:
             for key in (row["identity"], *identity_keys(row)):
                 self.by_key[key] = prospect_id
 
-    def find(self, record: Mapping[str, Any]) -> int | None:
+    def find(self, record: Mapping[str, Any], keys: Sequence[str] | None = None) -> int | None:
         """The known prospect ``record`` is: by email, else company and person, else identity.
 
         A name whose letters an export's encoding lost (Outlook's ``?ukasz ?ó?w`` for
         Łukasz Żółw) matches the one known name it can be, ``?`` standing for any letter.
         """
-        keys = identity_keys(record)
+        keys = identity_keys(record) if keys is None else keys
         for key in keys:
             if key in self.by_key:
                 return self.by_key[key]
@@ -90,19 +90,21 @@ def store_records(
     today: date,
     existing: Mapping[int, Mapping[str, Any]] | None = None,
     keep_email: Collection[int] = (),
+    matches: Mapping[int, int | None] | None = None,
 ) -> UpsertResult:
     """Add new prospects and update known ones, inside the caller's unit of work.
 
     ``existing`` (``tx.prospect_rows()`` unless given) is what the records are matched
     against; ``keep_email`` are prospects whose email must not change now (a delivery
-    depends on it).
+    depends on it); ``matches`` (``id(record)`` -> the prospect it is) when the caller
+    has matched them already.
     """
     result = UpsertResult()
     existing = tx.prospect_rows() if existing is None else existing
-    known = Known(existing)
+    known = Known(existing) if matches is None else None
     inserts: list[Mapping[str, Any]] = []
     for record in records:
-        found = known.find(record)
+        found = matches[id(record)] if matches is not None else known.find(record)  # type: ignore[union-attr]
         if found is None:
             inserts.append(record)
             continue

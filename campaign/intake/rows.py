@@ -9,7 +9,6 @@ research task. Someone who looks like HR or recruiting is kept too, and flagged.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +40,6 @@ _BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Fields that may span lines: a street's second line goes to street2, notes keep theirs.
 MULTILINE = ("street", "street2", "notes")
-US = ("", "US", "USA", "UNITED STATES")
 
 
 def clean(text: str) -> str:
@@ -55,11 +53,11 @@ def us_zip(text: str, country: str) -> str:
     Excel keeps zip codes as numbers, so 02134 arrives as 2134 (and 02134-1234 as
     21341234); other countries' postal codes are left as they are.
     """
-    if country.strip().upper() not in US:
+    if not (text.isascii() and text.isdigit()) or country_code(country) not in ("", "US"):
         return text
-    if re.fullmatch(r"\d{3,4}", text):
+    if 3 <= len(text) <= 4:
         return text.zfill(5)
-    if re.fullmatch(r"\d{7,9}", text):
+    if 7 <= len(text) <= 9:
         digits = text.zfill(9)
         return f"{digits[:5]}-{digits[5:]}"
     return text
@@ -141,12 +139,15 @@ def _choose_address(cells: Sequence[str], columns: Columns, values: dict[str, st
         values.setdefault(name, "")
 
 
+# Emoji and pictographs (with their joiners and variation selectors): never part of a name.
+_SYMBOLS = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\ufe0f\u200d\u20e3]"
+)
+
+
 def _symbols_out(text: str) -> str:
     """Emoji and pictographs dropped: "Chen 🌱" is "Chen" on a letter."""
-    return "".join(
-        c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cs", "Co")
-        and c not in "\u200d\ufe0f"
-    )  # fmt: skip
+    return text if text.isascii() else _SYMBOLS.sub("", text)
 
 
 _NICKNAME = re.compile(r"\s*[(\"“][^)\"”]*[)\"”]\s*")
@@ -154,7 +155,10 @@ _NICKNAME = re.compile(r"\s*[(\"“][^)\"”]*[)\"”]\s*")
 
 def _name_parts(values: dict[str, str], warnings: list[str]) -> dict[str, str]:
     """The name's parts from the columns that hold them, tidied as lists type them."""
-    parts = {p: clean(_symbols_out(values.get(p, ""))) for p in NAME_PARTS}
+    parts = {p: values.get(p, "") for p in NAME_PARTS}
+    for p, text in parts.items():
+        if text and not text.isascii():
+            parts[p] = clean(_symbols_out(text))
     first = _NICKNAME.sub(" ", parts["first_name"]).strip()  # "Chloé (Clo)": a nickname
     words = first.split()
     while len(words) > 1 and is_honorific(words[0]):  # LinkedIn's "Dr. Katrin"
@@ -231,7 +235,9 @@ def _check_values(
     if not company:
         return Checked(None, "no company", who=who)
     parts = _name_parts(values, warnings)
-    contact = clean(_symbols_out(values.get("contact", "")))
+    contact = values.get("contact", "")
+    if not contact.isascii():
+        contact = clean(_symbols_out(contact))
     if not contact:
         contact = clean(" ".join(parts[p] for p in NAME_PARTS[:4]))
     if not contact:
@@ -294,13 +300,15 @@ def _check_values(
         values["extra"] = extra
     else:
         values["extra"] = {}
-    for name in ("contact", "company", "street", "street2", "city"):
-        missing = unprintable(str(values.get(name, "")))
-        if missing:
-            warnings.append(
-                f"{name.replace('_', ' ')} {values[name]!r} is in a script the PDF letter "
-                f"font cannot print ({missing}): DOCX and email keep it; a PDF is refused"
-            )
+    printed = ("contact", "company", "street", "street2", "city")
+    if not "".join(str(values.get(n, "")) for n in printed).isascii():
+        for name in printed:
+            missing = unprintable(str(values.get(name, "")))
+            if missing:
+                warnings.append(
+                    f"{name.replace('_', ' ')} {values[name]!r} is in a script the PDF letter "
+                    f"font cannot print ({missing}): DOCX and email keep it; a PDF is refused"
+                )
     values["identity"] = identity(values)
     flag = hr_flag(values["contact"], str(values.get("title", "")))
     return Checked(values, warnings=warnings, flag=flag, who=(company, values["contact"]))

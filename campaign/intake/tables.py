@@ -238,6 +238,8 @@ def _bad(row: int, start: int, reason: str, text: str) -> BadRow:
 
 
 def _cell_problem(cells: list[str]) -> str:
+    if not cells or (max(map(len, cells)) <= MAX_FIELD and "\x00" not in "".join(cells)):
+        return ""
     for index, cell in enumerate(cells):
         if len(cell) > MAX_FIELD:
             return f"field {index + 1} is {len(cell):,} characters long (at most {MAX_FIELD:,})"
