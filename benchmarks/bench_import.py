@@ -117,7 +117,7 @@ def measure(rows: int) -> list[dict[str, Any]]:
     median = {name: statistics.median(values) for name, values in samples.items()}
     n = f"{rows:,}"
     table = [
-        (f"import {n} rows, all new (command)", "new", "pandas read_csv(dtype=str) alone", "pandas"),
+        (f"import {n} rows, all new (command)", "new", "pandas read_csv(dtype=str)", "pandas"),
         (f"import {n} rows again, unchanged (command)", "unchanged", "csv module alone", "csv"),
         (f"import {n} rows, all new (in-process core)", "core new", "csv module alone", "core csv"),
         (f"import {n} rows again, unchanged (core)", "core unchanged", "csv module alone",
