@@ -122,9 +122,9 @@ def edit_contact(
                 if task.kind == TaskKind.THANK_YOU_EMAIL and task.state == TaskState.OPEN:
                     tx.move_task(task.id, task.due, detail={**task.detail, "to": changes["email"]})
     shown = [
-        f"{k}: {getattr(before, k) or '(blank)'} -> {v or '(blank)'}"
-        for k, v in changes.items()
-        if k in ("name", "title", "company", "email", "phone", "interest", "notes")
+        f"{k}: {getattr(before, k) or '(blank)'} -> {changes[k] or '(blank)'}"
+        for k in ("name", "title", "company", "email", "phone", "interest", "notes")
+        if k in changes
     ]
     return f"contact {contact_id} ({before.display_name}): {'; '.join(shown) or 'nothing changed'}"
 
