@@ -20,8 +20,16 @@ def _list(path: Path, body: str) -> Path:
 
 def test_show_tells_the_whole_story_in_date_order(run, campaign_home: Path) -> None:
     store = store_at(campaign_home)
-    acme = add_prospect(store, company="Acme", contact="Capt. Marie Landry", honorific="Capt.",
-                        first_name="Marie", last_name="Landry", title="COO", suffix="PhD")  # fmt: skip
+    acme = add_prospect(
+        store,
+        company="Acme",
+        contact="Capt. Marie Landry",
+        honorific="Capt.",
+        first_name="Marie",
+        last_name="Landry",
+        title="COO",
+        suffix="PhD",
+    )
     add_send(store, acme.id, date(2026, 11, 9), channel=Channel.EMAIL)
     store.close()
     logged = run("log", str(acme.id), "--outcome", "voicemail", "--note", "left a message")
@@ -33,11 +41,8 @@ def test_show_tells_the_whole_story_in_date_order(run, campaign_home: Path) -> N
     assert "  Letters write: Capt. Marie Landry, PhD" in lines
     assert "  Salutation:    Dear Captain Landry:" in lines
     history = lines[lines.index("History and plan (date order):") + 1 :]
-    assert history[:3] == [
-        "  2026-11-09  letter 'marketing' by email: sent",
-        '  2026-11-16  call 1: voicemail: "left a message"',
-        "  2026-11-16  imported from factory row 1",
-    ] or history[0].startswith("  2026-11-09  letter")
+    assert history[0] == "  2026-11-09  letter 'marketing' by email: sent"
+    assert '  2026-11-16  call 1: voicemail: "left a message"' in history
     assert lines[-1].startswith("Next step: ")
     document = json.loads(run("show", str(acme.id), "--format", "json").stdout)
     assert {"prospect", "sends", "calls", "meetings", "tasks", "next_step"} <= set(document)
