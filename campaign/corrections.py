@@ -26,15 +26,24 @@ from campaign.intake.importing import (
 from campaign.intake.known import Change, describe
 from campaign.intake.rows import parse_priority, us_zip
 from campaign.models import Channel, TaskKind, needs_address
-from campaign.people import check_email, format_phone, hr_flag, identity, one_line
+from campaign.people import (
+    cased,
+    check_email,
+    format_phone,
+    hr_flag,
+    identity,
+    one_line,
+    parse_name,
+)
 from campaign.store import Store
 
-# What ``edit`` may set, and what ``clear`` may empty (company and contact stay).
+# What ``edit`` may set (also ``contact`` and ``company``), and what ``clear`` may empty.
+RENAMES = ("company", "contact")
 EDITABLE = (
     "email", "phone", "title", "priority", "street", "street2", "city", "region",
     "postal_code", "country", "gatekeeper", "notes", "honorific",
 )  # fmt: skip
-ONE_LINE = tuple(f for f in EDITABLE if f != "notes")
+ONE_LINE = (*RENAMES, *(f for f in EDITABLE if f != "notes"))
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,9 @@ def check_values(
                 raise InputError(
                     f"{arg('priority')} {text!r}: a whole number >= 1 (1 = best) or high/medium/low"
                 ) from None
+        elif name == "contact":
+            contact = cased(text)
+            checked.update(parse_name(contact), contact=contact)
         elif name == "postal_code":
             checked[name] = us_zip(text, str(values.get("country") or country or region))
         else:
@@ -115,8 +127,11 @@ def edit_prospect(
         wanted = check_values(values, region, prospect.country)
         for name in clear:
             wanted[name] = None if name == "priority" else ""
-        changes = {k: v for k, v in wanted.items() if old.get(k) != v}
         who = f"{prospect.company} ({prospect.contact})"
+        if "contact" in wanted and not wanted.get("honorific") and prospect.honorific:
+            # A name typed without its honorific keeps the one known ("Mr." stays).
+            wanted["honorific"] = prospect.honorific
+        changes = {k: v for k, v in wanted.items() if old.get(k) != v}
         if "email" in changes:
             _check_email_change(tx, prospect_id, prospect.email, changes["email"])
         if not changes:
@@ -144,7 +159,9 @@ def edit_prospect(
         describe(old, changes),
         research_closed=closed,
         research_opened=opened,
-        flag=hr_flag(str(after["contact"]), str(after["title"])) if "title" in changes else "",
+        flag=hr_flag(str(after["contact"]), str(after["title"]))
+        if {"title", "contact"} & set(changes)
+        else "",
     )
 
 

@@ -298,6 +298,8 @@ def render_batch(
     return done
 
 
+# "?ukasz ?ó?w": letters an export's encoding lost (Outlook's Windows-1252) inside a word.
+_LOST = re.compile(r"(?:^|\s|\w)\?\w")
 # What the PDF letter, envelope and label print of a prospect: every one must be drawable.
 PRINTED_FIELDS = ("contact", "title", "company", "street", "street2", "city", "region")
 
@@ -307,13 +309,17 @@ def check_printable(rendered: Sequence[Rendered]) -> None:
 
     The letter font (``glyphs``) draws Latin, Greek and Cyrillic; a name or address in
     another script (Japanese, say) is named here with its prospect, rather than printed
-    as empty boxes. DOCX and email keep every character.
+    as empty boxes. DOCX and email keep every character. A name whose letters an export
+    lost to "?" is named too: no letter goes to "Mr. ?ó?w".
     """
     problems = []
     for one in rendered:
         p = one.prospect
         for name in PRINTED_FIELDS:
-            missing = unprintable(str(getattr(p, name)))
+            value = str(getattr(p, name))
+            missing = unprintable(value)
+            if not missing and _LOST.search(value):
+                missing = "letters an export lost to '?'"
             if missing:
                 problems.append(
                     f"prospect {p.id} ({p.company}): {name} {getattr(p, name)!r} ({missing})"
@@ -325,7 +331,8 @@ def check_printable(rendered: Sequence[Rendered]) -> None:
             "the PDF letter font can't print "
             + "; ".join(problems[:3])
             + more
-            + f"; write those in Latin letters, or leave the PDF out ({arg('formats')} docx,email)"
+            + "; correct them with `campaign edit` or the list (in Latin letters for a PDF), or "
+            f"leave the PDF out ({arg('formats')} docx,email)"
         )
 
 

@@ -163,7 +163,8 @@ def test_a_japanese_name_is_named_at_import_and_no_pdf_prints_boxes(
     assert (merged.exit_code, merged.stderr) == (
         1,
         "Error: the PDF letter font can't print prospect 1 (Tanaka Shoji): contact '田中 太郎' "
-        "(Chinese/Japanese: 田中太郎); write those in Latin letters, or leave the PDF out (--to "
+        "(Chinese/Japanese: 田中太郎); correct them with `campaign edit` or the list (in Latin "
+        "letters for a PDF), or leave the PDF out (--to "
         "docx,email)\n",
     )
     assert not (campaign_home / "output").exists() or not list(

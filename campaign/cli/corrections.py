@@ -10,6 +10,8 @@ from campaign.corrections import EDITABLE, edit_prospect
 
 @click.command("edit")
 @click.argument("prospect_id", metavar="PROSPECT", type=int)
+@click.option("--contact", help="Their name, as the letters should write it.")
+@click.option("--company", help="The company's name.")
 @click.option("--email", metavar="E", help="Their email (checked as import checks it).")
 @click.option("--phone", metavar="P", help="Their phone (written as people write it).")
 @click.option("--title", metavar="T", help="Their job title.")
