@@ -358,8 +358,7 @@ def parse_name(text: str) -> dict[str, str]:
 
 def cased(name: str) -> str:
     """A name typed all in capitals or all in lower case, as it is written in a letter."""
-    letters = [c for c in name if c.isalpha()]
-    if len(letters) < 2 or not (name.isupper() or name.islower()):
+    if not (name.isupper() or name.islower()) or sum(c.isalpha() for c in name) < 2:
         return name
     from nameparser import HumanName
 

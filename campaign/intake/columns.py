@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -182,11 +183,12 @@ def find_header(
             if number > header_row:
                 break
         raise InputError(f"{path}: {arg('header_row')} {header_row}: that row is blank or missing")
-    filled = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
-    for index in filled[:30]:
+    filled = (i for i, (_, cells) in enumerate(records) if "".join(cells).strip())
+    opening = list(itertools.islice(filled, 30))
+    for index in opening:
         if header_score(records[index][1], mapping) >= 2:
             return index
-    return filled[0] if filled else 0
+    return opening[0] if opening else 0
 
 
 def match_columns(

@@ -180,6 +180,8 @@ def import_file(
 
     if report.rejects:
         report.rejects_file = write_rejects(output_dir, path, today, table.header, report.rejects)
+    if not records and referred_by is None:
+        return report  # nothing new or changed (the same file again): nothing to write
     try:
         with opened.transaction() as tx:
             if referred_by is not None:
@@ -260,7 +262,7 @@ def _check_rows(
     for bad in table.bad:
         report.rejects.append(Reject(bad.line, bad.reason, bad.cells))
     for number, cells in track(table.rows):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # a blank line or an empty spreadsheet row: nothing to report
         digest = row_digest(signature, cells)
         known = digests.get(digest)

@@ -138,7 +138,7 @@ def read_table(
         if sheet is not None:
             raise InputError(f"{path}: {arg('sheet')} applies to XLSX files only")
         text, encoding = _decode(path, data)
-        if path.suffix.lower() in VCARD_SUFFIXES or text.lstrip().upper().startswith("BEGIN:VCARD"):
+        if path.suffix.lower() in VCARD_SUFFIXES or text.lstrip()[:11].upper() == "BEGIN:VCARD":
             cards, unread = read_vcards(text)
             bad = [BadRow(line, reason, cells) for line, reason, cells in unread]
             table = Table(path, cards, f"vcard, {encoding}", bad=bad, kind="vcard")
@@ -195,8 +195,38 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 def _read_csv(path: Path, text: str, encoding: str) -> Table:
+    delimiter = _sniff_delimiter(text[:65536].splitlines())
+    fast = _read_whole(path, text, encoding, delimiter)
+    if fast is not None:
+        return fast
+    return _read_row_by_row(path, text, encoding, delimiter)
+
+
+def _read_whole(path: Path, text: str, encoding: str, delimiter: str) -> Table | None:
+    """One pass of the csv module over the whole file: None at the first broken quote."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    bad: list[BadRow] = []
+    before = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            if reader.line_num - before > MAX_SPAN:
+                return None
+            problem = _cell_problem(cells)
+            if problem:
+                where = f" (line {before + 1})" if before + 1 != row else ""
+                bad.append(BadRow(row, f"{problem}{where}", [delimiter.join(cells)[:MAX_FIELD]]))
+            else:
+                records.append((row, cells))
+            before = reader.line_num
+    except csv.Error:
+        return None
+    return Table(path, records, encoding, delimiter, bad=bad)
+
+
+def _read_row_by_row(path: Path, text: str, encoding: str, delimiter: str) -> Table:
+    """The file read again, restarting after each row that can't be read (slow, rare)."""
     lines = list(io.StringIO(text, newline=""))
-    delimiter = _sniff_delimiter(lines)
     records: list[tuple[int, list[str]]] = []
     bad: list[BadRow] = []
     # Rows are numbered as a spreadsheet shows the file: a quoted line break inside a
