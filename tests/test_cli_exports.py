@@ -180,6 +180,24 @@ def test_an_outlook_export_reads_title_as_the_honorific_and_the_business_address
     assert people["Ana Lima"]["priority"] is None  # Outlook's "High" is an email flag
     assert people["Zoë Ødegaard"]["street"] == "Kong Oscars gate 41"  # only a Home address
     assert people["Marcus Webb"]["suffix"] == "Jr."
+    shown = _show(campaign, juergen["id"])
+    assert (shown["prospect"]["company"], shown["prospect"]["email"]) == (
+        "Rhein & Söhne GmbH",
+        "j.mueller@rhein-soehne.example",
+    )
+    assert shown["prospect"]["phone"] == "+49 30 5550123"
+    assert (shown["addressee"], shown["salutation"]) == ("Dr. Jürgen Müller", "Dear Dr. Müller:")
+    assert _address(shown)[-3:] == ["Friedrichstraße 12", "10117 BERLIN", "GERMANY"]
+    # No letter goes to "Mr. ?ó?w": the merge names him until the name is corrected.
+    lost = next(p for p in people.values() if "?" in p["contact"])
+    refused = campaign("merge", "--batch", "all")
+    assert refused.exit_code == 1
+    assert f"prospect {lost['id']} (Wis?a Logistyka Sp. z o.o.): contact 'Mr. ?ukasz ?ó?w' " in (
+        refused.stderr
+    )
+    fixed = campaign("edit", str(lost["id"]), "--contact", "Łukasz Żółw", "--company",
+                     "Wisła Logistyka Sp. z o.o.", "--street", "ul. Floriańska 15/4")  # fmt: skip
+    assert fixed.exit_code == 0, fixed.output
     docx, pdf = _letter(campaign, campaign_home, juergen["id"])
     for text in (docx, pdf):
         assert (
@@ -225,6 +243,10 @@ def test_vcard_files(campaign, campaign_home: Path, name: str) -> None:
         lines = "Dr. Katrin Vogel\nDirector, R&D Informatics\nRhein Pharma AG\n"
         lines += "Rheinuferstraße 7–9\nGebäude C\n68165 MANNHEIM\nGERMANY"
         greeting = "Dear Dr. Vogel:"
+    shown = _show(campaign, target["id"])
+    assert "\n".join(_address(shown)) == lines
+    assert f"Dear {shown['salutation'][5:]}" == greeting
+    assert shown["prospect"]["email"] == target["email"] and shown["prospect"]["phone"]
     docx, pdf = _letter(campaign, campaign_home, target["id"])
     for text in (docx, pdf):
         assert lines in text
@@ -244,6 +266,13 @@ def test_hubspot_and_salesforce_exports(campaign, campaign_home: Path) -> None:
     )
     assert people["Chloé Dubois"]["company"] == "Maison Lumière SARL"  # no associated company
     assert people["Chloé Dubois"]["email"] == "c.dubois@maison-lumiere.example"
+    shown = _show(campaign, ana["id"])
+    assert (shown["prospect"]["email"], shown["prospect"]["phone"]) == (
+        "ana@acme.test",
+        "(617) 555-0142",
+    )
+    assert shown["salutation"] == "Dear Ms. Lima:"
+    assert _address(shown)[-2:] == ["55 Harvard Ave, Suite 300", "Boston, MA 02134"]
     docx, pdf = _letter(campaign, campaign_home, ana["id"])
     for text in (docx, pdf):
         assert "Ms. Ana Lima\nVP Engineering\nAcme Corp\n55 Harvard Ave, Suite 300\n" in text
@@ -275,6 +304,20 @@ def test_a_hand_typed_spreadsheet(campaign, campaign_home: Path) -> None:
     assert (ana["postal_code"], ana["extra"]["follow_up_date"]) == ("02134", "2026-12-01")
     assert "first" not in ana["extra"]  # hidden helper columns are left out
     assert people["Marcus Webb"]["email"] == "marcus.webb@globex.test"
+    shown = _show(campaign, people["Jürgen Müller"]["id"])
+    assert (shown["prospect"]["title"], shown["prospect"]["phone"]) == (
+        "Leiter Personal",
+        "+49 30 5550123",
+    )
+    # The sheet has no country column: a Berlin address is named as no valid US one.
+    assert (
+        "row 5: warning: no country, and not a valid US address (state or region required): "
+        "give the country, or the letter goes as domestic mail"
+    ) in result.stderr.splitlines()
+    assert _address(shown) == [
+        "Dr. Jürgen Müller", "Leiter Personal", "Rhein & Söhne GmbH", "Friedrichstraße 12",
+        "Berlin, 10117",
+    ]  # fmt: skip
     missing = campaign("import", "lists/hand-typed.xlsx", "--sheet", "Leads")
     assert missing.stderr == (
         f"Error: {campaign_home / 'lists' / 'hand-typed.xlsx'}: no sheet named 'Leads' "

@@ -46,6 +46,7 @@ def contact_add(
     Example:
       campaign contact add "Dana Lee" --company "Lee & Co" --email dana@lee.example
     """
+    app.require_campaign_folder()
     person, task = add_contact(
         app.start_store(),
         app.settings,

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from campaign.addresses import country_code
+from campaign.addresses import country_code, domestic_problems
 from campaign.glyphs import unprintable
 from campaign.intake.columns import Columns
 from campaign.people import (
@@ -286,6 +286,18 @@ def _check_values(
             )
     if values.get("postal_code"):
         values["postal_code"] = us_zip(values["postal_code"], values.get("country") or region)
+    if has_address and not str(values.get("country", "")).strip():
+        problems = domestic_problems(
+            str(values.get("city", "")),
+            str(values.get("region", "")),
+            str(values.get("postal_code", "")),
+            region,
+        )
+        if problems:
+            warnings.append(
+                f"no country, and not a valid {region} address ({', '.join(problems)}): "
+                "give the country, or the letter goes as domestic mail"
+            )
     if values.get("phone"):
         values["phone"] = format_phone(
             values["phone"], region, country_code(str(values.get("country", "")))
