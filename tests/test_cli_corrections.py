@@ -43,7 +43,7 @@ def test_show_tells_the_whole_story_in_date_order(run, campaign_home: Path) -> N
     history = lines[lines.index("History and plan (date order):") + 1 :]
     assert history[0] == "  2026-11-09  letter 'marketing' by email: sent"
     assert '  2026-11-16  call 1: voicemail: "left a message"' in history
-    assert lines[-1].startswith("Next step: ")
+    assert lines[-1].startswith("Next step: ") and "\u27e8" not in shown.stdout
     document = json.loads(run("show", str(acme.id), "--format", "json").stdout)
     assert {"prospect", "sends", "calls", "meetings", "tasks", "next_step"} <= set(document)
     assert document["prospect"]["company"] == "Acme"

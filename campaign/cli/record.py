@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from campaign.cli import spell
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json
+from campaign.errors import worded
 from campaign.people import shown_email
 from campaign.record import ProspectRecord, prospect_record
 
@@ -26,6 +28,7 @@ def show(app: App, prospect_id: int, fmt: str) -> None:
       campaign show 12 --format json
     """
     record = prospect_record(app.store, app.settings, prospect_id)
+    record.next_step["text"] = worded(record.next_step["text"], spell)
     if fmt == "json":
         echo_json(record.as_json())
     else:
@@ -59,7 +62,7 @@ def _echo(record: ProspectRecord) -> None:
     ]
     for label, value in rows:
         if value or not label:
-            click.echo(f"  {label + ':' if label else '':<15}{value}")
+            click.echo(f"  {label + ':' if label else '':<14} {value}")
     if record.decision:
         click.echo(f"  {'Decision:':<15}{record.decision}")
     click.echo("History and plan (date order):")
