@@ -467,6 +467,8 @@ def _plain_email(text: str) -> str | None:
         or len(email.partition("@")[0]) > 64
         or email.endswith(tuple(f".{d}" for d in _SPECIAL_USE))
         or email.rpartition(".")[2] in ("local", "localhost", "invalid", "onion", "arpa")
+        # "ab--cd": reserved for IDNA A-labels ("xn--"), which email-validator checks.
+        or "--" in email.partition("@")[2]
     ):
         return None
     return email
