@@ -153,7 +153,11 @@ def test_addresses_are_stored_as_sent_and_a_mailed_address_is_named(
 def test_a_japanese_name_is_named_at_import_and_no_pdf_prints_boxes(
     run, sender_config: Path, campaign_home: Path, tmp_path: Path
 ) -> None:
-    _write(tmp_path / "l.csv", "Tanaka Shoji,田中 太郎,,,1-1 Chiyoda,Tokyo,,100-0001\n")
+    _write(
+        tmp_path / "l.csv",
+        "Tanaka Shoji,田中 太郎,,,1-1 Chiyoda,Tokyo,,100-0001,Japan\n",
+        header=HEADER.replace("Zip", "Zip,Country"),
+    )
     result = run("import", "l.csv")
     assert result.stderr == (
         "row 2: warning: contact '田中 太郎' is in a script the PDF letter font cannot print "

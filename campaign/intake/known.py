@@ -101,10 +101,12 @@ def store_records(
     """
     result = UpsertResult()
     existing = tx.prospect_rows() if existing is None else existing
-    known = Known(existing) if matches is None else None
+    if matches is None:
+        known = Known(existing)
+        matches = {id(r): known.find(r) for r in records}
     inserts: list[Mapping[str, Any]] = []
     for record in records:
-        found = matches[id(record)] if matches is not None else known.find(record)  # type: ignore[union-attr]
+        found = matches[id(record)]
         if found is None:
             inserts.append(record)
             continue
