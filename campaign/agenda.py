@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     TaskKind.NOTE: "Write note by hand",
     TaskKind.CONTACT_CALL: "Catch-up call",
     TaskKind.POST_LETTER: "Post printed letter",
+    TaskKind.RESEARCH: "Research",
 }
 
 

@@ -23,11 +23,13 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from campaign.addresses import address_lines, label_lines, recipient_lines
 from campaign.batches import delivery_channel
 from campaign.clock import iso_week
 from campaign.config import Sender, Settings
-from campaign.errors import InputError, TemplateError
+from campaign.errors import InputError, TemplateError, arg
 from campaign.followup import scheduled_calls
+from campaign.glyphs import unprintable
 from campaign.models import COVER, Channel, Paragraph, Prospect, Rendered, Run
 from campaign.people import salutation
 from campaign.templating import (
@@ -144,7 +146,7 @@ def _context(
         name=" ".join(p for p in (prospect.first_name, prospect.last_name) if p)
         or prospect.contact,
         salutation=salutation(prospect),
-        address_lines=prospect.address_lines,
+        address_lines=address_lines(prospect, settings.country),
         date=letter_date(today),
         today=today,
         call_date=call_day(call_date),
@@ -219,11 +221,6 @@ def _html(paragraphs: Sequence[Paragraph], signature: Sequence[str]) -> str:
     )
 
 
-def _recipient_lines(prospect: Prospect) -> tuple[str, ...]:
-    lines = [prospect.contact.strip(), prospect.title.strip(), prospect.company.strip()]
-    return tuple(line for line in [*lines, *prospect.address_lines] if line)
-
-
 # -- rendering a batch -----------------------------------------------------------------
 
 
@@ -280,7 +277,8 @@ def render_batch(
                 body_html=_html(paragraphs, email_signature),
                 date_line=letter_date(today),
                 sender_lines=(*sender_lines, contact_line) if contact_line else sender_lines,
-                recipient_lines=_recipient_lines(prospect),
+                recipient_lines=tuple(recipient_lines(prospect, settings.country)),
+                label_lines=tuple(label_lines(prospect, settings.country)),
                 signature=signature,
                 channel=channel,
                 call_date=call_date,
@@ -292,6 +290,44 @@ def render_batch(
             )
         )
     return done
+
+
+# "?ukasz ?ó?w": letters an export's encoding lost (Outlook's Windows-1252) inside a word.
+_LOST = re.compile(r"(?:^|\s|\w)\?\w")
+# What the PDF letter, envelope and label print of a prospect: every one must be drawable.
+PRINTED_FIELDS = ("contact", "title", "company", "street", "street2", "city", "region")
+
+
+def check_printable(rendered: Sequence[Rendered]) -> None:
+    """InputError, before any file is written, when a PDF would print boxes for a prospect.
+
+    The letter font (``glyphs``) draws Latin, Greek and Cyrillic; a name or address in
+    another script (Japanese, say) is named here with its prospect, rather than printed
+    as empty boxes. DOCX and email keep every character. A name whose letters an export
+    lost to "?" is named too: no letter goes to "Mr. ?ó?w".
+    """
+    problems = []
+    for one in rendered:
+        p = one.prospect
+        for name in PRINTED_FIELDS:
+            value = str(getattr(p, name))
+            missing = unprintable(value)
+            if not missing and _LOST.search(value):
+                missing = "letters an export lost to '?'"
+            if missing:
+                problems.append(
+                    f"prospect {p.id} ({p.company}): {name} {getattr(p, name)!r} ({missing})"
+                )
+                break
+    if problems:
+        more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise InputError(
+            "the PDF letter font can't print "
+            + "; ".join(problems[:3])
+            + more
+            + "; correct them with `campaign edit` or the list (in Latin letters for a PDF), or "
+            f"leave the PDF out ({arg('formats')} docx,email)"
+        )
 
 
 def require_resume(settings: Settings) -> Path:

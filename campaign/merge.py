@@ -21,7 +21,7 @@ from campaign.documents.pdf import write_letter_pdfs
 from campaign.documents.printpack import write_print_pack
 from campaign.errors import InputError, arg
 from campaign.followup import scheduled_calls
-from campaign.letters import Track, check_resume, load_letter, render_batch
+from campaign.letters import Track, check_printable, check_resume, load_letter, render_batch
 from campaign.models import Channel, Prospect, Rendered
 from campaign.store import Store
 
@@ -86,6 +86,8 @@ def merge_batch(
     )
     promised = scheduled_calls(chosen.prospects, settings, today, store)
     rendered = render_batch(letter, chosen.prospects, settings, today, track, promised)
+    if "pdf" in formats:
+        check_printable(rendered)
     resume = check_resume(settings, letter.name)
     result = write_merge(rendered, settings, sender, today, formats, batch, letter.name, resume)
     result.unreachable = chosen.unreachable

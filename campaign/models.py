@@ -96,6 +96,9 @@ class TaskKind(StrEnum):
     CONTACT_CALL = "contact_call"  # a catch-up call to a networking contact
     THANK_YOU_EMAIL = "thank_you_email"
     NOTE = "note"  # a handwritten thank-you note
+    # "find a mailing address or email / phone number for X at Company"; its detail says
+    # what is missing: {"need": "address"} or {"need": "phone"}.
+    RESEARCH = "research"
     # Not a stored task: the day's printed letters, which the agenda lists to post.
     POST_LETTER = "post_letter"
 
@@ -191,6 +194,21 @@ class InboxKind(StrEnum):
 
 # -- what the store keeps ----------------------------------------------------------------
 
+# A postal address the post office can deliver to: a field of every group is filled
+# (street, city, and a zip or a state). The one rule: ``Prospect.has_postal_address``
+# and the store's SQL (``store.reporting``) are both built from it.
+POSTAL_RULE: tuple[tuple[str, ...], ...] = (("street",), ("city",), ("postal_code", "region"))
+
+
+def has_postal_address(values: Mapping[str, Any]) -> bool:
+    """``POSTAL_RULE`` on a record (a dict as import makes it, or a stored row)."""
+    return all(any(str(values.get(n) or "").strip() for n in group) for group in POSTAL_RULE)
+
+
+def needs_address(values: Mapping[str, Any]) -> bool:
+    """No email and no complete postal address: no letter can reach them yet."""
+    return not str(values.get("email") or "").strip() and not has_postal_address(values)
+
 
 @dataclass(frozen=True)
 class Prospect:
@@ -233,20 +251,17 @@ class Prospect:
 
     @property
     def has_postal_address(self) -> bool:
-        """Enough of an address for the post office to deliver a letter."""
-        return bool(self.street and self.city and (self.postal_code or self.region))
+        """Enough of an address for the post office to deliver a letter (``POSTAL_RULE``)."""
+        return has_postal_address(vars(self))
 
     @property
-    def address_lines(self) -> list[str]:
-        """The inside-address lines below name, title and company."""
-        lines = [line for line in (self.street, self.street2) if line]
-        place = " ".join(p for p in (self.region, self.postal_code) if p)
-        last = ", ".join(p for p in (self.city, place) if p)
-        if last:
-            lines.append(last)
-        if self.country and self.country.upper() not in ("US", "USA", "UNITED STATES"):
-            lines.append(self.country)
-        return lines
+    def needs_address(self) -> bool:
+        """No way to reach them yet: no email and no complete postal address.
+
+        Such a prospect is kept (import does not reject it) but is in no wave until
+        ``campaign edit`` or a later list gives it one; a research task asks for it.
+        """
+        return needs_address(vars(self))
 
 
 @dataclass(frozen=True)
@@ -447,6 +462,11 @@ class StatusFigures:
     waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
     unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
     unreachable_ids: list[int] = field(default_factory=list)
+    # live prospects with no email and no complete postal address (``Prospect.needs_address``)
+    needs_address: int = 0
+    needs_address_ids: list[int] = field(default_factory=list)
+    # (id, contact, title) of live prospects: the domain tells who looks like HR
+    people: list[tuple[int, str, str]] = field(default_factory=list)
     calls_by_outcome: dict[str, int] = field(default_factory=dict)
     status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
     conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
@@ -523,6 +543,7 @@ class Rendered:
     docx_template: Path | None = None
     return_lines: tuple[str, ...] = ()  # the envelope's return address
     enclosures: tuple[str, ...] = ()  # printed below the signature: "Enclosure: Resume"
+    label_lines: tuple[str, ...] = ()  # the address label (``addresses.label_lines``)
     context: Mapping[str, Any] = field(default_factory=dict, repr=False)  # plain values
 
     @property

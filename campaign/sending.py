@@ -39,7 +39,13 @@ from campaign.documents.files import new_run_folder
 from campaign.documents.printpack import write_print_pack
 from campaign.errors import DeliveryError, InputError, arg
 from campaign.followup import CallLoad, scheduled_calls
-from campaign.letters import check_resume, load_letter, render_batch, require_resume
+from campaign.letters import (
+    check_printable,
+    check_resume,
+    load_letter,
+    render_batch,
+    require_resume,
+)
 from campaign.mailer import Mailer
 from campaign.models import (
     COVER,
@@ -345,6 +351,8 @@ def _render(
                 if test_to is not None:
                     _readdress(message, test_to)
             planned[id(item)] = _Planned(item, done, message)
+    printed = [p.rendered for p in planned.values() if p.item.channel == Channel.POST]
+    check_printable([r for r in printed if r is not None])
     return [planned[id(i)] for i in items]
 
 

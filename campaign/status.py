@@ -31,6 +31,7 @@ from campaign.models import (
     StatusFigures,
     TaskKind,
 )
+from campaign.people import hr_flag
 from campaign.store import Store
 from campaign.wording import counted as _n
 from campaign.wording import noun
@@ -91,6 +92,8 @@ class Status:
     attention: list[Attention]
     next_steps: list[str]
     unreachable: int = 0  # waiting too, but no letter can reach them (see attention)
+    needs_address: int = 0  # active, with no email and no postal address yet
+    hr_flagged: int = 0  # live prospects who look like HR or recruiting
     tasks_by_kind: dict[str, int] = field(default_factory=dict)  # the other tasks due
 
     @property
@@ -158,6 +161,8 @@ class Status:
                 "last_wave": self.last_wave,
                 "unreachable": self.unreachable,
             },
+            "needs_address": self.needs_address,
+            "hr_flagged": self.hr_flagged,
             "attention": [asdict(a) for a in self.attention],
             "next": self.next_steps,
         }
@@ -230,7 +235,10 @@ def _status(
         tasks_due_today=tasks_today,
         tasks_overdue=tasks_overdue,
         remaining=remaining,
-        unreachable=figures.unreachable,
+        # No letter can reach them: an email but no [smtp], or neither email nor address.
+        unreachable=figures.unreachable + figures.needs_address,
+        needs_address=figures.needs_address,
+        hr_flagged=len(hr_flagged(figures)),
         tasks_by_kind=dict(tasks_by_kind),
         weeks_to_finish=weeks,
         last_wave=last_wave,
@@ -324,6 +332,31 @@ def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[
                 figures.unreachable_ids,
             )
         )
+    if figures.needs_address:
+        items.append(
+            Attention(
+                "needs_address",
+                figures.needs_address,
+                f"{_n(figures.needs_address, 'prospect')} without an email or postal address "
+                f"(in no wave until one is found): "
+                f"{_id_list(figures.needs_address_ids, figures.needs_address)}",
+                f"`campaign edit ID {arg('email')} E` (or {arg('street')}, {arg('city')}, "
+                f"{arg('postal_code')}); research tasks are on `campaign agenda`",
+                figures.needs_address_ids,
+            )
+        )
+    flagged = hr_flagged(figures)
+    if flagged:
+        items.append(
+            Attention(
+                "hr_flagged",
+                len(flagged),
+                f"{_n(len(flagged), 'prospect')} who look like HR or recruiting, not the person "
+                f"who hires: {_id_list(flagged[:10], len(flagged))}",
+                "`campaign show ID`; write to the hiring manager instead where you can",
+                flagged[:10],
+            )
+        )
     if figures.no_phone:
         items.append(
             Attention(
@@ -405,6 +438,11 @@ def heard_back(store: Store) -> list[Attention]:
             )
         )
     return items
+
+
+def hr_flagged(figures: StatusFigures) -> list[int]:
+    """The live prospects who look like HR or recruiting (``people.hr_flag``), by id."""
+    return [pid for pid, contact, title in figures.people if hr_flag(contact, title)]
 
 
 def template_problems(
@@ -497,6 +535,7 @@ _OTHER_TASKS: dict[str, tuple[str, str | None]] = {
     TaskKind.THANK_YOU_EMAIL: ("thank-you email", None),
     TaskKind.NOTE: ("handwritten note", None),
     TaskKind.CONTACT_CALL: ("catch-up call", None),
+    TaskKind.RESEARCH: ("research task", None),
 }
 
 

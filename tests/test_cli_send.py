@@ -511,11 +511,18 @@ def test_with_smtp_a_prospect_without_email_or_address_is_told_so_everywhere(
     doc = json.loads(run("status", "--format", "json").output)
     assert doc["remaining"]["prospects"] == 1
     assert doc["remaining"]["unreachable"] == 1
-    item = next(a for a in doc["attention"] if a["kind"] == "unreachable")
+    # With [smtp], no letter can reach only those with neither email nor address: they
+    # need one found (a research task), and `campaign edit` gives it.
+    assert doc["needs_address"] == 1
+    assert [a["kind"] for a in doc["attention"]].count("unreachable") == 0
+    item = next(a for a in doc["attention"] if a["kind"] == "needs_address")
     assert item["message"] == (
-        f"1 prospect no letter can reach ({why}), so `campaign send` leaves them out: 22"
+        "1 prospect without an email or postal address (in no wave until one is found): 22"
     )
-    assert item["command"] == fix
+    assert item["command"] == (
+        "`campaign edit ID --email E` (or --street, --city, --zip); research tasks are on "
+        "`campaign agenda`"
+    )
     assert run("report").exit_code == 0
     page = next(campaign_home.glob("output/report-*.html")).read_text(encoding="utf-8")
     assert f"<td>no letter can reach them ({why})</td>" in page

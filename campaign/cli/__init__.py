@@ -29,11 +29,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "import": (
         "campaign.cli.prospects", "import_",
-        "Import a CSV or XLSX list of employers and their hiring authorities.",
+        "Import a CSV, XLSX or vCard list of employers and their hiring authorities.",
     ),
     "prospects": (
         "campaign.cli.prospects", "prospects_",
         "List prospects in wave order: priority 1 first, then file order.",
+    ),
+    "show": (
+        "campaign.cli.record", "show",
+        "One prospect's whole record: person, address, letters, calls, meetings, tasks, next "
+        "step.",
+    ),
+    "edit": (
+        "campaign.cli.corrections", "edit",
+        "Correct a prospect, with the import's checks; says what changed in one line.",
     ),
     "merge": (
         "campaign.cli.letters", "merge",

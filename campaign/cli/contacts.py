@@ -8,7 +8,13 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, echo_table
-from campaign.contacts import add_contact, refer_prospect, referral_news
+from campaign.contacts import (
+    CONTACT_CLEARABLE,
+    add_contact,
+    edit_contact,
+    refer_prospect,
+    referral_news,
+)
 
 
 @click.group()
@@ -40,6 +46,7 @@ def contact_add(
     Example:
       campaign contact add "Dana Lee" --company "Lee & Co" --email dana@lee.example
     """
+    app.require_campaign_folder()
     person, task = add_contact(
         app.start_store(),
         app.settings,
@@ -99,3 +106,33 @@ def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
     """
     refer_prospect(app.store, contact_id, prospect_id, app.today)
     click.echo(f"Prospect {prospect_id} is recorded as referred by contact {contact_id}.")
+
+
+@contact.command("edit")
+@click.argument("contact_id", type=int)
+@click.option("--name", help="Their name as you write it.")
+@click.option("--title", help="Their job title.")
+@click.option("--company", help="Where they work.")
+@click.option("--email", help="Their email address (checked as import checks it).")
+@click.option("--phone", help="Their phone number.")
+@click.option("--interest", help="A point of connection.")
+@click.option("--note", "notes", help="How you know them, what they offered.")
+@click.option(
+    "--clear",
+    multiple=True,
+    type=click.Choice(CONTACT_CLEARABLE),
+    metavar="FIELD",
+    help=f"Empty a field (repeatable): {', '.join(CONTACT_CLEARABLE)}.",
+)
+@pass_app
+def contact_edit(app: App, contact_id: int, clear: tuple[str, ...], **values: str | None) -> None:
+    """Correct a contact (a person met or a networking contact); says what changed.
+
+    \b
+    Example:
+      campaign contact edit 4 --email bo.chen@acme.test --title CFO
+    """
+    edited = edit_contact(
+        app.store, contact_id, values=values, clear=clear, region=app.settings.country
+    )
+    click.echo(edited)

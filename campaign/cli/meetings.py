@@ -1,4 +1,4 @@
-"""``campaign meeting``: record a meeting and its thank-yous."""
+"""``campaign meeting``: record a meeting and its thank-yous; correct or remove one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from campaign.agenda import ACTIONS
 from campaign.cli.app import App, pass_app
 from campaign.cli.params import DATE
 from campaign.interview import MeetingRequest, record_meeting
+from campaign.meeting_changes import edit_meeting, remove_meeting
 from campaign.models import Task
 from campaign.notecards import NoteCard, open_note_cards, write_note_cards
 
@@ -18,7 +19,33 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-@click.command()
+class _RecordByDefault(click.Group):
+    """``campaign meeting 12 --on ...`` records (as ``meeting record``); edit/remove correct."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["record", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_RecordByDefault)
+def meeting() -> None:
+    """Record a meeting and schedule a distinct thank-you to everyone met.
+
+    `campaign meeting PROSPECT --on DAY --with NAME ...` records one (the same as
+    `campaign meeting record ...`); `meeting edit ID` corrects it (its thank-yous and
+    status call move with its day) and `meeting remove ID` takes back one recorded by
+    mistake.
+
+    \b
+    Example:
+      campaign meeting 12 --on 2026-11-16 --with "Ms. Ana Ruiz, VP Sales"
+      campaign meeting edit 3 --on 2026-11-13
+      campaign meeting remove 3
+    """
+
+
+@meeting.command("record")
 @click.argument("prospect", type=int)
 @click.option("--on", "held_on", type=DATE, required=True, help="The day of the meeting.")
 @click.option(
@@ -54,7 +81,7 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--referred-by", type=int, help="The networking contact (id) who led you here.")
 @click.option("--print", "print_cards", is_flag=True, help="Also write the note cards PDF.")
 @pass_app
-def meeting(
+def meeting_record(
     app: App,
     prospect: int,
     held_on: datetime,
@@ -133,3 +160,53 @@ def _echo_tasks(tasks: list[Task]) -> None:
         who = task.detail.get("person", "")
         what = ACTIONS.get(task.kind, task.kind)
         click.echo(f"  task {task.id}: {what} due {task.due}" + (f" for {who}" if who else ""))
+
+
+@meeting.command("edit")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@click.option("--on", "held_on", type=DATE, help="The day it really was.")
+@click.option("--note", help="What happened, in your words.")
+@click.option("--next-steps", help="The next steps and timeline you were given.")
+@click.option("--decision-by", type=DATE, help="When they expect to decide: sets the status call.")
+@click.option("--standing", help="Where you stand against the other candidates.")
+@pass_app
+def meeting_edit(
+    app: App,
+    meeting_id: int,
+    held_on: datetime | None,
+    decision_by: datetime | None,
+    **text: str | None,
+) -> None:
+    """Correct a recorded meeting; its open thank-yous and status call follow a new day.
+
+    \b
+    Example:
+      campaign meeting edit 3 --on 2026-11-13 --decision-by 2026-11-27
+    """
+    values = {"held_on": _day(held_on), "decision_by": _day(decision_by), **text}
+    change = edit_meeting(app.store, app.settings, app.today, meeting_id, values)
+    if not change.changed:
+        click.echo(f"Meeting {meeting_id}: nothing changed.")
+        return
+    names = ", ".join(n.replace("_", " ") for n in change.changed)
+    click.echo(f"Meeting {meeting_id} (prospect {change.prospect_id}): {names} changed.")
+    _echo_tasks(change.moved)
+
+
+@meeting.command("remove")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@pass_app
+def meeting_remove(app: App, meeting_id: int) -> None:
+    """Remove a meeting recorded by mistake: its open thank-yous and status call are cancelled.
+
+    \b
+    Example:
+      campaign meeting remove 3
+    """
+    change = remove_meeting(app.store, app.settings, app.today, meeting_id)
+    click.echo(
+        f"Removed meeting {meeting_id} of prospect {change.prospect_id}; "
+        f"{change.cancelled} open {'task' if change.cancelled == 1 else 'tasks'} cancelled."
+    )
+    if change.call is not None:
+        click.echo(f"Back to prospecting: a follow-up call on {change.call.due}.")

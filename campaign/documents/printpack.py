@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from campaign import addresses
 from campaign.documents.fonts import FAMILY, register_fonts
 from campaign.documents.pdf import letters_pdf
 from campaign.errors import InputError
@@ -166,21 +167,9 @@ def _fit(
     return fitted, size
 
 
-LABEL_LINES = 5  # what an Avery 5160 label holds at a legible size
-
-
 def label_lines(prospect: Prospect) -> list[str]:
-    """The address on a label: never without its city line, within ``LABEL_LINES``.
-
-    The title goes first (an attention line the post office doesn't need), then the
-    second street line joins the first.
-    """
-    lines = [prospect.contact.strip(), prospect.company.strip(), *prospect.address_lines]
-    lines = [line for line in lines if line]
-    if len(lines) > LABEL_LINES and prospect.street and prospect.street2:
-        at = lines.index(prospect.street)
-        lines[at : at + 2] = [f"{prospect.street}, {prospect.street2}"]
-    return lines
+    """The address on a label (``addresses.label_lines``, for domestic mail)."""
+    return addresses.label_lines(prospect)
 
 
 def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
@@ -223,7 +212,9 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
         row, column = divmod(index % per_sheet, LABEL_COLUMNS)
         x = LABEL_LEFT + column * LABEL_PITCH_X + 0.15 * INCH
         top = LETTER[1] - LABEL_TOP - row * label_h
-        lines, size = _fit(label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6)
+        lines, size = _fit(
+            list(one.label_lines) or label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6
+        )
         block = len(lines) * size * 1.25
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()

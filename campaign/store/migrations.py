@@ -252,6 +252,25 @@ def _m002_offers_are_not_hires(conn: Connection) -> None:
     conn.execute(update(p).where(p.c.status == "hired", offered, ~hired).values(status="offer"))
 
 
+def _m010_import_digests_and_former_emails(conn: Connection) -> None:
+    # A digest of the list row each prospect was last imported from (a re-import of an
+    # unchanged row skips all per-field work), and the addresses corrections replaced.
+    conn.execute(
+        text("ALTER TABLE prospects ADD COLUMN import_digest VARCHAR(40) NOT NULL DEFAULT ''")
+    )
+    former = Table(
+        "former_emails",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("email", Text, nullable=False),
+        Column("until", Date, nullable=False),
+        Index("ix_former_emails_email", "email"),
+    )
+    Table("prospects", former.metadata, Column("id", Integer, primary_key=True))
+    former.create(conn)
+
+
 def _m020_thank_yous_in_the_ledger(conn: Connection) -> None:
     # A thank-you email is a ledger row too (letter "thank_you:TASK"): the task it carries
     # out and the person met, each at most once. Message-IDs are looked up by the inbox.
@@ -306,6 +325,7 @@ def _m022_inbox(conn: Connection) -> None:
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
     (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
+    (10, "import digests and former emails", _m010_import_digests_and_former_emails),
     (20, "thank-you emails in the sends ledger", _m020_thank_yous_in_the_ledger),
     (21, "addresses that bounced", _m021_undeliverable_addresses),
     (22, "inbox cursors and the messages matched", _m022_inbox),

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import func, nulls_last, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Prospect
+from campaign.models import Channel, Prospect, SendState
 from campaign.store.base import Connected
 from campaign.store.rows import to_prospect
-from campaign.store.schema import prospects
+from campaign.store.schema import former_emails, prospects, sends
 
 # Wave order: priority 1 first, prospects without a priority after, then file order.
 WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), prospects.c.id.asc())
@@ -21,7 +21,7 @@ WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), pro
 IMPORTED_FIELDS = (
     "company", "contact", "honorific", "first_name", "middle_name", "last_name", "suffix",
     "title", "email", "phone", "street", "street2", "city", "region", "postal_code",
-    "country", "priority", "notes", "extra",
+    "country", "priority", "notes", "extra", "gatekeeper",
 )  # fmt: skip
 
 
@@ -79,6 +79,7 @@ class ProspectQueries(Connected):
                     "source_file": source_file,
                     "source_row": int(row.get("source_row") or 0),
                     "seq": seq + number,
+                    "import_digest": str(row.get("import_digest") or ""),
                     "created_on": today,
                     "updated_on": today,
                 }
@@ -96,3 +97,53 @@ class ProspectQueries(Connected):
             )
         if done.rowcount == 0:
             raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
+
+    def import_digests(self) -> dict[str, int]:
+        """The digest of the list row each prospect was last imported from -> its id."""
+        query = select(prospects.c.import_digest, prospects.c.id).where(
+            prospects.c.import_digest != ""
+        )
+        with self.read() as conn:
+            return {str(d): int(i) for d, i in conn.execute(query)}
+
+    def add_former_email(self, prospect_id: int, email: str, until: date) -> None:
+        """Remember an address a correction replaced (who was mailed where)."""
+        with self.write() as conn:
+            conn.execute(
+                former_emails.insert().values(prospect_id=prospect_id, email=email, until=until)
+            )
+
+    def mailed_addresses(self, emails: Iterable[str]) -> dict[str, int]:
+        """Of ``emails``, those a letter went to (or may have) as a prospect: -> its id.
+
+        Counted: email sends sent, being transmitted or in doubt, to the prospect's
+        current address or to one a correction has replaced since.
+        """
+        wanted = sorted({e for e in emails if e})
+        mailed = (SendState.SENT, SendState.TRANSMITTING, SendState.UNKNOWN)
+        found: dict[str, int] = {}
+        with self.read() as conn:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                emailed = select(sends.c.prospect_id).where(
+                    sends.c.channel == str(Channel.EMAIL),
+                    sends.c.state.in_([str(m) for m in mailed]),
+                )
+                for email, pid in conn.execute(
+                    select(former_emails.c.email, former_emails.c.prospect_id).where(
+                        former_emails.c.email.in_(chunk),
+                        former_emails.c.prospect_id.in_(emailed),
+                    )
+                ):
+                    found.setdefault(str(email), int(pid))
+        return found
+
+    def former_email_list(self, prospect_id: int) -> list[tuple[str, date]]:
+        """The addresses a prospect had before, oldest first, with the day each was replaced."""
+        query = (
+            select(former_emails.c.email, former_emails.c.until)
+            .where(former_emails.c.prospect_id == prospect_id)
+            .order_by(former_emails.c.until, former_emails.c.id)
+        )
+        with self.read() as conn:
+            return [(str(e), u) for e, u in conn.execute(query)]

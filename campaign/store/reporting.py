@@ -17,6 +17,7 @@ from campaign.models import (
     CALL_KINDS,
     CAP_STATES,
     CONVERSATIONS,
+    POSTAL_RULE,
     AttentionSend,
     Channel,
     DueCount,
@@ -142,13 +143,21 @@ class ReportQueries(Connected):
             )
 
 
+def has_postal_address() -> Any:
+    """SQL for ``Prospect.has_postal_address``: built from the same ``POSTAL_RULE``."""
+    return and_(
+        *(or_(*(func.trim(prospects.c[name]) != "" for name in group)) for group in POSTAL_RULE)
+    )
+
+
+def needs_address() -> Any:
+    """SQL for ``Prospect.needs_address``: no email and no complete postal address."""
+    return and_(func.trim(prospects.c.email) == "", ~has_postal_address())
+
+
 def _reachable(can_email: bool) -> Any:
     """A letter can reach them: by email (with [smtp]), or by post (a complete address)."""
-    by_post = and_(
-        prospects.c.street != "",
-        prospects.c.city != "",
-        or_(prospects.c.postal_code != "", prospects.c.region != ""),
-    )
+    by_post = has_postal_address()
     # An address that bounced is no way to reach them (a corrected one is).
     emailable = and_(prospects.c.email != "", prospects.c.email != prospects.c.undeliverable)
     return or_(emailable, by_post) if can_email else by_post
@@ -187,7 +196,8 @@ def _status_figures(
     )
     unreachable = unreachable_ids = None
     if can_email is not None:
-        cut_off = and_(unsent, ~_reachable(can_email))
+        # Those who need an address are counted on their own (needs_address below).
+        cut_off = and_(unsent, ~_reachable(can_email), ~needs_address())
         unreachable, unreachable_ids = _count(conn, cut_off), _ids(conn, cut_off)
         unsent = and_(unsent, _reachable(can_email))
     waiting = int(conn.scalar(select(func.count()).select_from(prospects).where(unsent)) or 0)
@@ -289,6 +299,15 @@ def _status_figures(
     live = prospects.c.status.in_(_values((ProspectStatus.ACTIVE, ProspectStatus.INTERVIEW)))
     no_phone_where = and_(live, func.trim(prospects.c.phone) == "")
     no_contact_where = and_(live, func.trim(prospects.c.contact) == "")
+    incomplete = and_(prospects.c.status == str(ProspectStatus.ACTIVE), needs_address())
+    people = [
+        (int(i), str(c), str(t))
+        for i, c, t in conn.execute(
+            select(prospects.c.id, prospects.c.contact, prospects.c.title)
+            .where(live)
+            .order_by(prospects.c.id)
+        )
+    ]
     return StatusFigures(
         by_status=by_status,
         sent_by_channel=sent_by_channel,
@@ -309,6 +328,9 @@ def _status_figures(
         late_call_ids=late_call_ids,
         unreachable=unreachable or 0,
         unreachable_ids=unreachable_ids or [],
+        needs_address=_count(conn, incomplete),
+        needs_address_ids=_ids(conn, incomplete),
+        people=people,
         next_waiting_id=next_waiting_id,
     )
 

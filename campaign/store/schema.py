@@ -75,8 +75,22 @@ prospects = Table(
     Column("updated_on", Date, nullable=True),
     # An address of theirs that bounced for good: no email goes to it (a new one does).
     Column("undeliverable", Text, nullable=False, default=""),
+    # A digest of the list row last imported into this prospect: a re-import of the same
+    # row is known unchanged before any field is checked (``intake.importing``).
+    Column("import_digest", String(40), nullable=False, server_default=""),
 )
 Index("ix_prospects_wave", prospects.c.status, prospects.c.priority, prospects.c.seq)
+
+# Every address a prospect had before a correction replaced it: who was mailed where.
+former_emails = Table(
+    "former_emails",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+    Column("email", Text, nullable=False),
+    Column("until", Date, nullable=False),
+)
+Index("ix_former_emails_email", former_emails.c.email)
 
 sends = Table(
     "sends",

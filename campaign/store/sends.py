@@ -64,6 +64,12 @@ class SendQueries(Connected):
         with self.read() as conn:
             return [to_send(r) for r in conn.execute(query)]
 
+    def sends_of(self, prospect_id: int) -> list[Send]:
+        """A prospect's ledger rows, oldest first."""
+        query = select(sends).where(sends.c.prospect_id == prospect_id).order_by(sends.c.id)
+        with self.read() as conn:
+            return [to_send(r) for r in conn.execute(query)]
+
     def get_send(self, send_id: int) -> Send:
         """One ledger row by id, or NotFound naming the id."""
         with self.read() as conn:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from campaign.errors import NotFound
 from campaign.models import CALL_KINDS, AgendaRow, CallRecord, SheetRow, Task, TaskState
@@ -152,6 +152,32 @@ class TaskQueries(Connected):
                 .values(state=str(TaskState.CANCELLED), closed_on=today, note=note)
             )
         return int(done.rowcount)
+
+    def open_tasks(self, prospect_id: int, kinds: Sequence[str] | None = None) -> list[Task]:
+        """A prospect's open tasks (only those of ``kinds``, if given), oldest due first."""
+        scope = [tasks.c.prospect_id == prospect_id, tasks.c.state == _OPEN]
+        if kinds is not None:
+            scope.append(tasks.c.kind.in_([str(k) for k in kinds]))
+        query = select(tasks).where(*scope).order_by(tasks.c.due, tasks.c.id)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
+    def tasks_of(self, prospect_id: int) -> list[Task]:
+        """Every task of a prospect (or of its meetings), open, done and cancelled, by due day."""
+        of_meetings = select(meetings.c.id).where(meetings.c.prospect_id == prospect_id)
+        query = (
+            select(tasks)
+            .where(or_(tasks.c.prospect_id == prospect_id, tasks.c.meeting_id.in_(of_meetings)))
+            .order_by(tasks.c.due, tasks.c.id)
+        )
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
+    def contact_tasks(self, contact_id: int) -> list[Task]:
+        """Every task for a contact, by due day."""
+        query = select(tasks).where(tasks.c.contact_id == contact_id).order_by(tasks.c.due)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
 
     def open_call(self, prospect_id: int) -> Task | None:
         """The prospect's open follow-up call, if any (there is at most one)."""
