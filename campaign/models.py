@@ -86,8 +86,14 @@ class TaskKind(StrEnum):
     CONTACT_CALL = "contact_call"  # a catch-up call to a networking contact
     THANK_YOU_EMAIL = "thank_you_email"
     NOTE = "note"  # a handwritten thank-you note
-    # Not a stored task: the day's printed letters, which the agenda lists to post.
+    # A send run's print pack to take to the post office (one task per pack; printed
+    # letters of a campaign written before these tasks are listed from the ledger).
     POST_LETTER = "post_letter"
+    RESEARCH = "research"  # find what the list lacks; ``detail["need"]``: "phone", "address"
+    MEETING = "meeting"  # a meeting agreed for a later day (``detail["at"]``: "10:00")
+    ANSWER_OFFER = "answer_offer"  # an offer to accept or decline by its deadline
+    WITHDRAW = "withdraw"  # hired elsewhere: withdraw politely from an interview process
+    SHARE_NEWS = "share_news"  # hired: tell a networking contact the news and thank them
 
 
 # Follow-up calls to a prospect: at most one open per prospect, and they share the daily cap.
@@ -152,6 +158,17 @@ class Cancel(StrEnum):
     NOTHING = ""
     CALLS = "calls"  # the prospecting calls: a meeting takes over
     ALL = "all"  # everything: the company said no, or hired you
+
+
+class StoryKind(StrEnum):
+    """What an entry of a prospect's story (``campaign log ID``) is about."""
+
+    LETTER = "letter"
+    CALL = "call"
+    MEETING = "meeting"
+    PERSON = "person"  # someone met at a meeting
+    TASK = "task"
+    DECISION = "decision"  # the company's decision, or your answer to an offer
 
 
 class ContactKind(StrEnum):
@@ -333,6 +350,24 @@ class LockHolder:
     acquired_at: datetime
 
 
+@dataclass(frozen=True)
+class WindDown:
+    """A hire closed the campaign: when, where, and what undoing it must restore.
+
+    ``statuses`` maps each prospect the wind-down closed to the status it had;
+    ``tasks`` are the open tasks it cancelled. ``resumed_on`` is set by a resume.
+    """
+
+    id: int
+    prospect_id: int
+    company: str
+    hired_on: date
+    statuses: dict[int, str] = field(default_factory=dict)
+    tasks: tuple[int, ...] = ()
+    made: tuple[int, ...] = ()  # the tasks it added: withdrawals, the news to share
+    resumed_on: date | None = None
+
+
 # -- what the store reads for the views ------------------------------------------------
 
 
@@ -354,6 +389,28 @@ class AgendaRow:
     task: Task
     prospect: Prospect | None
     contact: Contact | None
+
+
+@dataclass(frozen=True)
+class ProspectHistory:
+    """Everything recorded about one prospect, read in one transaction (for its story)."""
+
+    prospect: Prospect
+    sends: list[Send]
+    calls: list[CallRecord]
+    meetings: list[Meeting]
+    people: dict[int, list[Contact]]  # meeting id -> the people met there
+    tasks: list[Task]  # every task about the prospect, its meetings or its interviewers
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One dated line of a prospect's story: a letter, a call, a meeting, a task ..."""
+
+    on: date
+    kind: str  # a StoryKind
+    text: str
+    ref: str = ""  # how a command names it: "send 3", "T12", "meeting 2"
 
 
 @dataclass(frozen=True)
@@ -524,6 +581,9 @@ class NextStep:
     exact: bool = False  # an agreed callback: the day holds even over the daily cap
     message: str = ""
     moved: str = ""  # why the call is not on the day asked for ("Sat 12 Dec ... is a weekend")
+    # The day asked for before weekends, holidays and full days moved it (an agreed
+    # callback, or a cadence's calendar day); None when ``due`` was counted in business days.
+    asked: date | None = None
 
 
 @dataclass(frozen=True)
@@ -554,6 +614,29 @@ class Logged:
     step: NextStep
     task: Task | None  # the follow-up call now open, if any
     referred: Referred | None = None  # what a referral wrote, if one was given
+    wound_down: WoundDown | None = None  # a hire: what the campaign's wind-down wrote
+
+
+@dataclass(frozen=True)
+class WoundDown:
+    """What a hire's wind-down wrote: prospects closed, and the tasks that end the search."""
+
+    wind_down: WindDown
+    closed: int  # prospects no longer written to or called
+    withdrawals: list[Task]  # interview processes (and offers) to withdraw from politely
+    news: list[Task]  # networking contacts to tell the news and thank
+    cancelled: int  # open tasks the wind-down cancelled
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What undoing a wind-down restored."""
+
+    wind_down: WindDown
+    restored: int  # prospects back to the status they had
+    reopened: int  # tasks open again
+    cancelled: int  # wind-down tasks not done, cancelled
+    withdrawn: list[int]  # prospects you withdrew from: they stay closed
 
 
 @dataclass(frozen=True)
@@ -623,6 +706,16 @@ class MeetingPlan:
     objection: str = ""
     referred_by: int | None = None
     second_meeting: tuple[str, ...] = ()  # whose notes propose a second meeting
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    """A meeting agreed for a later day: its task on the agenda (moved, if planned before)."""
+
+    company: str
+    task: Task
+    moved_from: date | None = None
+    moved_from_at: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,12 @@ from campaign.store.prospects import ProspectQueries
 from campaign.store.reporting import ReportQueries
 from campaign.store.sends import SendQueries
 from campaign.store.tasks import TaskQueries
+from campaign.store.winddowns import WindDownQueries
 
 
-class Queries(ProspectQueries, SendQueries, TaskQueries, MeetingQueries, ReportQueries):
+class Queries(
+    ProspectQueries, SendQueries, TaskQueries, MeetingQueries, ReportQueries, WindDownQueries
+):
     """Every primitive of the store, by concern."""
 
 

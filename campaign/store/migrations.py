@@ -252,9 +252,29 @@ def _m002_offers_are_not_hires(conn: Connection) -> None:
     conn.execute(update(p).where(p.c.status == "hired", offered, ~hired).values(status="offer"))
 
 
+def _m040_wind_downs(conn: Connection) -> None:
+    # A hire winds the campaign down (and a resume undoes it): one row per wind-down.
+    frozen = MetaData()
+    Table("prospects", frozen, Column("id", Integer, primary_key=True))
+    wind_downs = Table(
+        "wind_downs",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("hired_on", Date, nullable=False),
+        Column("statuses", JSON, nullable=False, default=dict),
+        Column("tasks", JSON, nullable=False, default=list),
+        Column("made", JSON, nullable=False, default=list),
+        Column("created_on", Date, nullable=True),
+        Column("resumed_on", Date, nullable=True),
+    )
+    wind_downs.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
     (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
+    (40, "wind_downs: a hire closes the campaign, a resume reopens it", _m040_wind_downs),
 ]
 
 
