@@ -10,12 +10,19 @@ import click
 
 from campaign.batches import BATCHES, select_batch, why_unreachable
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table, progress
+from campaign.cli.output import (
+    FORMAT_TABLE_CSV_JSON,
+    Col,
+    echo_csv,
+    echo_json,
+    echo_table,
+    progress,
+)
 from campaign.cli.params import COLUMN_MAP
 from campaign.intake.importing import import_file
 from campaign.intake.tables import resolve_source
 from campaign.models import MARKETING
-from campaign.wording import noun
+from campaign.wording import counted, noun
 
 SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rejects file
 
@@ -151,18 +158,27 @@ def prospects_(app: App, batch: str | None, letter: str, fmt: str) -> None:
     elif not rows and batch is None:
         click.echo("No prospects yet: `campaign import lists/YOUR-LIST.csv` adds them.")
     else:
-        shown = (
-            "id",
-            "priority",
-            "company",
-            "contact",
-            "title",
-            "email",
-            "phone",
-            "city",
-            "status",
+        keys = [c.name for c in PROSPECT_COLUMNS]
+        echo_table(
+            PROSPECT_COLUMNS,
+            ([r[c] for c in keys] for r in rows),
+            caption=caption or f"{counted(len(rows), 'prospect')}; every field: --format csv",
         )
-        echo_table(shown, ([r[c] for c in shown] for r in rows), caption=caption)
+
+
+# The prospects table at the screen's width: the id, phone and status never shorten;
+# city, then title, give way first on a narrow screen.
+PROSPECT_COLUMNS = (
+    Col("id", keep=True, justify="right"),
+    Col("priority", keep=True, justify="right"),
+    Col("company", least=10),
+    Col("contact", least=10),
+    Col("title", least=8, drop=2),
+    Col("email", least=10),
+    Col("phone", keep=True),
+    Col("city", least=6, drop=1),
+    Col("status", keep=True),
+)
 
 
 def _row(prospect: Any) -> dict[str, Any]:
