@@ -76,7 +76,8 @@ class AgendaItem:
     sequence: int = 0
     at: str = ""  # a planned meeting's time of day, "10:00"
     short: str = ""  # ``what`` in a few words, for a table row
-    # Sorts the items of one day: 0 comes first (e.g. an email to answer), 1 is the rest.
+    # 0 sorts before everything else (an email to answer), 1 is the rest: the task's
+    # ``detail["urgency"]`` (see ``agenda_order``).
     urgency: int = 1
 
     @property
@@ -123,8 +124,8 @@ class AgendaItem:
 
 
 def agenda_order(item: AgendaItem) -> tuple[Any, ...]:
-    """Due day first, then urgency (what must come first that day), then the task's order."""
-    return (item.due, item.urgency, item.task_id is None, item.task_id or 0)
+    """What is urgent first (``urgency`` 0), then by due day, then the tasks' order."""
+    return (item.urgency, item.due, item.task_id is None, item.task_id or 0)
 
 
 def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
@@ -204,6 +205,7 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
         sequence=task.sequence,
         at=at,
         short=short,
+        urgency=int(detail.get("urgency", 1)),
     )
 
 

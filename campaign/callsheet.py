@@ -57,6 +57,7 @@ class CallLine:
     suggestion: str
     talking_points: tuple[str, str]
     history: tuple[str, ...]
+    urgency: int = 1  # 0 sorts first (an email to answer): the task's ``detail["urgency"]``
 
     @property
     def history_lines(self) -> tuple[str, ...]:
@@ -211,6 +212,7 @@ def call_line(row: SheetRow, sender_name: str) -> CallLine:
         last_note=last_note(row),
         suggestion=str(t.detail.get("suggest", "")),
         talking_points=talking_points(row, sender_name),
+        urgency=int(t.detail.get("urgency", 1)),
         history=tuple(
             f"{c.called_on.isoformat()} #{c.attempt} {c.outcome}"
             + (f" ({c.gatekeeper})" if c.gatekeeper else "")
@@ -222,7 +224,12 @@ def call_line(row: SheetRow, sender_name: str) -> CallLine:
 
 def due_calls(store: Store, until: date | None, sender_name: str) -> list[CallLine]:
     """The open follow-up calls due by ``until`` (overdue included), oldest first."""
-    return [call_line(row, sender_name) for row in store.call_sheet(until)]
+    return sorted((call_line(row, sender_name) for row in store.call_sheet(until)), key=sheet_order)
+
+
+def sheet_order(line: CallLine) -> tuple[int, date, int]:
+    """What is urgent first (``urgency`` 0), then the oldest due, then the task's order."""
+    return (line.urgency, line.due, line.task_id)
 
 
 def _due_text(due: date, today: date) -> str:

@@ -610,3 +610,16 @@ def test_the_agenda_imports_nothing_heavy(campaign_home, sender_config):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout == "[]\n"
+
+
+def test_an_urgent_task_sorts_first_on_the_call_sheet_and_the_agenda(run, campaign_home):
+    # The hook an inbox reply uses: a task whose detail says urgency 0 comes first.
+    store = store_at(campaign_home)
+    old, urgent = add_prospect(store), add_prospect(store)
+    with store.transaction() as tx:
+        tx.insert_task(kind="call", due=date(2026, 11, 10), today=TODAY, prospect_id=old.id)
+        tx.insert_task(
+            kind="call", due=TODAY, today=TODAY, prospect_id=urgent.id, detail={"urgency": 0}
+        )
+    assert [c["prospect_id"] for c in as_json(run, "calls")] == [urgent.id, old.id]
+    assert [i["prospect_id"] for i in as_json(run, "agenda")] == [urgent.id, old.id]
