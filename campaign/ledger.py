@@ -19,7 +19,7 @@ from campaign.clock import BusinessCalendar
 from campaign.config import Schedule
 from campaign.errors import LedgerConflict
 from campaign.followup import CallLoad, schedule_first_call
-from campaign.models import Claim, FollowUp, Send, SendState, TaskState
+from campaign.models import Claim, FollowUp, Send, SendState, TaskKind, TaskState
 from campaign.store import Store, Transaction
 
 
@@ -90,11 +90,12 @@ def mark_printed(
     """CLAIMED printed letters -> SENT the day their print pack is made, with their calls.
 
     ``promised`` maps a send id to the call day its letter names (see ``mark_sent``).
+    The pack becomes a task on the agenda: take it to the post office (``campaign done``).
     """
     values: dict[str, Any] = {"sent_on": sent_on, "pack": pack, "attempted": True}
     with store.transaction() as tx:
         load = load or CallLoad.read(tx, calendar, schedule.calls_per_day, sent_on)
-        return [
+        ups = [
             _delivered(
                 tx,
                 send_id,
@@ -106,6 +107,16 @@ def mark_printed(
             )
             for send_id in send_ids
         ]
+        if ups:
+            letters = f"{len(ups)} printed {'letter' if len(ups) == 1 else 'letters'}"
+            tx.insert_task(
+                kind=TaskKind.POST_LETTER,
+                due=sent_on,
+                today=sent_on,
+                reason=f"{letters} in {pack}",
+                detail={"pack": pack, "letters": len(ups), "send_ids": list(send_ids)},
+            )
+        return ups
 
 
 def settle_sent(

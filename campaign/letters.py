@@ -34,6 +34,7 @@ from campaign.models import COVER, Channel, Paragraph, Prospect, Rendered, Run
 from campaign.people import salutation
 from campaign.templating import (
     PACKAGE_TEMPLATES,
+    ExtraFields,
     compile_file,
     environment,
     field_name,
@@ -43,6 +44,8 @@ from campaign.templating import (
 )
 
 TEXT_SUFFIX = ".txt"
+# Templates that are not letters to prospects: thank-yous, and the notes that end a search.
+NOT_LETTERS = ("thank_you", "withdraw", "share_news", "_", ".")
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
 
 # A data value's "*" travels through rendering as this private-use character, so that
@@ -91,7 +94,7 @@ def letter_names(settings: Settings) -> list[str]:
     for folder in (settings.templates_dir, PACKAGE_TEMPLATES):
         if folder.is_dir():
             names.update(p.stem for p in folder.glob(f"*{TEXT_SUFFIX}"))
-    return sorted(n for n in names if not n.startswith(("thank_you", "_", ".")))
+    return sorted(n for n in names if not n.startswith(NOT_LETTERS))
 
 
 def load_letter(settings: Settings, name: str) -> Letter:
@@ -142,7 +145,7 @@ def _context(
         plain[field_name(key)] = value
     plain.update(fields)
     plain.update(
-        extra=dict(extra),
+        extra=ExtraFields(extra),
         name=" ".join(p for p in (prospect.first_name, prospect.last_name) if p)
         or prospect.contact,
         salutation=salutation(prospect),
@@ -160,7 +163,10 @@ def _context(
     sender_plain = asdict(sender)
     where = settings.config_path or settings.home / "campaign.toml"
     strict = with_blanks(plain, lambda k: f"{k!r} is blank for {label}")
-    strict["extra"] = with_blanks(extra, lambda k: f"{k!r} is blank for {label}")
+    strict["extra"] = ExtraFields(
+        with_blanks(extra, lambda k: f"{k!r} is blank for {label}"),
+        lambda k: f"{k!r} is not a column of the list {label} came from",
+    )
     strict["sender"] = with_blanks(sender_plain, lambda k: f"[sender] {k} is empty in {where}")
     plain["sender"] = sender_plain
     return strict, plain

@@ -99,8 +99,13 @@ class TaskKind(StrEnum):
     # "find a mailing address or email / phone number for X at Company"; its detail says
     # what is missing: {"need": "address"} or {"need": "phone"}.
     RESEARCH = "research"
-    # Not a stored task: the day's printed letters, which the agenda lists to post.
+    # A send run's print pack to take to the post office (one task per pack; printed
+    # letters of a campaign written before these tasks are listed from the ledger).
     POST_LETTER = "post_letter"
+    MEETING = "meeting"  # a meeting agreed for a later day (``detail["at"]``: "10:00")
+    ANSWER_OFFER = "answer_offer"  # an offer to accept or decline by its deadline
+    WITHDRAW = "withdraw"  # hired elsewhere: withdraw politely from an interview process
+    SHARE_NEWS = "share_news"  # hired: tell a networking contact the news and thank them
 
 
 # Follow-up calls to a prospect: at most one open per prospect, and they share the daily cap.
@@ -165,6 +170,17 @@ class Cancel(StrEnum):
     NOTHING = ""
     CALLS = "calls"  # the prospecting calls: a meeting takes over
     ALL = "all"  # everything: the company said no, or hired you
+
+
+class StoryKind(StrEnum):
+    """What an entry of a prospect's story (``campaign log ID``) is about."""
+
+    LETTER = "letter"
+    CALL = "call"
+    MEETING = "meeting"
+    PERSON = "person"  # someone met at a meeting
+    TASK = "task"
+    DECISION = "decision"  # the company's decision, or your answer to an offer
 
 
 class ContactKind(StrEnum):
@@ -315,6 +331,11 @@ class Task:
         """A follow-up call that is now "answer their email": it goes first on every list."""
         return bool(self.detail.get(ANSWER))
 
+    @property
+    def urgency(self) -> int:
+        """Lists sort by this first: 0 (an email to answer, an offer's deadline) before 1."""
+        return 0 if self.answering else int(self.detail.get("urgency", 1))
+
 
 # A call's detail key set while the prospect's email waits for an answer (``campaign inbox``).
 ANSWER = "answer"
@@ -394,6 +415,24 @@ class LockHolder:
     acquired_at: datetime
 
 
+@dataclass(frozen=True)
+class WindDown:
+    """A hire closed the campaign: when, where, and what undoing it must restore.
+
+    ``statuses`` maps each prospect the wind-down closed to the status it had;
+    ``tasks`` are the open tasks it cancelled. ``resumed_on`` is set by a resume.
+    """
+
+    id: int
+    prospect_id: int
+    company: str
+    hired_on: date
+    statuses: dict[int, str] = field(default_factory=dict)
+    tasks: tuple[int, ...] = ()
+    made: tuple[int, ...] = ()  # the tasks it added: withdrawals, the news to share
+    resumed_on: date | None = None
+
+
 # -- what the store reads for the views ------------------------------------------------
 
 
@@ -415,6 +454,28 @@ class AgendaRow:
     task: Task
     prospect: Prospect | None
     contact: Contact | None
+
+
+@dataclass(frozen=True)
+class ProspectHistory:
+    """Everything recorded about one prospect, read in one transaction (for its story)."""
+
+    prospect: Prospect
+    sends: list[Send]
+    calls: list[CallRecord]
+    meetings: list[Meeting]
+    people: dict[int, list[Contact]]  # meeting id -> the people met there
+    tasks: list[Task]  # every task about the prospect, its meetings or its interviewers
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One dated line of a prospect's story: a letter, a call, a meeting, a task ..."""
+
+    on: date
+    kind: str  # a StoryKind
+    text: str
+    ref: str = ""  # how a command names it: "send 3", "T12", "meeting 2"
 
 
 @dataclass(frozen=True)
@@ -593,6 +654,9 @@ class NextStep:
     exact: bool = False  # an agreed callback: the day holds even over the daily cap
     message: str = ""
     moved: str = ""  # why the call is not on the day asked for ("Sat 12 Dec ... is a weekend")
+    # The day asked for before weekends, holidays and full days moved it (an agreed
+    # callback, or a cadence's calendar day); None when ``due`` was counted in business days.
+    asked: date | None = None
 
 
 @dataclass(frozen=True)
@@ -623,6 +687,29 @@ class Logged:
     step: NextStep
     task: Task | None  # the follow-up call now open, if any
     referred: Referred | None = None  # what a referral wrote, if one was given
+    wound_down: WoundDown | None = None  # a hire: what the campaign's wind-down wrote
+
+
+@dataclass(frozen=True)
+class WoundDown:
+    """What a hire's wind-down wrote: prospects closed, and the tasks that end the search."""
+
+    wind_down: WindDown
+    closed: int  # prospects no longer written to or called
+    withdrawals: list[Task]  # interview processes (and offers) to withdraw from politely
+    news: list[Task]  # networking contacts to tell the news and thank
+    cancelled: int  # open tasks the wind-down cancelled
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What undoing a wind-down restored."""
+
+    wind_down: WindDown
+    restored: int  # prospects back to the status they had
+    reopened: int  # tasks open again
+    cancelled: int  # wind-down tasks not done, cancelled
+    withdrawn: list[int]  # prospects you withdrew from: they stay closed
 
 
 @dataclass(frozen=True)
@@ -692,6 +779,16 @@ class MeetingPlan:
     objection: str = ""
     referred_by: int | None = None
     second_meeting: tuple[str, ...] = ()  # whose notes propose a second meeting
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    """A meeting agreed for a later day: its task on the agenda (moved, if planned before)."""
+
+    company: str
+    task: Task
+    moved_from: date | None = None
+    moved_from_at: str = ""
 
 
 @dataclass(frozen=True)

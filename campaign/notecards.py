@@ -12,6 +12,7 @@ from campaign.documents.fonts import register_fonts
 from campaign.errors import CampaignError
 from campaign.models import TaskKind
 from campaign.store import Store
+from campaign.wording import task_ref
 
 # A folded A2 note card (5.5 x 4.25 in), in points.
 CARD_SIZE = (5.5 * 72, 4.25 * 72)
@@ -64,7 +65,7 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
         if index:
             story.append(PageBreak())
         # Paragraph reads a mini-markup: every value is escaped so it prints as typed.
-        head = f"Task {card.task_id} · for {card.person}"
+        head = f"Task {task_ref(card.task_id)} · for {card.person}"
         if card.company:
             head += f" · {card.company}"
         head += f" · write by {card.due.isoformat()}"

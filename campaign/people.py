@@ -112,6 +112,17 @@ RANKS: dict[str, str] = {
     "gov": "Governor", "governor": "Governor",
     "sen": "Senator", "senator": "Senator",
     "rep": "Representative", "mayor": "Mayor", "ambassador": "Ambassador",
+    "cpl": "Corporal",
+    "corporal": "Corporal",
+    "ens": "Ensign",
+    "ensign": "Ensign",
+    "pastor": "Pastor",
+    "representative": "Representative",
+    "sheriff": "Sheriff",
+    "chief": "Chief",
+    "det": "Detective",
+    "detective": "Detective",
+    "officer": "Officer",
 }  # fmt: skip
 # "The Honorable" goes on the envelope only; the salutation uses the name.
 HONORABLE = frozenset({"hon", "honorable", "thehonorable", "thehon"})
@@ -432,8 +443,8 @@ def parse_person(text: str) -> Person:
     flat = one_line(text)
     named, _, title = flat.partition(",")
     words = named.split()
-    honorific = ""
-    if len(words) > 1 and honorific_word(words[0]) in HONORIFICS:
+    honorific, words = split_rank(words)  # "Captain Ray Landry", "Gen. Mark Sullivan"
+    if not honorific and len(words) > 1 and honorific_word(words[0]) in HONORIFICS:
         honorific, words = words[0], words[1:]
     if not words:
         raise InputError(f'{arg("people")} {text!r}: give a name, e.g. "Ms. Ana Ruiz, VP Sales"')
@@ -631,3 +642,68 @@ def is_hiring_authority(person: Person, prospect: Prospect) -> bool:
         )
     contact = parse_person(prospect.contact).name if prospect.contact.strip() else ""
     return person.name.casefold() == contact.casefold()
+
+
+# -- ranks and greetings at a meeting ----------------------------------------------------
+# Kept apart from the letters' honorifics (``salutation``): a meeting's people are
+# greeted by rank as said aloud ("Gen." is "General"), and in one style for all of them.
+
+# Two-word ranks, said as the rank a letter's greeting uses: "Dear Colonel Smith,".
+DOUBLE_RANKS: dict[tuple[str, str], str] = {
+    ("lt", "col"): "Colonel", ("lieutenant", "colonel"): "Colonel",
+    ("lt", "gen"): "General", ("lieutenant", "general"): "General",
+    ("maj", "gen"): "General", ("major", "general"): "General",
+    ("brig", "gen"): "General", ("brigadier", "general"): "General",
+    ("lt", "cmdr"): "Lieutenant Commander", ("lt", "cdr"): "Lieutenant Commander",
+    ("vice", "adm"): "Admiral", ("vice", "admiral"): "Admiral",
+    ("rear", "adm"): "Admiral", ("rear", "admiral"): "Admiral",
+    ("first", "lt"): "Lieutenant", ("1st", "lt"): "Lieutenant",
+    ("2nd", "lt"): "Lieutenant", ("second", "lt"): "Lieutenant",
+}  # fmt: skip
+
+
+def split_rank(words: list[str]) -> tuple[str, list[str]]:
+    """A leading rank and the name after it: ``["Gen.", "Mark", "Sullivan"]`` -> ("Gen.", ...).
+
+    ("", words) when the name starts with no rank (or the rank is all there is).
+    """
+    if len(words) > 2 and (honorific_word(words[0]), honorific_word(words[1])) in DOUBLE_RANKS:
+        return f"{words[0]} {words[1]}", words[2:]
+    if len(words) > 1 and honorific_word(words[0]) in RANKS:
+        return words[0], words[1:]
+    return "", words
+
+
+def spoken_rank(honorific: str) -> str:
+    """A rank as a greeting says it (``Gen.`` -> ``General``); "" if it is no rank."""
+    words = [honorific_word(w) for w in honorific.split()]
+    if len(words) == 2:
+        return DOUBLE_RANKS.get((words[0], words[1]), "")
+    return RANKS.get(words[0], "") if len(words) == 1 else ""
+
+
+def meeting_salutations(people: list[Person]) -> list[str]:
+    """How each person met is greeted (``Dear ___,``), in one style for the whole meeting.
+
+    When anyone met has an honorific or rank, everyone is greeted formally: ``Ms.
+    Broussard``, ``Captain Landry``, ``General Sullivan``, ``Sir Elton``, and the full
+    name of someone given none (``Marcus Chen``); otherwise first names (``Marcus``):
+    the notes of one meeting are compared, and "Dear Ms. Broussard," next to "Dear
+    Marcus," reads as a slight.
+    """
+    formal = any(p.honorific for p in people)
+    return [_greeting(p, formal) for p in people]
+
+
+def _greeting(person: Person, formal: bool) -> str:
+    honorific = person.honorific.strip()
+    rank = spoken_rank(honorific)
+    if rank and person.last_name:
+        return f"{rank} {person.last_name}"
+    if honorific_word(honorific) in {h.lower() for h in FIRST_NAME_HONORIFICS}:
+        return f"{written_honorific(honorific)} {person.first_name or person.last_name}"
+    if honorific and person.last_name:
+        return f"{written_honorific(honorific)} {person.last_name}"
+    if formal:
+        return person.name
+    return person.first_name or person.name

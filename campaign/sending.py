@@ -60,6 +60,7 @@ from campaign.models import (
     SendState,
 )
 from campaign.store import Store
+from campaign.winddown import hired_words
 
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
 INTERRUPTED = "the run was stopped while this message was being transmitted"
@@ -139,6 +140,7 @@ class SendSummary:
     held: list[Item] = field(default_factory=list)
     waiting: int = 0  # prospects still not sent this letter after the run
     next_wave: date | None = None
+    wound_down: str = ""  # "Hired at Acme on 14 Jan 2027": a hire closed the campaign
 
     @property
     def partial(self) -> bool:
@@ -185,6 +187,10 @@ def _plan(
     store: Store, settings: Settings, today: date, request: SendRequest, summary: SendSummary
 ) -> list[Item]:
     load_letter(settings, request.letter)  # an unknown letter stops the run, whatever waits
+    wound = store.current_wind_down()
+    if wound is not None:  # hired: no more letters, not even the retries
+        summary.wound_down = hired_words(wound.company, wound.hired_on)
+        return []
     week = summary.week
     cap = settings.schedule.weekly_cap
     room: int | None = None if request.no_cap else max(cap - store.cap_used(week), 0)

@@ -152,9 +152,9 @@ def test_meeting_edit_moves_the_thank_yous_and_remove_takes_it_back(
     assert moved.exit_code == 0, moved.output
     assert moved.stdout.splitlines() == [
         f"Meeting 1 (prospect {acme.id}): held on changed.",
-        "  task 1: Send thank-you email due 2026-11-13 for Ms. Ana Ruiz",
-        "  task 2: Write note by hand due 2026-11-16 for Ms. Ana Ruiz",
-        "  task 3: Status call due 2026-11-20",
+        "  task T1: Send thank-you email due 2026-11-13 for Ms. Ana Ruiz",
+        "  task T2: Write note by hand due 2026-11-16 for Ms. Ana Ruiz",
+        "  task T3: Status call due 2026-11-20",
     ]
     agenda = json.loads(run("agenda", "--due", "all", "--format", "json").stdout)
     assert "after the meeting of 13 Nov 2026" in agenda[0]["reason"]

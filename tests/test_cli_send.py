@@ -536,12 +536,17 @@ def test_on_send_day_status_counts_the_letters_to_post_that_agenda_lists(
     add_prospects(store, 2)
     assert run("send").exit_code == 0
     agenda = json.loads(run("agenda", "--format", "json").output)
-    assert [i["kind"] for i in agenda] == ["post_letter", "post_letter"]
+    # One task for the print pack: posted in one go, closed with one `campaign done`.
+    assert [(i["kind"], i["what"], i["command"]) for i in agenda] == [
+        ("post_letter", "Post 2 printed letters", f"done T{agenda[0]['task_id']}")
+    ]
     doc = json.loads(run("status", "--format", "json").output)
     assert (doc["due"]["tasks_today"], doc["due"]["tasks_by_kind"]) == (2, {"post_letter": 2})
     assert "`campaign agenda`: 2 other tasks due (2 letters to post)" in doc["next"]
-    # The day after, they count no more (agenda lists them on the day they were printed).
-    later = json.loads(
-        run("status", "--format", "json", env={"CAMPAIGN_TODAY": "2026-11-17"}).output
-    )
-    assert later["due"]["tasks_today"] == 0
+    # Not posted yet the day after: still due, overdue now, until it is done.
+    tuesday = {"CAMPAIGN_TODAY": "2026-11-17"}
+    later = json.loads(run("status", "--format", "json", env=tuesday).output)
+    assert (later["due"]["tasks_today"], later["due"]["tasks_overdue"]) == (0, 2)
+    assert run("done", f"T{agenda[0]['task_id']}", env=tuesday).exit_code == 0
+    done = json.loads(run("status", "--format", "json", env=tuesday).output)
+    assert done["due"]["tasks_overdue"] == 0

@@ -62,8 +62,8 @@ def test_an_option_naming_nobody_met_is_refused() -> None:
     with pytest.raises(InputError) as err:
         assign(people, ["Zed: golf"], "interest")
     assert cli_words(err.value) == (
-        "--interest 'Zed: golf': start it with the name of someone met, e.g. --interest "
-        '"Ana Ruiz: ..." (met: Ana Ruiz, Bo Chen, Cy Diaz)'
+        "--interest 'Zed: golf': 'Zed' is not someone met (met: Ana Ruiz, Bo Chen, Cy Diaz); "
+        "start it with the name of someone met"
     )
 
 
@@ -87,8 +87,9 @@ def test_panel_plan_three_emails_three_notes_one_call(tmp_path: Path) -> None:
     assert "quilting" in notes[0].detail["draft"]
     assert "Gee's Bend" in notes[0].detail["draft"]
     assert emails[1].detail["subject"] == "Thank you for our meeting on November 16"
-    assert emails[1].detail["draft"].startswith("Dear Bo,\n")
-    assert notes[1].detail["draft"].startswith("Dear Bo,\n")
+    # Ms. Ruiz and Dr. Diaz have honorifics: one style for the meeting, Bo by his full name.
+    assert emails[1].detail["draft"].startswith("Dear Bo Chen,\n")
+    assert notes[1].detail["draft"].startswith("Dear Bo Chen,\n")
 
 
 def test_a_problem_discussed_proposes_a_second_meeting_to_that_person(tmp_path: Path) -> None:
@@ -277,9 +278,9 @@ def test_done_status_call_schedules_the_next_until_a_decision(campaign_home: Pat
     )
     with store.transaction() as tx:
         close_company(tx, acme.id, Decision.DECLINED, day)
-    with pytest.raises(InputError, match=f"task {nxt.id} is already cancelled on 2026-11-23"):
+    with pytest.raises(InputError, match=f"task T{nxt.id} is already cancelled on 2026-11-23"):
         finish_task(store, _settings(campaign_home), day, nxt.id)
-    with pytest.raises(NotFound, match="no task with id 99"):
+    with pytest.raises(NotFound, match="no task T99"):
         finish_task(store, _settings(campaign_home), day, 99)
 
 
@@ -330,8 +331,9 @@ def test_drafts_read_as_us_business_prose(tmp_path: Path, objection: str, senten
     email, note, cy_email, cy_note = (t.detail for t in plan.tasks[:4])
     assert email["subject"] == "Thank you for our meeting on November 17"
     assert [d["draft"].splitlines()[0] for d in (email, note, cy_email, cy_note)] == [
-        "Dear Nadia,",  # no honorific: the first name, in the email and on the card alike
-        "Dear Nadia,",
+        # No honorific, but Dr. Diaz has one: one style for the meeting, her full name.
+        "Dear Nadia Whitfield,",
+        "Dear Nadia Whitfield,",
         "Dear Dr. Diaz,",
         "Dear Dr. Diaz,",
     ]

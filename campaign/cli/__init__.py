@@ -71,6 +71,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Make a declined or closed prospect active again, with a call on the next business "
         "day.",
     ),
+    "resume": (
+        "campaign.cli.calls", "resume",
+        "Undo a hire's wind-down: the search goes on where it stood.",
+    ),
     "meeting": (
         "campaign.cli.meetings", "meeting",
         "Record a meeting and schedule a distinct thank-you to everyone met.",

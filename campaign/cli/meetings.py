@@ -8,11 +8,12 @@ import click
 
 from campaign.agenda import ACTIONS
 from campaign.cli.app import App, pass_app
-from campaign.cli.params import DATE
-from campaign.interview import MeetingRequest, record_meeting
+from campaign.cli.params import DATE, TIME
+from campaign.interview import MeetingRequest, is_planned, plan_ahead, record_meeting
 from campaign.meeting_changes import edit_meeting, remove_meeting
-from campaign.models import Task
+from campaign.models import Task, TaskKind
 from campaign.notecards import NoteCard, open_note_cards, write_note_cards
+from campaign.wording import task_ref
 
 
 def _day(value: datetime | None) -> date | None:
@@ -47,13 +48,17 @@ def meeting() -> None:
 
 @meeting.command("record")
 @click.argument("prospect", type=int)
-@click.option("--on", "held_on", type=DATE, required=True, help="The day of the meeting.")
+@click.option(
+    "--on", "held_on", type=DATE, required=True, help="The day of the meeting (later: planned)."
+)
+@click.option(
+    "--at", "at", type=TIME, help="The hour of a meeting still to come: on the agenda at it."
+)
 @click.option(
     "--with",
     "people",
     multiple=True,
-    required=True,
-    help='A person met: "Ms. Ana Ruiz, VP Sales" (at least one; repeatable).',
+    help='A person met: "Ms. Ana Ruiz, VP Sales" (at least one once held; repeatable).',
 )
 @click.option("--interest", multiple=True, help='A point of connection: "Ana Ruiz: quilting".')
 @click.option("--discussed", multiple=True, help='What you discussed: "Ana Ruiz: the Q3 backlog".')
@@ -96,9 +101,14 @@ def meeting_record(
     decision_by: datetime | None,
     referred_by: int | None,
     print_cards: bool,
+    at: str | None,
     **text: str,
 ) -> None:
     """Record a meeting and schedule a distinct thank-you to everyone met.
+
+    A meeting on a later day (or later today --at an hour) is planned instead: it goes
+    on the agenda and in its calendar file on its day and hour, with a reminder, and
+    prospecting calls stop; record it with --with once it is held.
 
     Each person met gets a thank-you email (due the same day) and a handwritten
     note (due the next business day), drafted from templates/thank_you_email.txt
@@ -115,6 +125,7 @@ def meeting_record(
         --with "Ms. Ana Ruiz, VP Sales" --with "Bo Chen, CFO" \\
         --interest "Ana Ruiz: quilting" --discussed "Bo Chen: the month-end close backlog" \\
         --gift "Ana Ruiz: an article on the Gee's Bend quilters" --decision-by 2026-11-27
+      campaign meeting 12 --on 2027-01-14 --at 10:00     # agreed on a call: planned
     """
     request = MeetingRequest(
         prospect_id=prospect,
@@ -129,8 +140,15 @@ def meeting_record(
         answers=answers,
         decision_by=_day(decision_by),
         referred_by=referred_by,
+        at=at or "",
         **text,
     )
+    if is_planned(request, app.today):
+        return _planned(app, request)
+    if not people:  # a meeting held names everyone met (a planned one need not)
+        ctx = click.get_current_context()
+        with_ = next(p for p in ctx.command.params if p.name == "people")
+        raise click.MissingParameter(ctx=ctx, param=with_)
     plan, saved = record_meeting(app.store, app.settings, app.today, request)
     click.echo(f"Recorded meeting {saved.meeting.id} with {plan.company} on {plan.held_on}.")
     _echo_tasks(saved.tasks)
@@ -145,9 +163,33 @@ def meeting_record(
         if cards:
             path = write_note_cards(cards, app.settings.output_dir, app.today)
             click.echo(f"Note cards: {path}")
+    first = next((t for t in saved.tasks if t.kind != TaskKind.STATUS_CALL), None)
     click.echo(
         "Next: `campaign agenda --drafts` shows each draft, `campaign notes` prints the "
-        "note cards; `campaign done ID` after each."
+        f"note cards; `campaign done {task_ref(first.id) if first else 'T1'}` after each."
+    )
+
+
+def _planned(app: App, request: MeetingRequest) -> None:
+    planned = plan_ahead(app.store, app.settings, app.today, request)
+    task = planned.task
+    when = f"{task.due:%a %d %b %Y}" + (f" at {request.at}" if request.at else "")
+    if planned.moved_from == task.due and planned.moved_from_at == request.at:
+        click.echo(f"The meeting with {planned.company} on {when} is on the agenda already.")
+    elif planned.moved_from is not None:
+        before = f"{planned.moved_from:%a %d %b}" + (
+            f" at {planned.moved_from_at}" if planned.moved_from_at else ""
+        )
+        click.echo(f"Moved the meeting with {planned.company} to {when} (from {before}).")
+    else:
+        click.echo(f"Planned a meeting with {planned.company} on {when}.")
+    click.echo(
+        f"  task {task_ref(task.id)}: on the agenda and in `campaign agenda --format ics` "
+        "(with a reminder); prospecting calls stop."
+    )
+    click.echo(
+        f"Once it is held: `campaign meeting {request.prospect_id} --on "
+        f'{task.due.isoformat()} --with "Name, Title"` schedules the thank-yous.'
     )
 
 
@@ -159,7 +201,9 @@ def _echo_tasks(tasks: list[Task]) -> None:
     for task in tasks:
         who = task.detail.get("person", "")
         what = ACTIONS.get(task.kind, task.kind)
-        click.echo(f"  task {task.id}: {what} due {task.due}" + (f" for {who}" if who else ""))
+        click.echo(
+            f"  task {task_ref(task.id)}: {what} due {task.due}" + (f" for {who}" if who else "")
+        )
 
 
 @meeting.command("edit")

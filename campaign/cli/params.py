@@ -86,7 +86,51 @@ class ColumnMapParam(click.ParamType):
         return value
 
 
+_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
+
+
+class TimeParam(click.ParamType):
+    """A time of day, ``10:00``, ``14:30``, ``9am`` or ``2:30 pm`` -> ``"14:30"``."""
+
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        match = _TIME.fullmatch(str(value).strip())
+        hour = int(match[1]) if match else 99
+        minute = int(match[2] or 0) if match else 99
+        if match and match[3]:
+            if not 1 <= hour <= 12:
+                hour = 99
+            hour = hour % 12 + (12 if match[3].lower().startswith("p") else 0)
+        elif match and not match[2]:
+            hour = 99  # a bare "10": morning or evening?
+        if hour > 23 or minute > 59:
+            self.fail(
+                f"{value!r} is not a time of day as HH:MM (10:00, 14:30) or 2:30pm", param, ctx
+            )
+        return f"{hour:02d}:{minute:02d}"
+
+
+class TaskParam(click.ParamType):
+    """A task id as the agenda shows it, ``T12``, or plain ``12`` -> 12."""
+
+    name = "TASK"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        digits = text[1:] if text[:1] in ("T", "t") else text
+        if not digits.isdigit():
+            self.fail(
+                f"{value!r} is not a task id (as the agenda shows it: T12, or 12)", param, ctx
+            )
+        return int(digits)
+
+
 DATE = DateParam()
+TASK = TaskParam()
+TIME = TimeParam()
 DUE = DueParam()
 FORMATS = FormatsParam()
 COLUMN_MAP = ColumnMapParam()

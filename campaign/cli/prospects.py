@@ -10,13 +10,19 @@ import click
 
 from campaign.batches import BATCHES, select_batch, why_unreachable
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table, progress
+from campaign.cli.output import (
+    FORMAT_TABLE_CSV_JSON,
+    Col,
+    echo_csv,
+    echo_json,
+    echo_table,
+    progress,
+)
 from campaign.cli.params import COLUMN_MAP
 from campaign.intake.importing import ImportReport, import_file
 from campaign.intake.tables import resolve_source
 from campaign.models import MARKETING, ProspectStatus
-from campaign.wording import counted as _n
-from campaign.wording import noun
+from campaign.wording import counted, noun
 
 SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rejects file
 
@@ -122,18 +128,18 @@ def _echo_report(report: ImportReport) -> None:
     if report.need_address:
         n = len(report.need_address)
         click.echo(
-            f"{_n(n, 'prospect')} {'needs' if n == 1 else 'need'} an address or email before a "
-            "letter can reach them: kept, with a research task on `campaign agenda` "
+            f"{counted(n, 'prospect')} {'needs' if n == 1 else 'need'} an address or email "
+            "before a letter can reach them: kept, with a research task on `campaign agenda` "
             "(`campaign prospects --incomplete`; `campaign edit ID --email E` completes one)."
         )
     if report.found_address:
         n = len(report.found_address)
-        click.echo(f"{_n(n, 'research task')} closed: the address or email is found.")
+        click.echo(f"{counted(n, 'research task')} closed: the address or email is found.")
     if report.flagged:
         n = len(report.flagged)
         click.echo(
-            f"{_n(n, 'prospect')} {'looks' if n == 1 else 'look'} like HR or recruiting rather "
-            "than the person who hires (kept, and flagged in `campaign status`):"
+            f"{counted(n, 'prospect')} {'looks' if n == 1 else 'look'} like HR or recruiting "
+            "rather than the person who hires (kept, and flagged in `campaign status`):"
         )
         for item in report.flagged[:SHOWN_ROWS]:
             click.echo(f"  #{item.prospect_id} {item.who}: {item.reason}")
@@ -218,18 +224,27 @@ def prospects_(app: App, batch: str | None, letter: str, incomplete: bool, fmt: 
     elif not rows and batch is None:
         click.echo("No prospects yet: `campaign import lists/YOUR-LIST.csv` adds them.")
     else:
-        shown = (
-            "id",
-            "priority",
-            "company",
-            "contact",
-            "title",
-            "email",
-            "phone",
-            "city",
-            "status",
+        keys = [c.name for c in PROSPECT_COLUMNS]
+        echo_table(
+            PROSPECT_COLUMNS,
+            ([r[c] for c in keys] for r in rows),
+            caption=caption or f"{counted(len(rows), 'prospect')}; every field: --format csv",
         )
-        echo_table(shown, ([r[c] for c in shown] for r in rows), caption=caption)
+
+
+# The prospects table at the screen's width: the id, phone and status never shorten;
+# city, then title, give way first on a narrow screen.
+PROSPECT_COLUMNS = (
+    Col("id", keep=True, justify="right"),
+    Col("priority", keep=True, justify="right"),
+    Col("company", least=10),
+    Col("contact", least=10),
+    Col("title", least=8, drop=2),
+    Col("email", least=10),
+    Col("phone", keep=True),
+    Col("city", least=6, drop=1),
+    Col("status", keep=True),
+)
 
 
 def _row(prospect: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from campaign.letters import review_notes
 from campaign.mailer import Mailer, open_smtp, smtp_password
 from campaign.models import MARKETING
 from campaign.sending import Item, SendSummary, describe
+from campaign.wording import counted, noun
 
 # The modes of `campaign send` other than a send run: at most one at a time.
 MODES = ("unlock", "settle", "resend", "test_to", "thank_yous", "prospect", "dry_run")
@@ -201,6 +202,21 @@ def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> 
         click.echo(f"Send {settle} recorded as not sent: the next `campaign send` delivers it.")
 
 
+def _nothing_sent(summary: SendSummary) -> str:
+    """Why a run that had something to do sent no letter, counted (each listed below)."""
+    in_doubt = len(summary.unknown) + len(summary.recovered)
+    parts = [
+        f"{counted(len(summary.unreachable), 'prospect')} no letter can reach"
+        if summary.unreachable
+        else "",
+        f"{counted(len(summary.held), 'email')} waiting for [smtp]" if summary.held else "",
+        f"{len(summary.deferred)} deferred by the server" if summary.deferred else "",
+        f"{len(summary.failed)} failed" if summary.failed else "",
+        f"{in_doubt} in doubt" if in_doubt else "",
+    ]
+    return ", ".join(p for p in parts if p) + " (see below)"
+
+
 def _echo_summary(summary: SendSummary, settings: Settings) -> None:
     def block(title: str, items: list[Item], detail: bool = False) -> None:
         if not items:
@@ -209,6 +225,13 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
         for item, line in zip(items, describe(items, with_send=detail), strict=True):
             click.echo(f"  {line}" + (f": {item.detail}" if detail and item.detail else ""))
 
+    if summary.wound_down:
+        click.echo(
+            f"Nothing to send: {summary.wound_down[0].lower()}{summary.wound_down[1:]}, so the "
+            "campaign is wound down "
+            "(`campaign resume` if the job falls through)."
+        )
+        return
     if summary.idle:
         if summary.waiting:
             click.echo(
@@ -223,12 +246,17 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
             )
         return
     verb = "Would send" if summary.dry_run else "Sent"
-    click.echo(
-        f"{verb} {len(summary.emailed)} by email, "
-        f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} "
+    used = (
         f"({summary.week}: {summary.cap_used} of {summary.cap} used"
-        f"{' before this run' if summary.dry_run else ''})."
+        f"{' before this run' if summary.dry_run else ''})"
     )
+    if summary.emailed or summary.printed:
+        click.echo(
+            f"{verb} {len(summary.emailed)} by email, "
+            f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} {used}."
+        )
+    else:
+        click.echo(f"No letters to send this week {used}: {_nothing_sent(summary)}.")
     block("By email", summary.emailed)
     block("Printed" if not summary.dry_run else "To print", summary.printed)
     if summary.pack is not None:
@@ -267,6 +295,15 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
         click.echo(
             f"Next calls: {len(calls)} first follow-up "
             f"{'call' if len(calls) == 1 else 'calls'} due {when}; see `campaign calls --due all`."
+        )
+    no_phone = [i for i in summary.emailed + summary.printed if not i.prospect.phone.strip()]
+    if no_phone:
+        ids = ", ".join(str(i.prospect.id) for i in no_phone)
+        click.echo(
+            f"No phone number for {noun(len(no_phone), 'prospect')} {ids}: "
+            + ("their calls wait" if len(no_phone) > 1 else "the call waits")
+            + " for one (`campaign agenda` has a task to find each; `campaign edit ID --phone "
+            "NUMBER` places the call)."
         )
     if summary.waiting and summary.next_wave and not summary.dry_run:
         click.echo(

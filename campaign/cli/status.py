@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import click
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from campaign.cli import spell
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json
+from campaign.cli.output import echo_json, wrap_keeping_commands
 from campaign.errors import InputError
 from campaign.report import NOTHING_TO_REPORT, write_report
 from campaign.status import Status, campaign_status
@@ -70,10 +69,12 @@ def _print_status(s: Status) -> None:
         console = Console(width=100, highlight=False, emoji=False, markup=False)
     f = s.funnel
     console.print(f"Campaign status, {s.today:%A %d %B %Y} (week {s.week})")
+    if s.headline:
+        console.print(f"{s.headline}: congratulations. The campaign is wound down.")
     table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(justify="left")
-    table.add_column(justify="right")
-    table.add_column(justify="left")
+    table.add_column(justify="left", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="left", overflow="fold")  # wraps between words
     rows = [
         ("Prospects", f.prospects, _statuses(s)),
         (
@@ -119,24 +120,6 @@ def _print_wrapped(console: Any, text: str, lead: str, width: int) -> None:
     for line in wrap_keeping_commands(text, width - len(lead)):
         console.print(lead + line, soft_wrap=True)
         lead = " " * len(lead)
-
-
-def wrap_keeping_commands(text: str, width: int) -> list[str]:
-    """Wrap ``text`` to ``width``, never breaking inside a `backticked command`.
-
-    A command wider than the line gets a line of its own and runs past the edge: a
-    command cut in two can't be copied.
-    """
-    lines: list[str] = []
-    line = ""
-    for word in re.findall(r"`[^`]*`\S*|\S+", text):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return lines
 
 
 def _statuses(s: Status) -> str:

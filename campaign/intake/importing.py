@@ -379,7 +379,7 @@ def research_reason(record: Mapping[str, Any]) -> str:
 def close_research(tx: Transaction, prospect_id: int, today: date, note: str) -> int:
     """Close the prospect's open research tasks for an address; how many."""
     closed = 0
-    for task in tx.open_tasks(prospect_id, [TaskKind.RESEARCH]):
+    for task in tx.prospect_tasks(prospect_id, [TaskKind.RESEARCH], open_only=True):
         if task.detail.get("need") == NEED_ADDRESS["need"]:
             closed += int(tx.close_task(task.id, TaskState.DONE, today, note))
     return closed

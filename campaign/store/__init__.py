@@ -24,10 +24,17 @@ from campaign.store.prospects import ProspectQueries
 from campaign.store.reporting import ReportQueries
 from campaign.store.sends import SendQueries
 from campaign.store.tasks import TaskQueries
+from campaign.store.winddowns import WindDownQueries
 
 
 class Queries(
-    ProspectQueries, SendQueries, TaskQueries, MeetingQueries, ReportQueries, InboxQueries
+    ProspectQueries,
+    SendQueries,
+    TaskQueries,
+    MeetingQueries,
+    ReportQueries,
+    InboxQueries,
+    WindDownQueries,
 ):
     """Every primitive of the store, by concern."""
 

@@ -322,6 +322,25 @@ def _m022_inbox(conn: Connection) -> None:
     messages.create(conn)
 
 
+def _m040_wind_downs(conn: Connection) -> None:
+    # A hire winds the campaign down (and a resume undoes it): one row per wind-down.
+    frozen = MetaData()
+    Table("prospects", frozen, Column("id", Integer, primary_key=True))
+    wind_downs = Table(
+        "wind_downs",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("hired_on", Date, nullable=False),
+        Column("statuses", JSON, nullable=False, default=dict),
+        Column("tasks", JSON, nullable=False, default=list),
+        Column("made", JSON, nullable=False, default=list),
+        Column("created_on", Date, nullable=True),
+        Column("resumed_on", Date, nullable=True),
+    )
+    wind_downs.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
     (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
@@ -329,6 +348,7 @@ MIGRATIONS: list[Migration] = [
     (20, "thank-you emails in the sends ledger", _m020_thank_yous_in_the_ledger),
     (21, "addresses that bounced", _m021_undeliverable_addresses),
     (22, "inbox cursors and the messages matched", _m022_inbox),
+    (40, "wind_downs: a hire closes the campaign, a resume reopens it", _m040_wind_downs),
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
+from campaign.errors import NotFound
 from campaign.models import (
     ATTENTION_STATES,
     CALL_KINDS,
@@ -20,8 +21,11 @@ from campaign.models import (
     POSTAL_RULE,
     AttentionSend,
     Channel,
+    Contact,
     DueCount,
     Outcome,
+    Prospect,
+    ProspectHistory,
     ProspectStatus,
     ReportHistory,
     SendState,
@@ -32,8 +36,9 @@ from campaign.models import (
 )
 from campaign.store.base import Connected
 from campaign.store.prospects import WAVE_ORDER
-from campaign.store.rows import to_call, to_meeting, to_prospect, to_send, to_task
-from campaign.store.schema import calls, meetings, prospects, sends, tasks
+from campaign.store.rows import to_call, to_contact, to_meeting, to_prospect, to_send, to_task
+from campaign.store.schema import calls, contacts, meeting_people, meetings, prospects, sends, tasks
+from campaign.store.sends import untracked_post
 
 # How many ids an attention item names (the count is always exact).
 _SAMPLE = 10
@@ -108,6 +113,77 @@ class ReportQueries(Connected):
         """
         with self.read() as conn:
             return _status_figures(conn, today, week, letter, late_before, can_email)
+
+    def next_in_line(
+        self, letter: str, limit: int, can_email: bool | None = None
+    ) -> list[Prospect]:
+        """The first ``limit`` active prospects not yet sent ``letter``, in wave order.
+
+        ``can_email`` (is [smtp] set up?): only those a letter can reach, as the send
+        run takes them; None takes everyone waiting.
+        """
+        waiting = and_(
+            prospects.c.status == str(ProspectStatus.ACTIVE),
+            ~exists().where(sends.c.prospect_id == prospects.c.id, sends.c.letter == letter),
+        )
+        if can_email is not None:
+            waiting = and_(waiting, _reachable(can_email))
+        query = select(prospects).where(waiting).order_by(*WAVE_ORDER).limit(limit)
+        with self.read() as conn:
+            return [to_prospect(r) for r in conn.execute(query)]
+
+    def prospect_history(self, prospect_id: int) -> ProspectHistory:
+        """Everything recorded about one prospect (NotFound naming the id if none)."""
+        with self.read() as conn:
+            row = conn.execute(select(prospects).where(prospects.c.id == prospect_id)).first()
+            if row is None:
+                raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
+            met = [
+                to_meeting(r)
+                for r in conn.execute(
+                    select(meetings)
+                    .where(meetings.c.prospect_id == prospect_id)
+                    .order_by(meetings.c.held_on, meetings.c.id)
+                )
+            ]
+            people: dict[int, list[Contact]] = {m.id: [] for m in met}
+            if met:
+                for r in conn.execute(
+                    select(contacts, meeting_people.c.meeting_id)
+                    .join(meeting_people, meeting_people.c.contact_id == contacts.c.id)
+                    .where(meeting_people.c.meeting_id.in_([m.id for m in met]))
+                    .order_by(contacts.c.id)
+                ):
+                    people[r.meeting_id].append(to_contact(r))
+            interviewers = select(contacts.c.id).where(contacts.c.prospect_id == prospect_id)
+            theirs = or_(
+                tasks.c.prospect_id == prospect_id,
+                tasks.c.meeting_id.in_([m.id for m in met] or [-1]),
+                and_(tasks.c.prospect_id.is_(None), tasks.c.contact_id.in_(interviewers)),
+            )
+            return ProspectHistory(
+                prospect=to_prospect(row),
+                sends=[
+                    to_send(r)
+                    for r in conn.execute(
+                        select(sends).where(sends.c.prospect_id == prospect_id).order_by(sends.c.id)
+                    )
+                ],
+                calls=[
+                    to_call(r)
+                    for r in conn.execute(
+                        select(calls)
+                        .where(calls.c.prospect_id == prospect_id)
+                        .order_by(calls.c.called_on, calls.c.id)
+                    )
+                ],
+                meetings=met,
+                people=people,
+                tasks=[
+                    to_task(r)
+                    for r in conn.execute(select(tasks).where(theirs).order_by(tasks.c.id))
+                ],
+            )
 
     def report_history(self) -> ReportHistory:
         """Every prospect, send, logged call, open task and meeting (for the report)."""
@@ -216,6 +292,9 @@ def _status_figures(
         exists().where(
             calls.c.prospect_id == prospects.c.id, calls.c.outcome == str(Outcome.MEETING)
         ),
+        exists().where(  # a meeting agreed for a later day, on the agenda
+            tasks.c.prospect_id == prospects.c.id, tasks.c.kind == str(TaskKind.MEETING)
+        ),
     )
     offered = or_(
         prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
@@ -237,11 +316,26 @@ def _status_figures(
         DueCount(kind, day, int(n))
         for kind, day, n in conn.execute(
             select(tasks.c.kind, tasks.c.due, func.count())
-            .where(tasks.c.state == str(TaskState.OPEN), tasks.c.due <= today)
+            .where(
+                tasks.c.state == str(TaskState.OPEN),
+                tasks.c.due <= today,
+                tasks.c.kind != str(TaskKind.POST_LETTER),
+            )
             .group_by(tasks.c.kind, tasks.c.due)
             .order_by(tasks.c.due)
         )
     ]
+    # A print pack to post counts its letters, as the agenda's row says them.
+    letters: dict[date, int] = {}
+    for day, detail in conn.execute(
+        select(tasks.c.due, tasks.c.detail).where(
+            tasks.c.state == str(TaskState.OPEN),
+            tasks.c.due <= today,
+            tasks.c.kind == str(TaskKind.POST_LETTER),
+        )
+    ):
+        letters[day] = letters.get(day, 0) + int(dict(detail or {}).get("letters") or 1)
+    due += [DueCount(TaskKind.POST_LETTER, day, n) for day, n in sorted(letters.items())]
     to_post = int(
         conn.scalar(
             select(func.count())
@@ -250,6 +344,7 @@ def _status_figures(
                 sends.c.channel == str(Channel.POST),
                 sends.c.state == str(SendState.SENT),
                 sends.c.sent_on == today,
+                untracked_post(),
             )
         )
         or 0

@@ -217,6 +217,22 @@ calls = Table(
 )
 Index("ix_calls_prospect", calls.c.prospect_id, calls.c.called_on)
 
+# A hire winds the campaign down; a resume undoes it. ``statuses`` (prospect id -> the
+# status it had) and ``tasks`` (the open task ids it cancelled) are what undoing restores;
+# ``made`` are the tasks it added (withdrawals, the news), which a resume cancels.
+wind_downs = Table(
+    "wind_downs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+    Column("hired_on", Date, nullable=False),
+    Column("statuses", JSON, nullable=False, default=dict),
+    Column("tasks", JSON, nullable=False, default=list),
+    Column("made", JSON, nullable=False, default=list),
+    Column("created_on", Date, nullable=True),
+    Column("resumed_on", Date, nullable=True),
+)
+
 # One row per named lock (e.g. "send"): who holds it, so a second run can say so and a
 # lock left by a killed process can be recognised and taken over.
 locks = Table(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from campaign.errors import LedgerConflict, NotFound, RunInProgress, arg
@@ -26,12 +26,20 @@ from campaign.models import (
     Prospect,
     Send,
     SendState,
+    TaskKind,
 )
 from campaign.store.base import Connected
 from campaign.store.rows import to_prospect, to_send
-from campaign.store.schema import locks, prospects, sends
+from campaign.store.schema import locks, prospects, sends, tasks
 
 SEND_LOCK = "send"
+
+
+def untracked_post() -> Any:
+    """A printed letter whose pack is no task: no ``post_letter`` task was made its day."""
+    return ~exists().where(
+        tasks.c.kind == str(TaskKind.POST_LETTER), tasks.c.created_on == sends.c.sent_on
+    )
 
 
 class SendQueries(Connected):
@@ -90,7 +98,11 @@ class SendQueries(Connected):
         ]
 
     def letters_to_post(self, start: date, end: date) -> list[tuple[Send, Prospect]]:
-        """Printed letters counted as sent from ``start`` to ``end``: they must go in the post."""
+        """Printed letters counted as sent from ``start`` to ``end``: they must go in the post.
+
+        Only those printed before print packs became tasks (no ``post_letter`` task was
+        made that day): a pack printed since is on the agenda as its own task.
+        """
         query = (
             select(sends)
             .where(
@@ -98,6 +110,7 @@ class SendQueries(Connected):
                 sends.c.state == str(SendState.SENT),
                 sends.c.sent_on >= start,
                 sends.c.sent_on <= end,
+                untracked_post(),
             )
             .order_by(sends.c.sent_on, sends.c.id)
         )
