@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from campaign.documents.files import spreadsheet_safe
+
 T = TypeVar("T")
 
 FORMAT_TABLE_CSV_JSON = click.Choice(["table", "csv", "json"])
@@ -31,9 +33,9 @@ def echo_json(document: Any) -> None:
 
 
 def echo_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    """A header and one CSV line per row, on stdout."""
+    """A header and one CSV line per row, on stdout; no cell a spreadsheet would evaluate."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
+    writer.writerow({c: spreadsheet_safe(c) for c in columns})
     for row in rows:
         writer.writerow({k: _cell(v) for k, v in row.items()})
 
@@ -43,7 +45,7 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return value
+    return spreadsheet_safe(value)
 
 
 def echo_table(
