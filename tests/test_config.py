@@ -60,7 +60,7 @@ def test_unknown_section_is_named(tmp_path: Path) -> None:
     [
         ('[schedule]\nweekly_cap = "twenty"\n', "weekly_cap must be a whole number, got 'twenty'"),
         ("[schedule]\nweekly_cap = true\n", "weekly_cap must be a whole number"),
-        ("[schedule]\nweekly_cap = 0\n", "weekly_cap must be at least 1"),
+        ("[schedule]\nweekly_cap = 0\n", "weekly_cap must be from 1 to 10000, got 0"),
         ("[sender]\nname = [1]\n", "[sender] name must be text"),
         ('[smtp]\nhost = "h"\nsecurity = "tls"\n', "security must be one of starttls, ssl, none"),
         ('[smtp]\nhost = "h"\npassword = "hunter2"\n', "never read from a file"),

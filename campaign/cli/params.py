@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from campaign.clock import DUE_WORDS
+from campaign.clock import DAY_RANGE, DUE_WORDS, in_range
 from campaign.intake.columns import map_item_problem
 from campaign.merge import format_problem, parse_formats
 
@@ -42,6 +42,8 @@ class DateParam(click.ParamType):
         day = _day(str(value).strip())
         if day is None:
             self.fail(f"{value!r} is not {DATE_WORDING}", param, ctx)
+        if not in_range(day):
+            self.fail(f"{value!r} is out of range: use {DAY_RANGE}", param, ctx)
         return datetime(day.year, day.month, day.day)  # noqa: DTZ001 - a calendar day, no time
 
 
@@ -55,7 +57,12 @@ class DueParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = str(value).strip()
-        if text in DUE_WORDS or _day(text) is not None:
+        if text in DUE_WORDS:
+            return text
+        day = _day(text)
+        if day is not None and not in_range(day):
+            self.fail(f"{value!r} is out of range: use {DAY_RANGE}", param, ctx)
+        if day is not None:
             return text
         self.fail(f"{value!r} is not today, week, all or {DATE_WORDING}", param, ctx)
 
