@@ -235,6 +235,8 @@ class Send:
     last_error: str = ""
     message_id: str = ""
     pack: str = ""
+    address: str = ""  # the recipient's mailbox (``people.mailbox``), "" without an email
+    promised_on: date | None = None  # the first call's day the letter names
 
 
 @dataclass(frozen=True)
@@ -496,6 +498,8 @@ class Claim:
     letter: str
     channel: str
     send_id: int | None = None
+    address: str = ""  # the recipient's mailbox (``people.mailbox``): one letter per mailbox
+    promised_on: date | None = None  # the first call's day the letter names
 
 
 @dataclass(frozen=True)

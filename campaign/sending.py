@@ -48,6 +48,7 @@ from campaign.models import (
     Send,
     SendState,
 )
+from campaign.people import mailbox
 from campaign.store import Store
 
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
@@ -123,6 +124,8 @@ class SendSummary:
     unknown: list[Item] = field(default_factory=list)
     recovered: list[Item] = field(default_factory=list)  # in doubt after a killed run
     unreachable: list[Prospect] = field(default_factory=list)
+    # Not sent: their address already had this letter, as the prospect with this id.
+    mailed: list[tuple[Prospect, int]] = field(default_factory=list)
     # Deferred emails left waiting: no [smtp] now to send them, and no address to print.
     held: list[Item] = field(default_factory=list)
     waiting: int = 0  # prospects still not sent this letter after the run
@@ -150,7 +153,7 @@ class SendSummary:
         """The run had nothing at all to do."""
         return not (
             self.emailed or self.printed or self.deferred or self.failed or self.unknown
-            or self.recovered or self.unreachable or self.held
+            or self.recovered or self.unreachable or self.held or self.mailed
         )  # fmt: skip
 
     @property
@@ -211,6 +214,7 @@ def _plan(
     summary.waiting = batch.waiting
     summary.next_wave = batch.next_wave
     summary.unreachable.extend(batch.unreachable)
+    summary.mailed.extend(batch.mailed)
     for prospect in batch.prospects:
         reach = delivery_channel(prospect, settings)
         assert reach is not None  # select_batch set the unreachable aside
@@ -350,7 +354,17 @@ def _run(
     posts = [p for p in planned if p.item.channel == Channel.POST]
     mailer = connect() if emails else None
     try:
-        claims = [Claim(i.prospect.id, i.letter, i.channel, i.send_id) for i in items]
+        claims = [
+            Claim(
+                i.prospect.id,
+                i.letter,
+                i.channel,
+                i.send_id,
+                address=mailbox(i.prospect.email) if i.prospect.email else "",
+                promised_on=_promise(p),
+            )
+            for i, p in zip(items, planned, strict=True)
+        ]
         cap = None if request.no_cap else settings.schedule.weekly_cap
         rows = ledger.claim(
             store, claims, week=summary.week, today=today, run_id=uuid.uuid4().hex, cap=cap

@@ -195,6 +195,13 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
         in_doubt,
         True,
     )
+    if summary.mailed:
+        click.echo(f"Not sent (their address already had the {summary.letter} letter):")
+        for prospect, other in summary.mailed:
+            click.echo(
+                f"  {prospect.company} - {prospect.contact} <{prospect.email}> "
+                f"(prospect {prospect.id}; it went to prospect {other})"
+            )
     if summary.unreachable:
         cause, fix = why_unreachable(settings)
         click.echo(f"Not sent ({cause}):")

@@ -33,10 +33,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
     exists,
+    func,
     inspect,
     or_,
     select,
+    table,
     text,
     update,
 )
@@ -252,9 +255,36 @@ def _m002_offers_are_not_hires(conn: Connection) -> None:
     conn.execute(update(p).where(p.c.status == "hired", offered, ~hired).values(status="offer"))
 
 
+def _m030_sends_keep_their_address(conn: Connection) -> None:
+    # The ledger refuses a letter to a mailbox that already had it, whichever prospect
+    # row carries that address now: each send keeps its recipient's email (for a printed
+    # letter too: the same person). Rows from before this step get their prospect's
+    # email now, the best the database knows.
+    # promised_on: the day the letter names for the first call, kept from the claim so a
+    # rerun that adopts a print pack a killed run finished keeps the letters' promise.
+    conn.execute(text("ALTER TABLE sends ADD COLUMN address TEXT NOT NULL DEFAULT ''"))
+    conn.execute(text("ALTER TABLE sends ADD COLUMN promised_on DATE"))
+    sends = table(
+        "sends", column("id"), column("prospect_id"), column("channel"), column("address")
+    )
+    prospects = table("prospects", column("id"), column("email"))
+    email = (
+        select(func.lower(func.trim(prospects.c.email)))
+        .where(prospects.c.id == sends.c.prospect_id)
+        .scalar_subquery()
+    )
+    conn.execute(update(sends).values(address=func.coalesce(email, "")))
+    conn.execute(text("CREATE INDEX ix_sends_address ON sends (letter, address)"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
     (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
+    (
+        30,
+        "sends keep the address they went to and the call day they promised",
+        _m030_sends_keep_their_address,
+    ),
 ]
 
 

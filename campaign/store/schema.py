@@ -93,10 +93,16 @@ sends = Table(
     Column("message_id", Text, nullable=False, default=""),
     Column("pack", Text, nullable=False, default=""),
     Column("run_id", String(64), nullable=False, default=""),
+    # The recipient's normalised email (campaign.people.mailbox), the mailbox an email went
+    # to: nor is a letter sent twice to one mailbox, whichever prospect has it now.
+    Column("address", Text, nullable=False, default=""),
+    # The first call's day the letter names (kept from the claim for a print pack's rerun).
+    Column("promised_on", Date, nullable=True),
     # A letter is never sent twice to the same prospect: the database says so.
     UniqueConstraint("prospect_id", "letter", name="uq_sends_prospect_letter"),
 )
 Index("ix_sends_week", sends.c.week, sends.c.state)
+Index("ix_sends_address", sends.c.letter, sends.c.address)
 
 contacts = Table(
     "contacts",
