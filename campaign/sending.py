@@ -7,14 +7,19 @@ One run, in order:
 3. plan: DEFERRED and leftover CLAIMED rows first, then the batch, within the weekly cap;
 4. render and check every letter (a template error stops the run before anything is recorded);
 5. connect and log in (a wrong password stops the run before anything is recorded);
-6. claim every delivery in one committed transaction;
+6. claim every delivery in one committed transaction (never a letter twice to one prospect
+   or one mailbox, never the week over its cap);
 7. printed letters: the print pack is written, and they are SENT the day it is made;
 8. emails, one at a time: TRANSMITTING (committed) -> the server -> SENT with its
-   follow-up call | DEFERRED | FAILED | UNKNOWN.
+   follow-up call | DEFERRED | FAILED | UNKNOWN. A refusal of the session (login, TLS,
+   421, the sender refused) stops the run: its letters go back to waiting.
+
+When the database fails mid-run, the run stops and its summary still says what went out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -33,10 +38,16 @@ from campaign.config import Settings
 from campaign.documents.email import email_message
 from campaign.documents.files import new_run_folder
 from campaign.documents.printpack import write_print_pack
-from campaign.errors import DeliveryError, InputError, arg
+from campaign.errors import (
+    CampaignError,
+    DeliveryError,
+    InputError,
+    StoreError,
+    arg,
+)
 from campaign.followup import CallLoad, scheduled_calls
 from campaign.letters import check_resume, load_letter, render_batch, require_resume
-from campaign.mailer import Mailer
+from campaign.mailer import Delivery, Mailer, check_sender_address
 from campaign.models import (
     COVER,
     Channel,
@@ -48,7 +59,7 @@ from campaign.models import (
     Send,
     SendState,
 )
-from campaign.people import mailbox
+from campaign.people import check_email, mailbox
 from campaign.store import Store
 
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
@@ -103,6 +114,7 @@ class Item:
     detail: str = ""
     due: date | None = None  # the first follow-up call it scheduled
     retry: bool = False
+    prior: Send | None = None  # the row before this run claimed it (a retry): released to it
 
 
 @dataclass
@@ -128,6 +140,9 @@ class SendSummary:
     mailed: list[tuple[Prospect, int]] = field(default_factory=list)
     # Deferred emails left waiting: no [smtp] now to send them, and no address to print.
     held: list[Item] = field(default_factory=list)
+    # Why the run stopped before its end (the server refused the session, the database
+    # failed): shown after the summary; the letters it did not reach wait for the next run.
+    stop: CampaignError | None = None
     waiting: int = 0  # prospects still not sent this letter after the run
     next_wave: date | None = None
 
@@ -197,7 +212,7 @@ def _plan(
             if room is not None and room <= 0:
                 continue
             room = None if room is None else room - 1
-        items.append(Item(prospect, send.letter, reach, send.id, retry=True))
+        items.append(Item(prospect, send.letter, reach, send.id, retry=True, prior=send))
     if request.batch == "all" and not request.no_cap:
         batch = select_batch(store, "all", request.letter, today, cap)
         raise InputError(
@@ -244,7 +259,7 @@ def _plan_resend(
         )
     prospect = store.get_prospect(send.prospect_id)
     channel = delivery_channel(prospect, settings) or send.channel
-    return [Item(prospect, send.letter, channel, send.id, retry=True)]
+    return [Item(prospect, send.letter, channel, send.id, retry=True, prior=send)]
 
 
 def _render(
@@ -324,14 +339,18 @@ def send_run(
     track: Track | None = None,
 ) -> SendSummary:
     """The weekly send run (see the module docstring); ``connect`` opens the one SMTP connection."""
-    settings.require_sender(to_send=True)
+    sender = settings.require_sender(to_send=True)
+    if settings.smtp is not None:
+        check_sender_address(sender.email, str(settings.config_path or "campaign.toml"))
     if request.letter == COVER:
         require_resume(settings)
     store.acquire_lock(pid=lock.pid, host=lock.host, now=lock.now, alive=lock.alive)
     try:
         return _run(store, settings, today, request, connect, track)
     finally:
-        store.release_lock(pid=lock.pid, host=lock.host)
+        # A database lost mid-run can't take the lock back; the next run takes it over.
+        with contextlib.suppress(StoreError):
+            store.release_lock(pid=lock.pid, host=lock.host)
 
 
 def _run(
@@ -346,9 +365,9 @@ def _run(
     for send in store.recover_interrupted(INTERRUPTED):
         prospect = store.get_prospect(send.prospect_id)
         summary.recovered.append(Item(prospect, send.letter, send.channel, send.id, INTERRUPTED))
+    calendar = BusinessCalendar(settings.country)
     items = _plan(store, settings, today, request, summary)
     planned = _render(settings, today, items, track=track, store=store)
-    calendar = BusinessCalendar(settings.country)
     load = CallLoad.read(store, calendar, settings.schedule.calls_per_day, today)
     emails = [p for p in planned if p.item.channel == Channel.EMAIL]
     posts = [p for p in planned if p.item.channel == Channel.POST]
@@ -378,6 +397,8 @@ def _run(
     finally:
         if mailer is not None:
             mailer.close()
+    if isinstance(summary.stop, StoreError):
+        return summary  # nothing more can be read
     summary.cap_used = store.cap_used(summary.week)
     left = select_batch(
         store, "all", request.letter, today, settings.schedule.weekly_cap, settings=settings
@@ -385,6 +406,12 @@ def _run(
     summary.waiting = left.waiting
     summary.next_wave = next_week_start(today)
     return summary
+
+
+def _release(store: Store, plans: Sequence[_Planned]) -> int:
+    """This run's claims in ``plans`` back to waiting; how many."""
+    ledger.release(store, [(p.item.send_id, p.item.prior) for p in plans if p.item.send_id])
+    return len(plans)
 
 
 def _with(item: Item, **changes: Any) -> Item:
@@ -399,22 +426,23 @@ def _print(
     calls: tuple[BusinessCalendar, CallLoad],
     summary: SendSummary,
 ) -> None:
+    ids = [p.item.send_id for p in posts if p.item.send_id is not None]
     folder = new_run_folder(settings.output_dir, f"print-pack-{summary.week}", today)
     letters = [p.rendered for p in posts if p.rendered is not None]
     resume = check_resume(settings, COVER)
     pack = write_print_pack(letters, folder, resume)
-    where = Path(pack.letters_pdf).parent
+    where = _relative(Path(pack.letters_pdf).parent, settings.home)
     ups = ledger.mark_printed(
         store,
-        [p.item.send_id for p in posts if p.item.send_id is not None],
+        ids,
         sent_on=today,
-        pack=_relative(where, settings.home),
+        pack=where,
         schedule=settings.schedule,
         calendar=calls[0],
         load=calls[1],
         promised={p.item.send_id: d for p in posts if p.item.send_id and (d := _promise(p))},
     )
-    summary.pack = where
+    summary.pack = Path(pack.letters_pdf).parent
     files = (
         pack.letters_pdf,
         pack.envelopes_pdf,
@@ -438,7 +466,7 @@ def _email(
 ) -> None:
     connected = True
     sequence: Iterable[_Planned] = track(emails, "Sending") if track else emails
-    for plan in sequence:
+    for index, plan in enumerate(sequence):
         item = plan.item
         assert item.send_id is not None and plan.message is not None
         if not connected:
@@ -447,30 +475,65 @@ def _email(
             summary.deferred.append(_with(item, detail=reason))
             continue
         message_id = str(plan.message.get("Message-ID", ""))
-        store.mark_transmitting(item.send_id, message_id)
-        delivery = mailer.send(plan.message)
-        connected = delivery.connected
-        if delivery.state == SendState.SENT:
-            up: FollowUp = ledger.mark_sent(
-                store,
-                item.send_id,
-                sent_on=today,
-                schedule=settings.schedule,
-                calendar=calls[0],
-                message_id=message_id,
-                load=calls[1],
-                promised=_promise(plan),
+        delivery: Delivery | None = None
+        try:
+            store.mark_transmitting(item.send_id, message_id)
+            delivery = mailer.send(plan.message)
+            connected = delivery.connected
+            if delivery.stop:
+                waiting = _release(store, emails[index:])
+                summary.stop = DeliveryError(
+                    f"{delivery.detail}; the run stopped: {waiting} "
+                    f"{'letter waits' if waiting == 1 else 'letters wait'} for the next "
+                    "`campaign send` (none was marked failed)"
+                )
+                return
+            _record(store, settings, today, plan, delivery, calls, summary)
+        except StoreError as exc:
+            sent = delivery is not None and delivery.state == SendState.SENT
+            if sent:
+                summary.emailed.append(_with(item, detail="sent, but not recorded"))
+            summary.stop = StoreError(
+                f"{exc}; the run stopped after {len(summary.emailed)} "
+                f"{'email' if len(summary.emailed) == 1 else 'emails'} went out (see above)"
+                + ("; the last is in doubt until the next run" if sent else "")
             )
-            summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
-        elif delivery.state == SendState.DEFERRED:
-            store.mark_deferred(item.send_id, delivery.detail)
-            summary.deferred.append(_with(item, detail=delivery.detail))
-        elif delivery.state == SendState.FAILED:
-            store.mark_failed(item.send_id, delivery.detail)
-            summary.failed.append(_with(item, detail=delivery.detail))
-        else:
-            store.mark_unknown(item.send_id, delivery.detail)
-            summary.unknown.append(_with(item, detail=delivery.detail))
+            return
+
+
+def _record(
+    store: Store,
+    settings: Settings,
+    today: date,
+    plan: _Planned,
+    delivery: Delivery,
+    calls: tuple[BusinessCalendar, CallLoad],
+    summary: SendSummary,
+) -> None:
+    """What the server said of one email, into the ledger and the summary."""
+    item = plan.item
+    assert item.send_id is not None
+    if delivery.state == SendState.SENT:
+        up: FollowUp = ledger.mark_sent(
+            store,
+            item.send_id,
+            sent_on=today,
+            schedule=settings.schedule,
+            calendar=calls[0],
+            message_id=str(plan.message.get("Message-ID", "")) if plan.message else "",
+            load=calls[1],
+            promised=_promise(plan),
+        )
+        summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
+    elif delivery.state == SendState.DEFERRED:
+        store.mark_deferred(item.send_id, delivery.detail)
+        summary.deferred.append(_with(item, detail=delivery.detail))
+    elif delivery.state == SendState.FAILED:
+        store.mark_failed(item.send_id, delivery.detail)
+        summary.failed.append(_with(item, detail=delivery.detail))
+    else:
+        store.mark_unknown(item.send_id, delivery.detail)
+        summary.unknown.append(_with(item, detail=delivery.detail))
 
 
 def _promise(plan: _Planned) -> date | None:
@@ -501,6 +564,11 @@ def send_test(
         raise InputError(f"{arg('test_to')} needs an [smtp] section in campaign.toml")
     if address.count("@") != 1 or any(c in address for c in " ,;<>\r\n"):
         raise InputError(f"{arg('test_to')} {address!r} is not one email address")
+    valid, why = check_email(address)
+    if not valid:
+        raise InputError(f"{arg('test_to')} {address!r} is not an email address: {why}")
+    sender = settings.require_sender()
+    check_sender_address(sender.email, str(settings.config_path or "campaign.toml"))
     batch = select_batch(store, "all", request.letter, today, settings.schedule.weekly_cap)
     prospect = next((p for p in batch.prospects if p.email), None)
     if prospect is None:

@@ -68,6 +68,21 @@ def test_a_corrected_email_and_a_new_list_dont_mail_the_old_address_again(
     store.close()
 
 
+def test_an_idn_domain_and_its_a_label_are_one_mailbox(
+    run, sender_config: Path, server: SmtpServer, campaign_home: Path
+) -> None:
+    configure(sender_config, server.port)
+    store = store_at(campaign_home)
+    add_prospect(store, email="bob@bücher.de", company="Bücher GmbH")
+    assert run("send").exit_code == 0
+    add_prospect(store, email="Bob@XN--BCHER-KVA.de", company="Buecher AG")
+    result = run("send")
+    assert result.exit_code == 0, result.output
+    assert "(prospect 2; it went to prospect 1)" in result.stdout
+    assert [r.recipients for r in server.received] == [["bob@xn--bcher-kva.de"]]
+    store.close()
+
+
 def test_two_prospects_sharing_an_address_in_one_wave_get_one_letter(
     run, sender_config: Path, server: SmtpServer, campaign_home: Path
 ) -> None:

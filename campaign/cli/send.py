@@ -108,6 +108,10 @@ def send(
             app.store, app.settings, app.today, request,
             connect=lambda: _connector(app), lock=lock, track=progress,
         )  # fmt: skip
+        if summary.stop is not None:
+            if not summary.idle:
+                _echo_summary(summary, app.settings)
+            raise summary.stop
         _echo_summary(summary, app.settings)
         if summary.partial:
             raise PartialDelivery(f"not all went through: {summary.problems}; see above")
@@ -167,12 +171,18 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
             )
         return
     verb = "Would send" if summary.dry_run else "Sent"
-    click.echo(
-        f"{verb} {len(summary.emailed)} by email, "
-        f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} "
-        f"({summary.week}: {summary.cap_used} of {summary.cap} used"
-        f"{' before this run' if summary.dry_run else ''})."
-    )
+    if summary.stop is not None:
+        click.echo(
+            f"Sent {len(summary.emailed)} by email, printed {len(summary.printed)} "
+            "before the run stopped."
+        )
+    else:
+        click.echo(
+            f"{verb} {len(summary.emailed)} by email, "
+            f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} "
+            f"({summary.week}: {summary.cap_used} of {summary.cap} used"
+            f"{' before this run' if summary.dry_run else ''})."
+        )
     block("By email", summary.emailed)
     block("Printed" if not summary.dry_run else "To print", summary.printed)
     if summary.pack is not None:

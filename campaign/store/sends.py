@@ -249,6 +249,9 @@ class SendQueries(Connected):
                     address=before.address,
                     promised_on=before.promised_on,
                     pack=before.pack,
+                    attempts=before.attempts,
+                    last_error=before.last_error,
+                    message_id=before.message_id,
                 )
             )
 
