@@ -6,20 +6,27 @@ One run, in order:
 2. rows a killed run left TRANSMITTING become UNKNOWN (in doubt, never resent by themselves);
 3. plan: DEFERRED and leftover CLAIMED rows first, then the batch, within the weekly cap;
 4. render and check every letter (a template error stops the run before anything is recorded);
-5. connect and log in (a wrong password stops the run before anything is recorded);
+5. connect and log in (a wrong password stops the run before anything is recorded), and
+   check that output/ can be written when there are letters to print;
 6. claim every delivery in one committed transaction (never a letter twice to one prospect
    or one mailbox, never the week over its cap);
-7. printed letters: the print pack is written, and they are SENT the day it is made;
+7. printed letters: the ledger records which print pack holds them, the pack is built in a
+   hidden folder and renamed into place when complete, and they are SENT the day it is
+   made; a pack that can't be written (a full disk) releases every claim of the run;
 8. emails, one at a time: TRANSMITTING (committed) -> the server -> SENT with its
    follow-up call | DEFERRED | FAILED | UNKNOWN. A refusal of the session (login, TLS,
    421, the sender refused) stops the run: its letters go back to waiting.
 
-When the database fails mid-run, the run stops and its summary still says what went out.
+A rerun after a kill first settles what the killed run left: TRANSMITTING rows are in
+doubt; a print pack it finished for its claims is adopted (they become SENT, nothing is
+printed twice), a partial one is removed and its letters printed anew. When the database
+fails mid-run, the run stops and its summary still says what went out.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import socket
 import uuid
@@ -36,7 +43,13 @@ from campaign.batches import delivery_channel, select_batch
 from campaign.clock import BusinessCalendar, iso_week, next_week_start
 from campaign.config import Settings
 from campaign.documents.email import email_message
-from campaign.documents.files import new_run_folder
+from campaign.documents.files import (
+    ensure_writable,
+    free_run_folder,
+    partial_twin,
+    remove_tree,
+    staged_folder,
+)
 from campaign.documents.printpack import write_print_pack
 from campaign.errors import (
     CampaignError,
@@ -140,6 +153,9 @@ class SendSummary:
     mailed: list[tuple[Prospect, int]] = field(default_factory=list)
     # Deferred emails left waiting: no [smtp] now to send them, and no address to print.
     held: list[Item] = field(default_factory=list)
+    # Printed letters of a stopped run whose complete pack this run found and recorded.
+    adopted: list[Item] = field(default_factory=list)
+    adopted_packs: list[tuple[Path, list[Item]]] = field(default_factory=list)
     # Why the run stopped before its end (the server refused the session, the database
     # failed): shown after the summary; the letters it did not reach wait for the next run.
     stop: CampaignError | None = None
@@ -168,13 +184,13 @@ class SendSummary:
         """The run had nothing at all to do."""
         return not (
             self.emailed or self.printed or self.deferred or self.failed or self.unknown
-            or self.recovered or self.unreachable or self.held or self.mailed
+            or self.recovered or self.unreachable or self.held or self.adopted or self.mailed
         )  # fmt: skip
 
     @property
     def calls(self) -> list[Item]:
         """Sends of this run that scheduled a first follow-up call."""
-        return [i for i in self.emailed + self.printed if i.due is not None]
+        return [i for i in self.emailed + self.printed + self.adopted if i.due is not None]
 
 
 @dataclass
@@ -188,7 +204,12 @@ class _Planned:
 
 
 def _plan(
-    store: Store, settings: Settings, today: date, request: SendRequest, summary: SendSummary
+    store: Store,
+    settings: Settings,
+    today: date,
+    request: SendRequest,
+    summary: SendSummary,
+    skip: frozenset[int] = frozenset(),
 ) -> list[Item]:
     load_letter(settings, request.letter)  # an unknown letter stops the run, whatever waits
     week = summary.week
@@ -201,6 +222,8 @@ def _plan(
     for send in store.pending_retries():
         if limit is not None and len(items) >= limit:
             break
+        if send.id in skip:  # in a complete print pack a stopped run left: adopted, not sent
+            continue
         prospect = store.get_prospect(send.prospect_id)
         if prospect.status != ProspectStatus.ACTIVE:
             continue
@@ -316,7 +339,11 @@ def plan_run(store: Store, settings: Settings, today: date, request: SendRequest
     summary = SendSummary(
         today, iso_week(today), settings.schedule.weekly_cap, request.letter, dry_run=True
     )
-    items = _plan(store, settings, today, request, summary)
+    adoptable = _adoptable(store, settings)
+    summary.adopted_packs = adoptable
+    summary.adopted = [i for _, items in adoptable for i in items]
+    skip = frozenset(i.send_id for i in summary.adopted if i.send_id is not None)
+    items = _plan(store, settings, today, request, summary, skip)
     _render(settings, today, items, store=store)
     summary.cap_used = store.cap_used(summary.week)
     summary.recovered = [
@@ -366,11 +393,14 @@ def _run(
         prospect = store.get_prospect(send.prospect_id)
         summary.recovered.append(Item(prospect, send.letter, send.channel, send.id, INTERRUPTED))
     calendar = BusinessCalendar(settings.country)
+    _adopt_packs(store, settings, calendar, summary)
     items = _plan(store, settings, today, request, summary)
     planned = _render(settings, today, items, track=track, store=store)
     load = CallLoad.read(store, calendar, settings.schedule.calls_per_day, today)
     emails = [p for p in planned if p.item.channel == Channel.EMAIL]
     posts = [p for p in planned if p.item.channel == Channel.POST]
+    if posts:
+        ensure_writable(settings.output_dir)  # a read-only output/ claims nothing
     mailer = connect() if emails else None
     try:
         claims = [
@@ -391,7 +421,13 @@ def _run(
         for plan, row in zip(planned, rows, strict=True):
             plan.item = _with(plan.item, send_id=row.id)
         if posts:
-            _print(store, settings, today, posts, (calendar, load), summary)
+            try:
+                _print(store, settings, today, posts, (calendar, load), summary)
+            except CampaignError:
+                if summary.pack is None:
+                    # No pack, no printed letter, no email yet: no claim of the run stands.
+                    _release(store, planned)
+                raise  # a pack in place stays claimed: the next run adopts it
         if mailer is not None:
             _email(store, settings, today, emails, mailer, (calendar, load), summary, track)
     finally:
@@ -414,6 +450,64 @@ def _release(store: Store, plans: Sequence[_Planned]) -> int:
     return len(plans)
 
 
+def _adoptable(store: Store, settings: Settings) -> list[tuple[Path, list[Item]]]:
+    """The complete print packs a stopped run left for its claims, with their letters
+    (for a dry run: what ``_adopt_packs`` would do; nothing is changed)."""
+    found = []
+    for pack, rows in store.claimed_packs().items():
+        folder = Path(pack) if Path(pack).is_absolute() else settings.home / pack
+        if _holds(folder, rows):
+            items = [
+                Item(
+                    store.get_prospect(r.prospect_id), r.letter, r.channel, r.id, due=r.promised_on
+                )
+                for r in rows
+            ]
+            found.append((folder, items))
+    return found
+
+
+def _adopt_packs(
+    store: Store, settings: Settings, calendar: BusinessCalendar, summary: SendSummary
+) -> None:
+    """Printed letters a stopped run claimed and assigned a pack become SENT when that pack
+    is complete (it is renamed into place only then, so whole); a partial one is removed
+    and its letters are planned again like any claim left behind."""
+    for pack, rows in store.claimed_packs().items():
+        folder = Path(pack) if Path(pack).is_absolute() else settings.home / pack
+        if not _holds(folder, rows):
+            remove_tree(partial_twin(folder))
+            store.assign_pack([r.id for r in rows], "")
+            continue
+        ups = ledger.mark_printed(
+            store,
+            [r.id for r in rows],
+            sent_on=rows[0].claimed_on,
+            pack=pack,
+            schedule=settings.schedule,
+            calendar=calendar,
+            promised={r.id: r.promised_on for r in rows if r.promised_on},
+        )
+        adopted = [
+            Item(store.get_prospect(row.prospect_id), row.letter, row.channel, row.id, due=up.due)
+            for row, up in zip(rows, ups, strict=True)
+        ]
+        summary.adopted_packs.append((folder, adopted))
+        summary.adopted.extend(adopted)
+
+
+def _holds(folder: Path, rows: Sequence[Send]) -> bool:
+    """Whether ``folder`` is a complete print pack of exactly these letters."""
+    try:
+        if not all((folder / name).is_file() for name in ("letters.pdf", "envelopes.pdf")):
+            return False
+        with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+            listed = sorted(row["prospect_id"] for row in csv.DictReader(handle))
+    except (OSError, csv.Error, KeyError, UnicodeDecodeError):
+        return False
+    return listed == sorted(str(r.prospect_id) for r in rows)
+
+
 def _with(item: Item, **changes: Any) -> Item:
     return replace(item, **changes)
 
@@ -427,11 +521,15 @@ def _print(
     summary: SendSummary,
 ) -> None:
     ids = [p.item.send_id for p in posts if p.item.send_id is not None]
-    folder = new_run_folder(settings.output_dir, f"print-pack-{summary.week}", today)
+    final = free_run_folder(settings.output_dir, f"print-pack-{summary.week}", today)
+    where = _relative(final, settings.home)
+    # Recorded before a byte is written: a rerun after a kill finds the pack, whole or not.
+    store.assign_pack(ids, where)
     letters = [p.rendered for p in posts if p.rendered is not None]
     resume = check_resume(settings, COVER)
-    pack = write_print_pack(letters, folder, resume)
-    where = _relative(Path(pack.letters_pdf).parent, settings.home)
+    with staged_folder(final) as building:
+        pack = write_print_pack(letters, building, resume)
+    summary.pack = final  # in place: from here on, these letters are printed
     ups = ledger.mark_printed(
         store,
         ids,
@@ -442,7 +540,6 @@ def _print(
         load=calls[1],
         promised={p.item.send_id: d for p in posts if p.item.send_id and (d := _promise(p))},
     )
-    summary.pack = Path(pack.letters_pdf).parent
     files = (
         pack.letters_pdf,
         pack.envelopes_pdf,

@@ -170,13 +170,24 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
                 f"letter (`campaign import` a list, or choose another --letter)."
             )
         return
+    for pack, adopted in summary.adopted_packs:
+        letters = f"{len(adopted)} {'letter' if len(adopted) == 1 else 'letters'}"
+        click.echo(
+            f"Would adopt print pack {pack}: a stopped run wrote it whole; its {letters} "
+            "would be recorded as printed, not printed again:"
+            if summary.dry_run
+            else f"Adopted print pack {pack}: a stopped run wrote it whole, so its {letters} "
+            f"{'is' if len(adopted) == 1 else 'are'} recorded as printed now, not printed again:"
+        )
+        for line in describe(adopted):
+            click.echo(f"  {line}")
     verb = "Would send" if summary.dry_run else "Sent"
     if summary.stop is not None:
         click.echo(
             f"Sent {len(summary.emailed)} by email, printed {len(summary.printed)} "
             "before the run stopped."
         )
-    else:
+    elif summary.emailed or summary.printed or not summary.adopted:
         click.echo(
             f"{verb} {len(summary.emailed)} by email, "
             f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} "
@@ -229,7 +240,7 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
             f"Next calls: {len(calls)} first follow-up "
             f"{'call' if len(calls) == 1 else 'calls'} due {when}; see `campaign calls --due all`."
         )
-    if summary.waiting and summary.next_wave and not summary.dry_run:
+    if summary.waiting and summary.next_wave and not summary.dry_run and summary.stop is None:
         click.echo(
             f"{summary.waiting} still waiting for the {summary.letter} letter; "
             f"the next wave opens {summary.next_wave:%a %d %b %Y}."
