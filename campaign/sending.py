@@ -55,6 +55,7 @@ from campaign.errors import (
     CampaignError,
     DeliveryError,
     InputError,
+    RunInProgress,
     StoreError,
     arg,
 )
@@ -66,6 +67,7 @@ from campaign.models import (
     Channel,
     Claim,
     FollowUp,
+    LockHolder,
     Prospect,
     ProspectStatus,
     Rendered,
@@ -684,6 +686,32 @@ def send_test(
     if delivery.state != SendState.SENT:
         raise DeliveryError(f"the test message to {address} was not accepted: {delivery.detail}")
     return prospect, delivery.detail
+
+
+def unlock(store: Store, me: RunLock, confirm: Callable[[str], bool]) -> LockHolder | None:
+    """Remove the send lock of a run that died; never the lock of a run still going.
+
+    On this host a live holder is refused and a dead one's lock removed. A holder on
+    another host can't be seen from here: ``confirm`` is asked, saying how to check.
+    Returns the holder removed (None: no lock was held).
+    """
+    holder = store.lock_holder()
+    if holder is None:
+        return None
+    since = f"{holder.acquired_at:%Y-%m-%d %H:%M:%S}"
+    if holder.host == me.host:
+        if holder.pid != me.pid and me.alive(holder.pid):
+            raise RunInProgress(
+                f"the send run holding the lock is still running (pid {holder.pid} on this "
+                f"host since {since}); let it finish, or stop it first"
+            )
+    elif not confirm(
+        f"The send lock is held by pid {holder.pid} on host {holder.host} since {since}. "
+        f"This computer can't see that host's processes: check on {holder.host} that it is "
+        f"no longer running (`ps -p {holder.pid}` there shows nothing). Remove the lock?"
+    ):
+        raise InputError(f"the lock of pid {holder.pid} on {holder.host} was left in place")
+    return store.break_lock(holder=holder)
 
 
 def settle(

@@ -59,7 +59,9 @@ def _connector(app: App) -> Mailer:
 )
 @click.option("--sent/--not-sent", "arrived", default=None, help="With --settle: did it arrive?")
 @click.option(
-    "--unlock", is_flag=True, help="Remove a lock left by a run that died on another host."
+    "--unlock",
+    is_flag=True,
+    help="Remove the lock of a run that died (never of one still running).",
 )
 @pass_app
 def send(
@@ -132,7 +134,10 @@ def _one_mode(ctx: click.Context) -> None:
 
 def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> None:
     if unlock:
-        holder = app.store.break_lock()
+        me = sending.RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - local, as the lock
+        holder = sending.unlock(
+            app.store, me, lambda question: click.confirm(question, default=False, err=True)
+        )
         click.echo(
             f"Removed the lock of pid {holder.pid} on {holder.host}." if holder else "No lock held."
         )
