@@ -317,7 +317,9 @@ def write_report(
 ) -> Path:
     """Build, render and write the report under output/ (``report-DATE.html``, or ``-2``,
     ``-3`` ... so no earlier run is overwritten); returns its path."""
-    page = render_report(build_report(store, settings, today, spell))
+    report = build_report(store, settings, today, spell)
+    with charts.cache_in(settings.output_dir / ".cache" / "matplotlib"):
+        page = render_report(report)
     return write_new(
         settings.output_dir,
         f"report-{today.isoformat()}",
