@@ -20,6 +20,7 @@ import dataclasses
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -147,6 +148,9 @@ RANGES: dict[tuple[str, str], tuple[int, int]] = {
 DEFAULT_RANGE = (0, 100_000)
 # Keys naming a host: a name or an address, nothing that could start a second line.
 HOST_KEYS = {("smtp", "host")}
+# Control characters, line and paragraph separators: no setting is more than one line, and
+# none of them prints in a letter (a NUL breaks a DOCX, a CR/LF starts a new header).
+_CONTROLS = {"Cc", "Zl", "Zp"}
 _HOST = re.compile(r"[A-Za-z0-9._:\[\]-]+")
 
 
@@ -291,6 +295,13 @@ def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
                 )
         if (section, key) in HOST_KEYS and value and not _HOST.fullmatch(value):
             raise ConfigError(f"{path}: [{section}] {key} {value!r} is not a host name")
+        if isinstance(value, str):
+            control = next((c for c in value if unicodedata.category(c) in _CONTROLS), None)
+            if control is not None:
+                raise ConfigError(
+                    f"{path}: [{section}] {key} holds a control character "
+                    f"(U+{ord(control):04X}); a value here is one line of text"
+                )
         values[key] = value
     if section == "smtp" and values.get("security", "starttls") not in SECURITY_MODES:
         raise ConfigError(

@@ -8,7 +8,7 @@ from campaign.agenda import ACTIONS, to_ics
 from campaign.agenda import agenda as build
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, echo_table
-from campaign.cli.params import DUE
+from campaign.cli.params import DUE, ID
 from campaign.clock import due_until
 from campaign.models import Decision
 from campaign.notecards import open_note_cards, write_note_cards
@@ -58,7 +58,7 @@ def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @click.option("--note", default="", help="What you did or heard.")
 @click.option(
     "--decision",

@@ -9,7 +9,7 @@ import click
 from campaign import callsheet
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_csv, echo_json, echo_table
-from campaign.cli.params import DATE, DUE
+from campaign.cli.params import DATE, DUE, ID
 from campaign.clock import BusinessCalendar, due_until
 from campaign.followup import check_referred, log_call
 from campaign.followup import reopen as reopen_prospect
@@ -105,7 +105,7 @@ def _plan(app: App, fmt: str, weeks: int) -> None:
 
 
 @click.command()
-@click.argument("prospect", type=int)
+@click.argument("prospect", type=ID)
 @click.option(
     "--outcome", type=click.Choice([o.value for o in Outcome]), help="What came of the call."
 )
@@ -246,7 +246,7 @@ def _history(app: App, prospect_id: int) -> None:
 
 
 @click.command()
-@click.argument("prospect", type=int)
+@click.argument("prospect", type=ID)
 @pass_app
 def reopen(app: App, prospect: int) -> None:
     """Make a declined or closed prospect active again, with a call on the next business day.

@@ -8,7 +8,7 @@ import click
 
 from campaign.agenda import ACTIONS
 from campaign.cli.app import App, pass_app
-from campaign.cli.params import DATE
+from campaign.cli.params import DATE, ID
 from campaign.interview import MeetingRequest, record_meeting
 from campaign.models import Task
 from campaign.notecards import NoteCard, open_note_cards, write_note_cards
@@ -19,7 +19,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 @click.command()
-@click.argument("prospect", type=int)
+@click.argument("prospect", type=ID)
 @click.option("--on", "held_on", type=DATE, required=True, help="The day of the meeting.")
 @click.option(
     "--with",
@@ -51,7 +51,7 @@ def _day(value: datetime | None) -> date | None:
     help='Your answer to an objection, one sentence: "Bo Chen: I ran a WMS rollout".',
 )
 @click.option("--fit", default="", help="One sentence on why you fit, restated in every note.")
-@click.option("--referred-by", type=int, help="The networking contact (id) who led you here.")
+@click.option("--referred-by", type=ID, help="The networking contact (id) who led you here.")
 @click.option("--print", "print_cards", is_flag=True, help="Also write the note cards PDF.")
 @pass_app
 def meeting(

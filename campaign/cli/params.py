@@ -93,6 +93,21 @@ class ColumnMapParam(click.ParamType):
         return value
 
 
+class IdParam(click.types.IntParamType):
+    """A row's id: a whole number a database can hold (1 to 2**63-1), so a typo of twenty
+    digits is a usage error, not an overflow deep in the store."""
+
+    name = "integer"
+    LARGEST = 2**63 - 1
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not 1 <= number <= self.LARGEST:
+            self.fail(f"{value!r} is not an id (ids run from 1 to {self.LARGEST})", param, ctx)
+        return number
+
+
+ID = IdParam()
 DATE = DateParam()
 DUE = DueParam()
 FORMATS = FormatsParam()

@@ -11,7 +11,7 @@ import click
 from campaign.batches import BATCHES, select_batch, why_unreachable
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import FORMAT_TABLE_CSV_JSON, echo_csv, echo_json, echo_table, progress
-from campaign.cli.params import COLUMN_MAP
+from campaign.cli.params import COLUMN_MAP, ID
 from campaign.intake.importing import import_file
 from campaign.intake.tables import resolve_source
 from campaign.models import MARKETING
@@ -32,7 +32,7 @@ SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rej
 )
 @click.option(
     "--referred-by",
-    type=int,
+    type=ID,
     metavar="CONTACT_ID",
     help="The networking contact who gave you this list: the NEW prospects are their referrals.",
 )

@@ -12,6 +12,7 @@ from campaign import sending
 from campaign.batches import BATCHES, why_unreachable
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import progress
+from campaign.cli.params import ID
 from campaign.config import Settings
 from campaign.errors import InputError, PartialDelivery
 from campaign.letters import review_notes
@@ -53,9 +54,9 @@ def _connector(app: App) -> Mailer:
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most N letters this run.")
 @click.option("--no-cap", is_flag=True, help="Ignore the weekly cap (needed by --batch all).")
 @click.option("--test-to", metavar="ADDRESS", help="Email one sample to ADDRESS; record nothing.")
-@click.option("--resend", type=int, metavar="ID", help="Send a failed or in-doubt send again.")
+@click.option("--resend", type=ID, metavar="ID", help="Send a failed or in-doubt send again.")
 @click.option(
-    "--settle", type=int, metavar="ID", help="Settle a send in doubt (with --sent/--not-sent)."
+    "--settle", type=ID, metavar="ID", help="Settle a send in doubt (with --sent/--not-sent)."
 )
 @click.option("--sent/--not-sent", "arrived", default=None, help="With --settle: did it arrive?")
 @click.option(
