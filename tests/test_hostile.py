@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from campaign.cli import cli
+from campaign.store.migrations import latest_version
 from tests.callfactory import send_letters
 from tests.factories import TODAY, add_prospect, store_at
 from tests.smtp_server import SmtpServer
@@ -37,7 +40,6 @@ EVERY_COMMAND = [
     ["status", "--format", "json"],
     ["prospects", "--format", "csv"],
     ["prospects", "--format", "json"],
-    ["show", "1"],
     ["merge"],
     ["send", "--dry-run"],
     ["send"],
@@ -140,6 +142,19 @@ def with_sections(base: str, case_text: str) -> str:
     kept = re.split(r"(?m)^(?=\[)", base)
     keep = [s for s in kept if not any(s.startswith(f"[{name}]") for name in sections)]
     return "".join(keep) + case_text
+
+
+def test_a_database_from_a_newer_campaign_is_one_line_everywhere(home: Path) -> None:
+    with closing(sqlite3.connect(home / "campaign.db")) as db, db:
+        db.execute("INSERT INTO schema_migrations VALUES (9999, 'from the future', '2030-01-01')")
+    runner = CliRunner()
+    for args in EVERY_COMMAND:
+        result = runner.invoke(cli, args, catch_exceptions=True)
+        check(result, args)
+        assert result.exit_code == 1, args
+        assert result.stderr.endswith(
+            f"(schema version 9999; this one knows up to {latest_version()}): upgrade campaign\n"
+        ), args
 
 
 @pytest.mark.parametrize("name", files("config"))

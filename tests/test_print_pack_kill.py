@@ -142,7 +142,7 @@ def test_a_kill_as_each_file_appears_never_prints_a_letter_twice(
 
 
 def test_killed_with_the_pack_complete_but_not_recorded_the_rerun_adopts_it(
-    sender_config: Path, campaign_home: Path
+    run, sender_config: Path, campaign_home: Path
 ) -> None:
     store = setup_campaign(sender_config, campaign_home)
     output = campaign_home / "output"
@@ -164,6 +164,10 @@ def test_killed_with_the_pack_complete_but_not_recorded_the_rerun_adopts_it(
     assert {s.state for s in store.list_sends()} == {SendState.CLAIMED}
     made = {p.name: p.stat().st_mtime_ns for p in final.iterdir()}
     assert sorted(made) == ["envelopes.pdf", "labels.pdf", "letters.pdf", "manifest.csv"]
+    dry = run("send", "--dry-run")  # says what it would adopt, records nothing
+    assert dry.stdout.startswith(f"Would adopt print pack {final}: a stopped run wrote it whole")
+    assert "To print:" not in dry.stdout
+    assert {s.state for s in store.list_sends()} == {SendState.CLAIMED}
 
     again = send_again(campaign_home)
     assert again.returncode == 0, again.stderr
