@@ -401,16 +401,17 @@ def _ascii_domains(message: EmailMessage) -> EmailMessage:
     fields = [f for f in ("From", "Sender", "To", "Cc") if f in message]
     if all(str(message[f]).isascii() for f in fields):
         return message
-    copied = copy.copy(message)
+    copied = copy.deepcopy(message)  # replace_header works in place: the original keeps its own
     for name in fields:
-        header = message[name]
-        people = getattr(header, "addresses", None)
-        if not people:
-            continue
-        del copied[name]
-        copied[name] = tuple(
-            Address(p.display_name, p.username, ascii_domain(p.domain) or p.domain) for p in people
-        )
+        people = getattr(message[name], "addresses", None)
+        if people:
+            copied.replace_header(  # where it stood: the headers keep their order
+                name,
+                tuple(
+                    Address(p.display_name, p.username, ascii_domain(p.domain) or p.domain)
+                    for p in people
+                ),
+            )
     return copied
 
 
