@@ -425,11 +425,19 @@ def _run(
         if posts:
             try:
                 _print(store, settings, today, posts, (calendar, load), summary)
-            except CampaignError:
+            except CampaignError as exc:
                 if summary.pack is None:
                     # No pack, no printed letter, no email yet: no claim of the run stands.
                     _release(store, planned)
-                raise  # a pack in place stays claimed: the next run adopts it
+                    raise
+                if not isinstance(exc, StoreError):
+                    raise
+                # The pack is in place but the database failed: the next run adopts it.
+                summary.stop = StoreError(
+                    f"{exc}; the run stopped with the print pack {summary.pack} written, "
+                    "before any email: the next run records its letters as printed"
+                )
+                return summary
         if mailer is not None:
             _email(store, settings, today, emails, mailer, (calendar, load), summary, track)
     finally:
@@ -532,6 +540,8 @@ def _print(
     with staged_folder(final) as building:
         pack = write_print_pack(letters, building, resume)
     summary.pack = final  # in place: from here on, these letters are printed
+    files = (pack.letters_pdf, pack.envelopes_pdf, pack.labels_pdf, pack.manifest_csv)
+    summary.pack_files = tuple(Path(f).name for f in files if f)
     ups = ledger.mark_printed(
         store,
         ids,
@@ -542,13 +552,6 @@ def _print(
         load=calls[1],
         promised={p.item.send_id: d for p in posts if p.item.send_id and (d := _promise(p))},
     )
-    files = (
-        pack.letters_pdf,
-        pack.envelopes_pdf,
-        getattr(pack, "labels_pdf", None),
-        pack.manifest_csv,
-    )
-    summary.pack_files = tuple(Path(f).name for f in files if f)
     for plan, up in zip(posts, ups, strict=True):
         summary.printed.append(_with(plan.item, due=up.due))
 

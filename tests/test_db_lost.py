@@ -4,8 +4,10 @@ stops, still says what went out, exits 1 with one line; the next run delivers th
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from tests.factories import add_prospects
 from tests.smtp_server import Handler, SmtpServer
 from tests.test_cli_send import configure
 from tests.test_migrations import blank_postgres  # noqa: F401 - the fixture
+from tests.test_print_pack_kill import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -106,3 +109,53 @@ def test_the_database_lost_mid_send_still_prints_what_went_out(
     ]
     store.close()
     assert Counter(r.recipients[0] for r in server.received) == Counter(emails)
+
+
+def test_the_database_lost_once_the_pack_is_written_the_next_run_adopts_it(
+    sender_config: Path,
+    campaign_home: Path,
+    blank_postgres: str,  # noqa: F811
+) -> None:
+    configure(sender_config, None)  # every letter is printed
+    store = open_store(blank_postgres)
+    add_prospects(store, 3, email="")
+    store.close()
+    output = campaign_home / "output"
+    final = output / "print-pack-2026-W47-2026-11-16-1"
+    proc = send(campaign_home, blank_postgres)
+    holder = create_engine(blank_postgres)
+    conn = None
+    try:
+        wait_for(proc, lambda: bool(list(output.glob(".print-pack-*.partial"))))
+        proc.send_signal(signal.SIGSTOP)
+        # The ledger's table locked: the run writes the pack, then waits to record it ...
+        conn = holder.connect()
+        conn.execute(text("LOCK TABLE sends IN EXCLUSIVE MODE"))
+        proc.send_signal(signal.SIGCONT)
+        wait_for(proc, final.exists)
+        time.sleep(0.3)
+        cut_off(blank_postgres, allow=False)  # ... and the database goes away under it
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        if conn is not None:
+            conn.invalidate()  # terminated with the rest: nothing to roll back
+        holder.dispose()
+        cut_off(blank_postgres, allow=True)
+    assert proc.returncode == 1, (out, err)
+    assert err.count("\n") == 1 and err.rstrip().endswith(
+        f"the run stopped with the print pack {final} written, before any email: "
+        "the next run records its letters as printed"
+    ), err
+    again = send(campaign_home, blank_postgres)
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, (out, err)
+    assert out.startswith(f"Adopted print pack {final}: a stopped run wrote it whole, so its 3")
+    store = open_store(blank_postgres)
+    assert {(s.state, s.pack) for s in store.list_sends()} == {
+        (SendState.SENT, "output/print-pack-2026-W47-2026-11-16-1")
+    }
+    store.close()
+    assert sorted(p.name for p in output.iterdir()) == [final.name]

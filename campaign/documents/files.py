@@ -176,7 +176,10 @@ def remove_tree(folder: Path) -> None:
 
 def new_file(folder: Path, stem: str, suffix: str) -> Path:
     """``folder/stem.suffix``, else ``stem-2.suffix``, ...: created empty and exclusively,
-    so no earlier run's file is ever overwritten, even by two runs at once."""
+    so no earlier run's file is ever overwritten, even by two runs at once.
+
+    Prefer ``write_new``: a writer that fails after this leaves an empty file behind.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for number in range(1, 10_000):
