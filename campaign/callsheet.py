@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.clock import BusinessCalendar, iso_week, week_start
-from campaign.documents.files import new_file
+from campaign.documents.files import write_new
 from campaign.documents.fonts import register_fonts
 from campaign.models import ANSWER, Channel, Outcome, SheetRow, TaskKind, TaskState
 from campaign.people import format_phone
@@ -374,7 +374,6 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
     from reportlab.lib.units import inch
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    path = new_file(out_dir, f"call-sheet-{today.isoformat()}", ".pdf")
     styles = getSampleStyleSheet()
     # The letters' font: every name on the sheet prints as written (Łukasz, Ødegaard).
     small = styles["BodyText"].clone("small", fontName=register_fonts(), fontSize=8, leading=10)
@@ -410,23 +409,25 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
             ]
         )
     )
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(letter),
-        leftMargin=0.5 * inch,
-        rightMargin=0.5 * inch,
-        topMargin=0.5 * inch,
-        bottomMargin=0.5 * inch,
-        title=title,
-        invariant=1,
-    )
     story: list[Any] = [Paragraph(escape(title), styles["Title"]), Spacer(1, 6)]
     if not lines:
         story.append(Paragraph("No calls due.", styles["BodyText"]))
     else:
         story.append(table)
-    doc.build(story)
-    return path
+
+    def build(path: Path) -> None:
+        SimpleDocTemplate(
+            str(path),
+            pagesize=landscape(letter),
+            leftMargin=0.5 * inch,
+            rightMargin=0.5 * inch,
+            topMargin=0.5 * inch,
+            bottomMargin=0.5 * inch,
+            title=title,
+            invariant=1,
+        ).build(story)
+
+    return write_new(out_dir, f"call-sheet-{today.isoformat()}", ".pdf", build)
 
 
 # -- the plan --------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ carry their numbers. Each function takes plain data and returns a ``data:`` URI 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from campaign.models import Rate
@@ -22,6 +25,24 @@ GREYS = ("#f2f2f2", "#bdbdbd", "#8c8c8c", "#5e5e5e", "#d9d9d9", "#a6a6a6", "#404
 HATCHES = ("", "///", "\\\\\\", "xxx", "...", "ooo", "+++")
 INK = "#1a1a1a"
 WIDTH = 9.0  # inches: fills a laptop column and an A4/Letter page
+
+
+@contextlib.contextmanager
+def cache_in(folder: Path) -> Iterator[None]:
+    """While the block runs, matplotlib finds its config and font cache in ``folder`` (under
+    the campaign's output/), never the user's ~/.cache or ~/.config. matplotlib reads the
+    place once, when first imported, so the block is where it must be first imported; the
+    environment is as it was afterwards. A ``MPLCONFIGDIR`` the user set stays theirs."""
+    before = os.environ.get("MPLCONFIGDIR")
+    if before is None:
+        with contextlib.suppress(OSError):  # else matplotlib makes a temporary one itself
+            folder.mkdir(parents=True, exist_ok=True)
+            os.environ["MPLCONFIGDIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("MPLCONFIGDIR", None)
 
 
 def _pyplot() -> Any:

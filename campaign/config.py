@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from campaign.clock import DAY_RANGE, in_range
 from campaign.errors import ConfigError
 from campaign.people import format_phone
 
@@ -157,19 +160,32 @@ SECTIONS: dict[str, type] = {
     "store": StoreSettings,
 }
 
-# Values that must be at least this; anything lower is a typo, not a choice.
-MINIMUMS = {
-    ("schedule", "weekly_cap"): 1,
-    ("schedule", "calls_per_day"): 1,
-    ("schedule", "call_every_days"): 1,
-    ("schedule", "retry_after_days"): 1,
-    ("schedule", "max_unanswered"): 1,
-    ("schedule", "contact_every_days"): 1,
-    ("smtp", "port"): 1,
-    ("smtp", "timeout"): 1,
-    ("imap", "port"): 1,
-    ("imap", "timeout"): 1,
+# Every number has a range: below it is a typo, above it a value no campaign means (and
+# one that would overflow a date or a socket timeout). A key not named here gets DEFAULT_RANGE.
+RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    ("schedule", "weekly_cap"): (1, 10_000),
+    ("schedule", "first_call_after_days"): (0, 365),
+    ("schedule", "postal_days"): (0, 60),
+    ("schedule", "calls_per_day"): (1, 1_000),
+    ("schedule", "call_every_days"): (1, 3_650),
+    ("schedule", "retry_after_days"): (1, 365),
+    ("schedule", "max_unanswered"): (1, 100),
+    ("schedule", "contact_every_days"): (1, 3_650),
+    ("interview", "thank_you_email_days"): (0, 365),
+    ("interview", "note_days"): (0, 365),
+    ("interview", "status_call_days"): (0, 365),
+    ("smtp", "port"): (1, 65_535),
+    ("smtp", "timeout"): (1, 3_600),
+    ("imap", "port"): (1, 65_535),
+    ("imap", "timeout"): (1, 3_600),
 }
+DEFAULT_RANGE = (0, 100_000)
+# Keys naming a host: a name or an address, nothing that could start a second line.
+HOST_KEYS = {("smtp", "host")}
+# Control characters, line and paragraph separators: no setting is more than one line, and
+# none of them prints in a letter (a NUL breaks a DOCX, a CR/LF starts a new header).
+_CONTROLS = {"Cc", "Zl", "Zp"}
+_HOST = re.compile(r"[A-Za-z0-9._:\[\]-]+")
 
 
 @dataclass(frozen=True)
@@ -233,9 +249,12 @@ def resolve_today(env: Mapping[str, str], clock_today: date) -> date:
     if not raw:
         return clock_today
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ConfigError(f"CAMPAIGN_TODAY={raw!r} is not a date; use YYYY-MM-DD") from None
+    if not in_range(day):
+        raise ConfigError(f"CAMPAIGN_TODAY={raw!r} is out of range: use {DAY_RANGE}")
+    return day
 
 
 def load_settings(home: Path, env: Mapping[str, str]) -> Settings:
@@ -322,9 +341,21 @@ def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
             elif not isinstance(value, str):
                 raise ConfigError(f"{path}: [{section}] {key} must be text, got {value!r}")
             value = value.strip()
-        minimum = MINIMUMS.get((section, key))
-        if minimum is not None and value < minimum:
-            raise ConfigError(f"{path}: [{section}] {key} must be at least {minimum}, got {value}")
+        if want is int:
+            low, high = RANGES.get((section, key), DEFAULT_RANGE)
+            if not low <= value <= high:
+                raise ConfigError(
+                    f"{path}: [{section}] {key} must be from {low} to {high}, got {value}"
+                )
+        if (section, key) in HOST_KEYS and value and not _HOST.fullmatch(value):
+            raise ConfigError(f"{path}: [{section}] {key} {value!r} is not a host name")
+        if isinstance(value, str):
+            control = next((c for c in value if unicodedata.category(c) in _CONTROLS), None)
+            if control is not None:
+                raise ConfigError(
+                    f"{path}: [{section}] {key} holds a control character "
+                    f"(U+{ord(control):04X}); a value here is one line of text"
+                )
         values[key] = value
     if section == "smtp" and values.get("security", "starttls") not in SECURITY_MODES:
         raise ConfigError(
@@ -341,10 +372,6 @@ def _build(cls: type, section: str, table: dict[str, Any], path: Path) -> Any:
         values.setdefault("port", IMAP_PORTS[security])
     if section == "sender" and "country" in values:
         values["country"] = values["country"].upper() or "US"
-    if section == "schedule":
-        for key in ("first_call_after_days", "postal_days"):
-            if values.get(key, 0) < 0:
-                raise ConfigError(f"{path}: [schedule] {key} can't be negative")
     return cls(**values)
 
 

@@ -7,6 +7,13 @@ cap); a delivery the server accepted (or a letter printed) becomes SENT in the s
 of work that schedules its first follow-up call. A run killed at any moment leaves
 CLAIMED rows (safe to deliver again: nothing left) and at most one TRANSMITTING row per
 connection (in doubt: it becomes UNKNOWN, never resent automatically).
+
+Nor is a letter sent twice to one mailbox: each claim keeps the normalised address it
+goes to (``people.mailbox``), and the claim refuses an address that already had the
+letter as another prospect. Printed letters are told their print pack before it is
+written, so a rerun can adopt a pack a killed run finished (``campaign.sending``). A
+claim the run never delivered (the server refused the session, the pack could not be
+written) is released: back to waiting, as if never claimed.
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ def claim(
 
     New rows are inserted (the unique key refuses a second row for the same prospect and
     letter); retries move to CLAIMED in ``week``. With ``cap`` set, the claim refuses to
-    put ``week`` over it, and nothing of it is recorded.
+    put ``week`` over it; a claim's ``address`` that already had the letter (as another
+    prospect, or twice in this claim) is refused too; and then nothing of it is recorded.
     """
     with store.transaction() as tx:
         ids = [
@@ -45,11 +53,26 @@ def claim(
             else tx.reclaim(item, week=week, today=today, run_id=run_id)
             for item in claims
         ]
+        for item, send_id in zip(claims, ids, strict=True):
+            other = tx.send_to_address(item.letter, item.address, send_id) if item.address else None
+            if other is not None:
+                raise LedgerConflict(
+                    f"{item.address} already has the {item.letter} letter (send {other.id}, "
+                    f"prospect {other.prospect_id}); a letter is never sent twice to one mailbox"
+                )
         if cap is not None and tx.cap_used(week) > cap:
             # Rolls the whole claim back: the cap is a promise, not an estimate.
             raise LedgerConflict(f"claiming {len(claims)} sends would put {week} over {cap}")
         by_id = {s.id: s for s in tx.list_sends() if s.id in set(ids)}
     return [by_id[i] for i in ids]
+
+
+def release(store: Store, claims: Sequence[tuple[int, Send | None]]) -> None:
+    """Claims this run will not deliver, back to waiting in one unit of work: each
+    ``(send_id, before)`` is removed (``before`` None: a new row) or restored to ``before``."""
+    with store.transaction() as tx:
+        for send_id, before in claims:
+            tx.release_claim(send_id, before)
 
 
 def mark_sent(

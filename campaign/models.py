@@ -298,6 +298,8 @@ class Send:
     pack: str = ""
     task_id: int | None = None  # a thank-you email: the task it carries out
     contact_id: int | None = None  # ... and the person met it thanks
+    address: str = ""  # the recipient's mailbox (``people.mailbox``), "" without an email
+    promised_on: date | None = None  # the first call's day the letter names
 
     @property
     def is_thank_you(self) -> bool:
@@ -626,6 +628,8 @@ class Claim:
     send_id: int | None = None
     task_id: int | None = None  # a thank-you email: its task and the person met
     contact_id: int | None = None
+    address: str = ""  # the recipient's mailbox (``people.mailbox``): one letter per mailbox
+    promised_on: date | None = None  # the first call's day the letter names
 
 
 @dataclass(frozen=True)

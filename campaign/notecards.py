@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from campaign.documents.files import new_file
+from campaign.documents.files import write_new
 from campaign.documents.fonts import register_fonts
-from campaign.errors import CampaignError
 from campaign.models import TaskKind
 from campaign.store import Store
 from campaign.wording import task_ref
@@ -73,10 +72,9 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
         story.append(Spacer(1, 8))
         for paragraph in card.text.strip().split("\n"):
             story.append(Paragraph(escape(paragraph) or "&nbsp;", body))
-    folder = output_dir / "notes"
-    path = new_file(folder, f"note-cards-{today.isoformat()}", ".pdf")
-    try:
-        doc = SimpleDocTemplate(
+
+    def build(path: Path) -> None:
+        SimpleDocTemplate(
             str(path),
             pagesize=CARD_SIZE,
             leftMargin=28,
@@ -86,8 +84,6 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
             title="Thank-you notes to copy by hand",
             author="campaign",
             invariant=1,
-        )
-        doc.build(story)
-    except OSError as exc:
-        raise CampaignError(f"{folder}: can't write the note cards: {exc}") from None
-    return path
+        ).build(story)
+
+    return write_new(output_dir / "notes", f"note-cards-{today.isoformat()}", ".pdf", build)

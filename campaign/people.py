@@ -527,6 +527,28 @@ def shown_email(email: str) -> str:
         return email
 
 
+def ascii_domain(domain: str) -> str | None:
+    """A domain as DNS and SMTP know it: ``bücher.de`` -> ``xn--bcher-kva.de`` (None: not one)."""
+    if domain.isascii():
+        return domain.lower()
+    import idna
+
+    try:
+        return str(idna.encode(domain, uts46=True).decode("ascii"))
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches, for "already sent there": lower-cased, the domain as
+    its A-label (``Ana@Bücher.de`` and ``ana@xn--bcher-kva.de`` are one mailbox)."""
+    text = email.strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    return f"{local}@{ascii_domain(domain) or domain}"
+
+
 _EXTENSION = re.compile(r"(?:\bext\b|\bx\s*\d|#\s*\d)", re.IGNORECASE)
 
 

@@ -289,7 +289,7 @@ def test_unlock_removes_a_lock_from_another_host(run, sender_config: Path, store
     blocked = run("send")
     assert blocked.exit_code == 1
     assert blocked.stderr.endswith(", or if it died on laptop, run `campaign send --unlock`\n")
-    unlocked = run("send", "--unlock")
+    unlocked = run("send", "--unlock", input="y\n")  # asked: this host can't see laptop's pids
     assert (unlocked.exit_code, unlocked.stdout) == (0, "Removed the lock of pid 4242 on laptop.\n")
     assert run("send").exit_code == 0
     assert states(store) == [SendState.SENT]

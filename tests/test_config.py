@@ -61,7 +61,7 @@ def test_unknown_section_is_named(tmp_path: Path) -> None:
     [
         ('[schedule]\nweekly_cap = "twenty"\n', "weekly_cap must be a whole number, got 'twenty'"),
         ("[schedule]\nweekly_cap = true\n", "weekly_cap must be a whole number"),
-        ("[schedule]\nweekly_cap = 0\n", "weekly_cap must be at least 1"),
+        ("[schedule]\nweekly_cap = 0\n", "weekly_cap must be from 1 to 10000, got 0"),
         ("[sender]\nname = [1]\n", "[sender] name must be text"),
         ('[smtp]\nhost = "h"\nsecurity = "tls"\n', "security must be one of starttls, ssl, none"),
         ('[smtp]\nhost = "h"\npassword = "hunter2"\n', "never read from a file"),
@@ -138,7 +138,7 @@ def test_imap_defaults_folders_and_the_port_of_its_security(tmp_path: Path) -> N
         ('[imap]\nhost = "h"\nfolders = "INBOX"\nfolder = 1\n', "unknown key [imap] folder"),
         ('[imap]\nhost = "h"\nfolders = [1]\n', "[imap] folders must be a list of names"),
         ('[imap]\nhost = "h"\nfolders = []\n', "[imap] folders is empty"),
-        ('[imap]\nhost = "h"\ntimeout = 0\n', "[imap] timeout must be at least 1"),
+        ('[imap]\nhost = "h"\ntimeout = 0\n', "[imap] timeout must be from 1 to 3600, got 0"),
     ],
 )  # fmt: skip
 def test_bad_imap_values_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:

@@ -9,7 +9,7 @@ import click
 from campaign import callsheet
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import Col, echo_csv, echo_json, echo_table, echo_wrapped
-from campaign.cli.params import DATE, DUE
+from campaign.cli.params import DATE, DUE, ID
 from campaign.clock import BusinessCalendar, due_until
 from campaign.followup import check_referred, check_respond_by, log_call
 from campaign.followup import reopen as reopen_prospect
@@ -150,7 +150,7 @@ def _plan(app: App, fmt: str, weeks: int) -> None:
 
 
 @click.command()
-@click.argument("prospect", type=int)
+@click.argument("prospect", type=ID)
 @click.option(
     "--outcome", type=click.Choice([o.value for o in Outcome]), help="What came of the call."
 )
@@ -345,7 +345,7 @@ def _with_ref(text: str, ref: str) -> str:
 
 
 @click.command()
-@click.argument("prospect", type=int)
+@click.argument("prospect", type=ID)
 @pass_app
 def reopen(app: App, prospect: int) -> None:
     """Make a declined or closed prospect active again, with a call on the next business day.

@@ -8,6 +8,7 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, echo_table
+from campaign.cli.params import ID
 from campaign.contacts import (
     CONTACT_CLEARABLE,
     add_contact,
@@ -35,7 +36,7 @@ def contact() -> None:
 @click.option("--phone", default="", help="Their phone number.")
 @click.option("--email", default="", help="Their email address.")
 @click.option("--note", default="", help="How you know them, what they offered.")
-@click.option("--referred-by", type=int, help="The contact (id) who introduced you.")
+@click.option("--referred-by", type=ID, help="The contact (id) who introduced you.")
 @pass_app
 def contact_add(
     app: App, name: str, company: str, phone: str, email: str, note: str, referred_by: int | None
@@ -94,8 +95,8 @@ def contact_list(app: App, fmt: str) -> None:
 
 
 @contact.command("refer")
-@click.argument("contact_id", type=int)
-@click.argument("prospect_id", type=int)
+@click.argument("contact_id", type=ID)
+@click.argument("prospect_id", type=ID)
 @pass_app
 def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
     """Record that a contact referred a prospect: their catch-up calls report on it.

@@ -8,7 +8,7 @@ import click
 
 from campaign.agenda import ACTIONS
 from campaign.cli.app import App, pass_app
-from campaign.cli.params import DATE, TIME
+from campaign.cli.params import DATE, ID, TIME
 from campaign.interview import MeetingRequest, is_planned, plan_ahead, record_meeting
 from campaign.meeting_changes import edit_meeting, remove_meeting
 from campaign.models import Task, TaskKind
@@ -47,7 +47,7 @@ def meeting() -> None:
 
 
 @meeting.command("record")
-@click.argument("prospect", type=int)
+@click.argument("prospect", type=ID)
 @click.option(
     "--on", "held_on", type=DATE, required=True, help="The day of the meeting (later: planned)."
 )
@@ -83,7 +83,7 @@ def meeting() -> None:
     help='Your answer to an objection, one sentence: "Bo Chen: I ran a WMS rollout".',
 )
 @click.option("--fit", default="", help="One sentence on why you fit, restated in every note.")
-@click.option("--referred-by", type=int, help="The networking contact (id) who led you here.")
+@click.option("--referred-by", type=ID, help="The networking contact (id) who led you here.")
 @click.option("--print", "print_cards", is_flag=True, help="Also write the note cards PDF.")
 @pass_app
 def meeting_record(

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from campaign.documents.files import spreadsheet_safe
+
 T = TypeVar("T")
 
 FORMAT_TABLE_CSV_JSON = click.Choice(["table", "csv", "json"])
@@ -33,9 +35,9 @@ def echo_json(document: Any) -> None:
 
 
 def echo_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    """A header and one CSV line per row, on stdout."""
+    """A header and one CSV line per row, on stdout; no cell a spreadsheet would evaluate."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
+    writer.writerow({c: spreadsheet_safe(c) for c in columns})
     for row in rows:
         writer.writerow({k: _cell(v) for k, v in row.items()})
 
@@ -45,7 +47,7 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return value
+    return spreadsheet_safe(value)
 
 
 # Off a terminal (a pipe, a file) with no COLUMNS: wide enough that rows rarely shorten.

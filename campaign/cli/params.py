@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from campaign.clock import DUE_WORDS
+from campaign.clock import DAY_RANGE, DUE_WORDS, in_range
 from campaign.intake.columns import map_item_problem
 from campaign.merge import format_problem, parse_formats
 
@@ -42,6 +42,8 @@ class DateParam(click.ParamType):
         day = _day(str(value).strip())
         if day is None:
             self.fail(f"{value!r} is not {DATE_WORDING}", param, ctx)
+        if not in_range(day):
+            self.fail(f"{value!r} is out of range: use {DAY_RANGE}", param, ctx)
         return datetime(day.year, day.month, day.day)  # noqa: DTZ001 - a calendar day, no time
 
 
@@ -55,7 +57,12 @@ class DueParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = str(value).strip()
-        if text in DUE_WORDS or _day(text) is not None:
+        if text in DUE_WORDS:
+            return text
+        day = _day(text)
+        if day is not None and not in_range(day):
+            self.fail(f"{value!r} is out of range: use {DAY_RANGE}", param, ctx)
+        if day is not None:
             return text
         self.fail(f"{value!r} is not today, week, all or {DATE_WORDING}", param, ctx)
 
@@ -84,6 +91,23 @@ class ColumnMapParam(click.ParamType):
         if problem is not None:
             self.fail(f"{value!r}: {problem}", param, ctx)
         return value
+
+
+class IdParam(click.types.IntParamType):
+    """A row's id: a whole number a database can hold (1 to 2**63-1), so a typo of twenty
+    digits is a usage error, not an overflow deep in the store."""
+
+    name = "integer"
+    LARGEST = 2**63 - 1
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not 1 <= number <= self.LARGEST:
+            self.fail(f"{value!r} is not an id (ids run from 1 to {self.LARGEST})", param, ctx)
+        return number
+
+
+ID = IdParam()
 
 
 _TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
@@ -121,7 +145,7 @@ class TaskParam(click.ParamType):
             return value
         text = str(value).strip()
         digits = text[1:] if text[:1] in ("T", "t") else text
-        if not digits.isdigit():
+        if not digits.isdigit() or not 1 <= int(digits) <= IdParam.LARGEST:
             self.fail(
                 f"{value!r} is not a task id (as the agenda shows it: T12, or 12)", param, ctx
             )

@@ -18,7 +18,7 @@ from campaign.cli.output import (
     echo_table,
     progress,
 )
-from campaign.cli.params import COLUMN_MAP
+from campaign.cli.params import COLUMN_MAP, ID
 from campaign.intake.importing import ImportReport, import_file
 from campaign.intake.tables import resolve_source
 from campaign.models import MARKETING, ProspectStatus
@@ -46,7 +46,7 @@ SHOWN_ROWS = 20  # rejects and updates listed on screen; the rest are in the rej
 )
 @click.option(
     "--referred-by",
-    type=int,
+    type=ID,
     metavar="CONTACT_ID",
     help="The networking contact who gave you this list: the NEW prospects are their referrals.",
 )

@@ -14,6 +14,7 @@ from campaign.batches import BATCHES, why_unreachable
 from campaign.cli.app import App, pass_app
 from campaign.cli.inbox import check_inbox, connect_imap, echo_inbox
 from campaign.cli.output import progress
+from campaign.cli.params import ID
 from campaign.config import Settings, moment
 from campaign.errors import InputError, PartialDelivery
 from campaign.imap import FilingMailer
@@ -92,13 +93,15 @@ def _after(made: list[FilingMailer]) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most N letters this run.")
 @click.option("--no-cap", is_flag=True, help="Ignore the weekly cap (needed by --batch all).")
 @click.option("--test-to", metavar="ADDRESS", help="Email one sample to ADDRESS; record nothing.")
-@click.option("--resend", type=int, metavar="ID", help="Send a failed or in-doubt send again.")
+@click.option("--resend", type=ID, metavar="ID", help="Send a failed or in-doubt send again.")
 @click.option(
-    "--settle", type=int, metavar="ID", help="Settle a send in doubt (with --sent/--not-sent)."
+    "--settle", type=ID, metavar="ID", help="Settle a send in doubt (with --sent/--not-sent)."
 )
 @click.option("--sent/--not-sent", "arrived", default=None, help="With --settle: did it arrive?")
 @click.option(
-    "--unlock", is_flag=True, help="Remove a lock left by a run that died on another host."
+    "--unlock",
+    is_flag=True,
+    help="Remove the lock of a run that died (never of one still running).",
 )
 @click.option("--thank-yous", is_flag=True, help="Send the thank-you emails due after meetings.")
 @click.option(
@@ -164,6 +167,10 @@ def send(
             app.store, app.settings, app.today, request,
             connect=lambda: _filing(app, made), lock=lock, track=progress, clock=clock(app),
         )  # fmt: skip
+        if summary.stop is not None:
+            if not summary.idle:
+                _echo_summary(summary, app.settings)
+            raise summary.stop
         _echo_summary(summary, app.settings)
         _after(made)
         if summary.partial:
@@ -185,7 +192,10 @@ def _one_mode(ctx: click.Context) -> None:
 
 def _admin(app: App, settle: int | None, arrived: bool | None, unlock: bool) -> None:
     if unlock:
-        holder = app.store.break_lock()
+        me = sending.RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - local, as the lock
+        holder = sending.unlock(
+            app.store, me, lambda question: click.confirm(question, default=False, err=True)
+        )
         click.echo(
             f"Removed the lock of pid {holder.pid} on {holder.host}." if holder else "No lock held."
         )
@@ -245,17 +255,33 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
                 f"letter (`campaign import` a list, or choose another --letter)."
             )
         return
+    for pack, adopted in summary.adopted_packs:
+        letters = f"{len(adopted)} {'letter' if len(adopted) == 1 else 'letters'}"
+        click.echo(
+            f"Would adopt print pack {pack}: a stopped run wrote it whole; its {letters} "
+            "would be recorded as printed, not printed again:"
+            if summary.dry_run
+            else f"Adopted print pack {pack}: a stopped run wrote it whole, so its {letters} "
+            f"{'is' if len(adopted) == 1 else 'are'} recorded as printed now, not printed again:"
+        )
+        for line in describe(adopted):
+            click.echo(f"  {line}")
     verb = "Would send" if summary.dry_run else "Sent"
     used = (
         f"({summary.week}: {summary.cap_used} of {summary.cap} used"
         f"{' before this run' if summary.dry_run else ''})"
     )
-    if summary.emailed or summary.printed:
+    if summary.stop is not None:
+        click.echo(
+            f"Sent {len(summary.emailed)} by email, printed {len(summary.printed)} "
+            "before the run stopped."
+        )
+    elif summary.emailed or summary.printed:
         click.echo(
             f"{verb} {len(summary.emailed)} by email, "
             f"{'would print' if summary.dry_run else 'printed'} {len(summary.printed)} {used}."
         )
-    else:
+    elif not summary.adopted:
         click.echo(f"No letters to send this week {used}: {_nothing_sent(summary)}.")
     block("By email", summary.emailed)
     block("Printed" if not summary.dry_run else "To print", summary.printed)
@@ -279,6 +305,13 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
         in_doubt,
         True,
     )
+    if summary.mailed:
+        click.echo(f"Not sent (their address already had the {summary.letter} letter):")
+        for prospect, other in summary.mailed:
+            click.echo(
+                f"  {prospect.company} - {prospect.contact} <{prospect.email}> "
+                f"(prospect {prospect.id}; it went to prospect {other})"
+            )
     if summary.unreachable:
         cause, fix = why_unreachable(settings)
         click.echo(f"Not sent ({cause}):")
@@ -305,7 +338,7 @@ def _echo_summary(summary: SendSummary, settings: Settings) -> None:
             + " for one (`campaign agenda` has a task to find each; `campaign edit ID --phone "
             "NUMBER` places the call)."
         )
-    if summary.waiting and summary.next_wave and not summary.dry_run:
+    if summary.waiting and summary.next_wave and not summary.dry_run and summary.stop is None:
         click.echo(
             f"{summary.waiting} still waiting for the {summary.letter} letter; "
             f"the next wave opens {summary.next_wave:%a %d %b %Y}."

@@ -6,7 +6,11 @@
   return address top left, the recipient's block where a window-less envelope wants it;
 * ``labels.pdf``: the same addresses on Avery 5160-style sheets (30 per Letter page), for
   those who prefer labels to printing on envelopes;
-* ``manifest.csv``: who gets which letter, on which pages, with which envelope and label.
+* ``manifest.csv``: who gets which letter, on which pages, with which envelope and label
+  (spreadsheet-safe: no cell starts a formula).
+
+Each file is written under a temporary name and renamed when complete; the send run
+also builds the whole pack in a hidden folder (``campaign.sending``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign import addresses
+from campaign.documents.files import atomic_file, spreadsheet_safe
 from campaign.documents.fonts import FAMILY, register_fonts
 from campaign.documents.pdf import letters_pdf
 from campaign.errors import InputError
@@ -106,13 +111,16 @@ def write_print_pack(
                 for page in resume_pages:
                     writer.add_page(page)
     writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
-    with letters_path.open("wb") as out:
+    with atomic_file(letters_path) as temporary, temporary.open("wb") as out:
         writer.write(out)
     total = len(writer.pages)
     envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf")
     labels_path = write_labels(rendered, folder / "labels.pdf") if labels and rendered else None
     manifest = folder / "manifest.csv"
-    with manifest.open("w", newline="", encoding="utf-8") as out:
+    with (
+        atomic_file(manifest) as temporary,
+        temporary.open("w", newline="", encoding="utf-8") as out,
+    ):
         table = csv.writer(out)
         table.writerow(MANIFEST_COLUMNS)
         for index, one in enumerate(rendered):
@@ -120,21 +128,20 @@ def write_print_pack(
             first = firsts[index]
             last = firsts[index + 1] if index + 1 < len(firsts) else total + 1
             p = one.prospect
-            table.writerow(
-                [
-                    index + 1,
-                    p.id,
-                    p.company,
-                    p.contact,
-                    one.letter,
-                    first,
-                    last - first,
-                    index + 1,
-                    sheet + 1 if labels_path else "",
-                    position + 1 if labels_path else "",
-                    " / ".join(one.recipient_lines),
-                ]
-            )
+            row = [
+                index + 1,
+                p.id,
+                p.company,
+                p.contact,
+                one.letter,
+                first,
+                last - first,
+                index + 1,
+                sheet + 1 if labels_path else "",
+                position + 1 if labels_path else "",
+                " / ".join(one.recipient_lines),
+            ]
+            table.writerow([spreadsheet_safe(cell) for cell in row])
     return PrintPack(letters_path, envelopes_path, manifest, labels_path, total)
 
 
@@ -177,8 +184,13 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
     from reportlab.pdfgen.canvas import Canvas
 
     register_fonts()
+    with atomic_file(path) as temporary:
+        _envelope_pages(Canvas(str(temporary), pagesize=ENVELOPE, invariant=True), rendered)
+    return path
+
+
+def _envelope_pages(canvas: Any, rendered: Sequence[Rendered]) -> None:
     width, height = ENVELOPE
-    canvas = Canvas(str(path), pagesize=ENVELOPE, invariant=True)
     canvas.setTitle("Envelopes")
     for one in rendered:
         sender = one.return_lines or one.sender_lines
@@ -193,7 +205,6 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
         _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
         canvas.showPage()
     canvas.save()
-    return path
 
 
 def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
@@ -202,7 +213,14 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
     from reportlab.pdfgen.canvas import Canvas
 
     register_fonts()
-    canvas = Canvas(str(path), pagesize=LETTER, invariant=True)
+    with atomic_file(path) as temporary:
+        _label_sheets(Canvas(str(temporary), pagesize=LETTER, invariant=True), rendered)
+    return path
+
+
+def _label_sheets(canvas: Any, rendered: Sequence[Rendered]) -> None:
+    from reportlab.lib.pagesizes import LETTER
+
     canvas.setTitle("Address labels")
     per_sheet = LABEL_COLUMNS * LABEL_ROWS
     label_w, label_h = LABEL_SIZE
@@ -219,4 +237,3 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()
     canvas.save()
-    return path

@@ -27,14 +27,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from campaign.documents.files import new_file
+from campaign.documents.files import new_file, spreadsheet_safe
 from campaign.errors import InputError, NotFound, arg
 from campaign.intake.columns import Columns, match_columns, parse_mapping
 from campaign.intake.known import Change, Known, store_records
 from campaign.intake.rows import check_row
 from campaign.intake.tables import Table, read_table
 from campaign.models import Channel, SendState, TaskKind, TaskState, needs_address
-from campaign.people import identity_keys
+from campaign.people import identity_keys, mailbox
 from campaign.store import Store, Transaction
 from campaign.wording import noun
 
@@ -396,9 +396,9 @@ def _already_mailed(
     fresh = [r for r in records if id(r) in new_ids and r.get("email")]
     if not fresh:
         return
-    mailed = store.mailed_addresses(str(r["email"]) for r in fresh)
+    mailed = store.mailed_addresses()
     for record in fresh:
-        other = mailed.get(str(record["email"]))
+        other = mailed.get(mailbox(str(record["email"])))
         if other is None or other == new_ids[id(record)]:
             continue
         row = existing.get(other) or {}
@@ -411,16 +411,6 @@ def _already_mailed(
             )
         )
     report.warnings.sort(key=lambda w: w.row)
-
-
-# A cell a spreadsheet would evaluate (=HYPERLINK(...), +1, -1, @SUM) or that starts
-# with a tab or carriage return gets a leading "'" in every CSV the program writes.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``: shown as text, never evaluated."""
-    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
 
 
 def write_rejects(

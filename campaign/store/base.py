@@ -126,6 +126,8 @@ class StoreBase(Connected):
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+        except OverflowError as exc:  # a number beyond the database's integers (2**63)
+            raise StoreError(f"{display_url(self.url)}: {exc}") from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -137,6 +139,8 @@ class StoreBase(Connected):
                     yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+        except OverflowError as exc:  # a number beyond the database's integers (2**63)
+            raise StoreError(f"{display_url(self.url)}: {exc}") from exc
 
     def close(self) -> None:
         """Release every pooled connection."""

@@ -33,10 +33,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
     exists,
+    func,
     inspect,
     or_,
     select,
+    table,
     text,
     update,
 )
@@ -322,6 +325,28 @@ def _m022_inbox(conn: Connection) -> None:
     messages.create(conn)
 
 
+def _m030_sends_keep_their_address(conn: Connection) -> None:
+    # The ledger refuses a letter to a mailbox that already had it, whichever prospect
+    # row carries that address now: each send keeps its recipient's email (for a printed
+    # letter too: the same person). Rows from before this step get their prospect's
+    # email now, the best the database knows.
+    # promised_on: the day the letter names for the first call, kept from the claim so a
+    # rerun that adopts a print pack a killed run finished keeps the letters' promise.
+    conn.execute(text("ALTER TABLE sends ADD COLUMN address TEXT NOT NULL DEFAULT ''"))
+    conn.execute(text("ALTER TABLE sends ADD COLUMN promised_on DATE"))
+    sends = table(
+        "sends", column("id"), column("prospect_id"), column("channel"), column("address")
+    )
+    prospects = table("prospects", column("id"), column("email"))
+    email = (
+        select(func.lower(func.trim(prospects.c.email)))
+        .where(prospects.c.id == sends.c.prospect_id)
+        .scalar_subquery()
+    )
+    conn.execute(update(sends).values(address=func.coalesce(email, "")))
+    conn.execute(text("CREATE INDEX ix_sends_address ON sends (letter, address)"))
+
+
 def _m040_wind_downs(conn: Connection) -> None:
     # A hire winds the campaign down (and a resume undoes it): one row per wind-down.
     frozen = MetaData()
@@ -348,6 +373,11 @@ MIGRATIONS: list[Migration] = [
     (20, "thank-you emails in the sends ledger", _m020_thank_yous_in_the_ledger),
     (21, "addresses that bounced", _m021_undeliverable_addresses),
     (22, "inbox cursors and the messages matched", _m022_inbox),
+    (
+        30,
+        "sends keep the address they went to and the call day they promised",
+        _m030_sends_keep_their_address,
+    ),
     (40, "wind_downs: a hire closes the campaign, a resume reopens it", _m040_wind_downs),
 ]
 

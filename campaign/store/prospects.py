@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import func, nulls_last, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Channel, Prospect, SendState
+from campaign.models import Prospect
 from campaign.store.base import Connected
 from campaign.store.rows import to_prospect
-from campaign.store.schema import former_emails, prospects, sends
+from campaign.store.schema import former_emails, prospects
 
 # Wave order: priority 1 first, prospects without a priority after, then file order.
 WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), prospects.c.id.asc())
@@ -112,31 +112,6 @@ class ProspectQueries(Connected):
             conn.execute(
                 former_emails.insert().values(prospect_id=prospect_id, email=email, until=until)
             )
-
-    def mailed_addresses(self, emails: Iterable[str]) -> dict[str, int]:
-        """Of ``emails``, those a letter went to (or may have) as a prospect: -> its id.
-
-        Counted: email sends sent, being transmitted or in doubt, to the prospect's
-        current address or to one a correction has replaced since.
-        """
-        wanted = sorted({e for e in emails if e})
-        mailed = (SendState.SENT, SendState.TRANSMITTING, SendState.UNKNOWN)
-        found: dict[str, int] = {}
-        with self.read() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                emailed = select(sends.c.prospect_id).where(
-                    sends.c.channel == str(Channel.EMAIL),
-                    sends.c.state.in_([str(m) for m in mailed]),
-                )
-                for email, pid in conn.execute(
-                    select(former_emails.c.email, former_emails.c.prospect_id).where(
-                        former_emails.c.email.in_(chunk),
-                        former_emails.c.prospect_id.in_(emailed),
-                    )
-                ):
-                    found.setdefault(str(email), int(pid))
-        return found
 
     def former_email_list(self, prospect_id: int) -> list[tuple[str, date]]:
         """The addresses a prospect had before, oldest first, with the day each was replaced."""

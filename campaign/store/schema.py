@@ -118,6 +118,11 @@ sends = Table(
         nullable=True,
     ),
     Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+    # The recipient's normalised email (campaign.people.mailbox), the mailbox an email went
+    # to: nor is a letter sent twice to one mailbox, whichever prospect has it now.
+    Column("address", Text, nullable=False, default=""),
+    # The first call's day the letter names (kept from the claim for a print pack's rerun).
+    Column("promised_on", Date, nullable=True),
     # A letter is never sent twice to the same prospect: the database says so.
     UniqueConstraint("prospect_id", "letter", name="uq_sends_prospect_letter"),
 )
@@ -125,6 +130,7 @@ Index("ix_sends_week", sends.c.week, sends.c.state)
 # ... and a thank-you never twice for the same task.
 Index("uq_sends_task", sends.c.task_id, unique=True)
 Index("ix_sends_message_id", sends.c.message_id)
+Index("ix_sends_address", sends.c.letter, sends.c.address)
 
 contacts = Table(
     "contacts",

@@ -53,6 +53,52 @@ class SendQueries(Connected):
         with self.read() as conn:
             return set(conn.scalars(query))
 
+    def mailed_addresses(self, letter: str | None = None) -> dict[str, int]:
+        """Mailboxes that had ``letter`` (any letter when None), each with the prospect it
+        went to as; a refused (failed) send does not count, a waiting or in-doubt one does."""
+        query = select(sends.c.address, sends.c.prospect_id).where(
+            sends.c.address != "", sends.c.state != str(SendState.FAILED)
+        )
+        if letter is not None:
+            query = query.where(sends.c.letter == letter)
+        with self.read() as conn:
+            return {
+                row.address: row.prospect_id for row in conn.execute(query.order_by(sends.c.id))
+            }
+
+    def send_to_address(self, letter: str, address: str, other_than: int) -> Send | None:
+        """Another send of ``letter`` to ``address`` that counts (see ``mailed_addresses``)."""
+        query = (
+            select(sends)
+            .where(
+                sends.c.letter == letter,
+                sends.c.address == address,
+                sends.c.state != str(SendState.FAILED),
+                sends.c.id != other_than,
+            )
+            .order_by(sends.c.id)
+        )
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else to_send(row)
+
+    def claimed_packs(self) -> dict[str, list[Send]]:
+        """CLAIMED printed letters already assigned a print pack (a run stopped on the way)."""
+        query = (
+            select(sends)
+            .where(
+                sends.c.state == str(SendState.CLAIMED),
+                sends.c.channel == str(Channel.POST),
+                sends.c.pack != "",
+            )
+            .order_by(sends.c.id)
+        )
+        packs: dict[str, list[Send]] = {}
+        with self.read() as conn:
+            for row in conn.execute(query):
+                packs.setdefault(row.pack, []).append(to_send(row))
+        return packs
+
     def cap_used(self, week: str) -> int:
         """Sends that use up a slot of the cap in ISO ``week`` (failed ones do not)."""
         query = (
@@ -159,6 +205,8 @@ class SendQueries(Connected):
                         run_id=run_id,
                         task_id=item.task_id,
                         contact_id=item.contact_id,
+                        address=item.address,
+                        promised_on=item.promised_on,
                     )
                 )
             except IntegrityError:
@@ -191,11 +239,55 @@ class SendQueries(Connected):
                     week=week,
                     claimed_on=today,
                     run_id=run_id,
+                    address=item.address,
+                    promised_on=item.promised_on,
+                    pack="",
                 )
             )
         if result.rowcount != 1:
             raise LedgerConflict(f"send {item.send_id} can't be claimed: its state changed")
         return item.send_id
+
+    def assign_pack(self, send_ids: Sequence[int], pack: str) -> None:
+        """Record which print pack holds these CLAIMED letters ("" forgets it), before it is
+        written: a rerun finds the pack a killed run finished, or the partial one to remove."""
+        with self.write() as conn:
+            result = conn.execute(
+                sends.update()
+                .where(sends.c.id.in_(list(send_ids)), sends.c.state == str(SendState.CLAIMED))
+                .values(pack=pack)
+            )
+        if result.rowcount != len(set(send_ids)):
+            raise LedgerConflict("a printed letter of this run is no longer claimed by it")
+
+    def release_claim(self, send_id: int, before: Send | None) -> None:
+        """A claim this run never delivered goes back to waiting: a new row is removed, a
+        retried one gets back the state (and week) it had. Only CLAIMED or TRANSMITTING rows
+        (the server refused the session, so nothing was taken) are released."""
+        mine = (
+            sends.c.id == send_id,
+            sends.c.state.in_([str(SendState.CLAIMED), str(SendState.TRANSMITTING)]),
+        )
+        with self.write() as conn:
+            if before is None:
+                conn.execute(sends.delete().where(*mine))
+                return
+            conn.execute(
+                sends.update()
+                .where(*mine)
+                .values(
+                    state=str(before.state),
+                    channel=str(before.channel),
+                    week=before.week,
+                    claimed_on=before.claimed_on,
+                    address=before.address,
+                    promised_on=before.promised_on,
+                    pack=before.pack,
+                    attempts=before.attempts,
+                    last_error=before.last_error,
+                    message_id=before.message_id,
+                )
+            )
 
     def transition(
         self,
@@ -306,9 +398,24 @@ class SendQueries(Connected):
                 locks.delete().where(locks.c.name == name, locks.c.pid == pid, locks.c.host == host)
             )
 
-    def break_lock(self, name: str = SEND_LOCK) -> LockHolder | None:
-        """Remove the lock whoever holds it (a run that died on another host); returns it."""
+    def break_lock(
+        self, name: str = SEND_LOCK, holder: LockHolder | None = None
+    ) -> LockHolder | None:
+        """Remove the lock whoever holds it (a run that died on another host); returns it.
+
+        With ``holder``, only while that holder still has it (not a run started since).
+        """
         with self.write() as conn:
             row = conn.execute(select(locks).where(locks.c.name == name)).first()
+            if row is None or (
+                holder is not None and (row.pid, row.host) != (holder.pid, holder.host)
+            ):
+                return None
             conn.execute(locks.delete().where(locks.c.name == name))
+        return LockHolder(row.pid, row.host, row.acquired_at)
+
+    def lock_holder(self, name: str = SEND_LOCK) -> LockHolder | None:
+        """Who holds the named lock now (None: nobody); changes nothing."""
+        with self.read() as conn:
+            row = conn.execute(select(locks).where(locks.c.name == name)).first()
         return None if row is None else LockHolder(row.pid, row.host, row.acquired_at)
