@@ -19,11 +19,11 @@ from typing import Any
 from campaign.clock import iso_week
 from campaign.config import Settings
 from campaign.documents.files import new_file
-from campaign.errors import CampaignError
+from campaign.errors import CampaignError, InputError
 from campaign.models import MARKETING, PaceFigures
 from campaign.store import Firm, open_firm
 from campaign.store.base import display_url
-from campaign.store.registry import Added, CampaignEntry
+from campaign.store.registry import Added
 from campaign.templating import page_environment
 
 
@@ -84,27 +84,32 @@ def campaign_paces(settings: Settings, today: date) -> Paces:
     """
     firm = open_firm(settings.db_url, settings.campaign)
     try:
-        found, unreadable = _paces(firm, settings, today)
-        return Paces([pace for _, pace in found], unreadable)
+        paces, _, unreadable = _paces(firm, settings, today)
+        return Paces(paces, unreadable)
     finally:
         firm.close()
 
 
 def _paces(
-    firm: Firm, settings: Settings, today: date
-) -> tuple[list[tuple[CampaignEntry, CampaignPace]], int]:
+    firm: Firm, settings: Settings, today: date, interviews: bool = False
+) -> tuple[list[CampaignPace], list[InterviewsToCome], int]:
+    """Each readable campaign's pace (and, asked, its interviews to come); the unreadable count."""
     week = iso_week(today)
-    found, unreadable = [], 0
-    for entry in firm.campaigns():
-        if not entry.readable:
-            unreadable += 1
-            continue
-        store = firm.store(entry)
-        figures = store.pace_figures(today, week, MARKETING) if entry.has_tables else PaceFigures()
-        # A SQLite file is this folder's campaign: its cap is this campaign.toml's.
-        cap = entry.weekly_cap if firm.dialect == "postgresql" else settings.schedule.weekly_cap
-        found.append((entry, CampaignPace(entry.name, entry.role, cap, figures, entry.created_at)))
-    return found, unreadable
+    entries = firm.campaigns()
+    paces, coming = [], []
+    with firm.reading() as at:
+        for entry in (e for e in entries if e.readable):
+            queries = at(entry)
+            figures = (
+                queries.pace_figures(today, week, MARKETING) if entry.has_tables else PaceFigures()
+            )
+            # A SQLite file is this folder's campaign: its cap is this campaign.toml's.
+            cap = entry.weekly_cap if firm.dialect == "postgresql" else settings.schedule.weekly_cap
+            paces.append(CampaignPace(entry.name, entry.role, cap, figures, entry.created_at))
+            if interviews and figures.interviews_agreed:
+                companies = [p.company for p in queries.interviews_to_come()]
+                coming.append(InterviewsToCome(entry.name, companies))
+    return paces, coming, sum(1 for e in entries if not e.readable)
 
 
 def add_campaign(settings: Settings, name: str, role: str | None) -> Added:
@@ -159,15 +164,9 @@ def firm_report(settings: Settings, today: date) -> FirmReport:
     """Read every campaign's pace, and the interviews to come of those that have any."""
     firm = open_firm(settings.db_url, settings.campaign)
     try:
-        found, unreadable = _paces(firm, settings, today)
-        interviews = [
-            InterviewsToCome(pace.name, [p.company for p in firm.store(entry).interviews_to_come()])
-            for entry, pace in found
-            if pace.figures.interviews_agreed
-        ]
+        paces, interviews, unreadable = _paces(firm, settings, today, interviews=True)
     finally:
         firm.close()
-    paces = [pace for _, pace in found]
     return FirmReport(today, iso_week(today), paces, interviews, unreadable)
 
 
@@ -181,7 +180,7 @@ def write_firm_report(settings: Settings, today: date) -> Path:
     """Build, render and write the page under output/ (a new file each run); returns its path."""
     report = firm_report(settings, today)
     if not report.paces:
-        raise CampaignError(f"no campaigns in {display_url(settings.db_url)} yet")
+        raise InputError(f"no campaigns in {display_url(settings.db_url)} yet")
     page = render_firm_report(report)
     path = new_file(settings.output_dir, f"firm-report-{today.isoformat()}", ".html")
     partial = path.with_name(f".{path.name}.partial")

@@ -15,7 +15,7 @@ a schema each (``registry``); ``open_firm(url)`` is the counsellor's view of the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -118,6 +118,26 @@ class Firm(StoreBase):
                 engine = self.engine.execution_options(schema_translate_map={None: entry.schema})
                 self._stores[entry.schema] = Store(engine, self.url, entry.name)
         return self._stores[entry.schema]
+
+    @contextmanager
+    def reading(self) -> Iterator[Callable[[CampaignEntry], Queries]]:
+        """One read transaction over many campaigns: ``at(entry)`` is one campaign's queries.
+
+        A hundred campaigns then cost a hundred queries, not a hundred transactions. On
+        PostgreSQL the one connection is pointed at each campaign's schema in turn, so
+        finish with one campaign's queries before asking ``at`` for the next.
+        """
+        if self.dialect != "postgresql":
+            yield self.store
+            return
+        with self.read() as conn:
+
+            def at(entry: CampaignEntry) -> Queries:
+                return Transaction(
+                    conn.execution_options(schema_translate_map={None: entry.schema})
+                )
+
+            yield at
 
     def add(self, name: str, role: str) -> Added:
         """Create the campaign ``name`` worked by the PostgreSQL role ``role`` (see registry)."""
