@@ -114,4 +114,3 @@ def prospect_list(path: Path, who: str, count: int, *, email: bool = True) -> Pa
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-

@@ -106,7 +106,7 @@ def enter_campaign(conn: Connection, url: str, campaign: str, schema: str) -> No
 def note_weekly_cap(conn: Connection, schema: str, cap: int, now: datetime) -> None:
     """Note the seeker's weekly cap in the registry, where its role may (else nothing).
 
-    One catalog query when it may not or nothing changed; an UPDATE only when the cap did.
+    A catalog query, and an UPDATE that changes the row only when the cap changed.
     """
     allowed = conn.scalar(
         text(
