@@ -5,6 +5,11 @@ Precedence, highest first:
 * the campaign folder: ``--home DIR``, else ``CAMPAIGN_HOME``, else the current directory;
 * the database: ``CAMPAIGN_DB``, else ``[store] url`` in ``campaign.toml``, else
   ``sqlite:///<home>/campaign.db``;
+* the campaign within it: ``[store] campaign``, else ``CAMPAIGN_NAME``, else ``default``.
+  The folder's own file wins here (unlike the URL): a campaign folder is one job
+  seeker's, so a ``CAMPAIGN_NAME`` left in a counsellor's shell can't turn a command in
+  Zoe's folder onto someone else's campaign. In a SQLite file the name is only a label;
+  on a shared PostgreSQL database it picks the seeker's schema (``campaign.store``);
 * "today": ``CAMPAIGN_TODAY`` (YYYY-MM-DD), else the system clock (read by the CLI only);
 * the SMTP password: ``CAMPAIGN_SMTP_PASSWORD``, else the system keyring; never a file;
 * the IMAP password (``[imap]``): ``CAMPAIGN_IMAP_PASSWORD``, else the keyring; never a file;
@@ -38,6 +43,16 @@ CONFIG_NAME = "campaign.toml"
 SECURITY_MODES = ("starttls", "ssl", "none")
 IMAP_SECURITY_MODES = ("ssl", "starttls")
 IMAP_PORTS = {"ssl": 993, "starttls": 143}
+DEFAULT_CAMPAIGN = "default"
+# A campaign name becomes a PostgreSQL schema name ("-" as "_"), so it is kept to what
+# needs no quoting anywhere: in SQL, in `pg_dump --schema`, in a shell.
+CAMPAIGN_NAME_RULE = (
+    "lowercase letters a-z, digits, '-' and '_', starting with a letter, "
+    'at most 40 characters (e.g. "zoe-mueller")'
+)
+_CAMPAIGN_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+# Names a campaign can't take: the schemas PostgreSQL and the firm's registry use.
+RESERVED_CAMPAIGNS = ("public", "information_schema", "campaign_registry")
 
 
 @dataclass(frozen=True)
@@ -146,9 +161,10 @@ class Interview:
 
 @dataclass(frozen=True)
 class StoreSettings:
-    """Where the state lives, when not the default SQLite file."""
+    """Where the state lives, when not the default SQLite file, and which campaign in it."""
 
     url: str = ""
+    campaign: str = ""
 
 
 SECTIONS: dict[str, type] = {
@@ -200,6 +216,7 @@ class Settings:
     schedule: Schedule = field(default_factory=Schedule)
     interview: Interview = field(default_factory=Interview)
     config_path: Path | None = None
+    campaign: str = DEFAULT_CAMPAIGN
 
     @property
     def output_dir(self) -> Path:
@@ -273,6 +290,11 @@ def load_settings(home: Path, env: Mapping[str, str]) -> Settings:
     sections = _parse_sections(data, path)
     store = sections.get("store") or StoreSettings()
     db_url = env.get("CAMPAIGN_DB", "").strip() or store.url or f"sqlite:///{home / 'campaign.db'}"
+    campaign = store.campaign or env.get("CAMPAIGN_NAME", "").strip() or DEFAULT_CAMPAIGN
+    problem = campaign_name_problem(campaign)
+    if problem:
+        where = f"{path}: [store] campaign" if store.campaign else "CAMPAIGN_NAME"
+        raise ConfigError(f"{where} {campaign!r} {problem}")
     return Settings(
         home=home,
         db_url=db_url,
@@ -282,7 +304,18 @@ def load_settings(home: Path, env: Mapping[str, str]) -> Settings:
         schedule=sections.get("schedule") or Schedule(),
         interview=sections.get("interview") or Interview(),
         config_path=path if path.is_file() else None,
+        campaign=campaign,
     )
+
+
+def campaign_name_problem(name: str) -> str:
+    """What is wrong with ``name`` as a campaign name ("" when nothing is)."""
+    if not _CAMPAIGN_NAME.fullmatch(name):
+        return f"is not a campaign name: use {CAMPAIGN_NAME_RULE}"
+    schema = name.replace("-", "_")
+    if schema in RESERVED_CAMPAIGNS or schema.startswith("pg_"):
+        return "is a name PostgreSQL or campaign keeps for itself; choose another"
+    return ""
 
 
 def _parse_sections(data: dict[str, Any], path: Path) -> dict[str, Any]:

@@ -547,6 +547,22 @@ class StatusFigures:
 
 
 @dataclass(frozen=True)
+class PaceFigures:
+    """One campaign's pace, for a counsellor's list of them all: counts only, one query."""
+
+    prospects: int = 0
+    sent_this_week: int = 0  # sends using this week's cap, as status counts them
+    calls_due: int = 0  # follow-up calls due today or before
+    calls_overdue: int = 0  # ... of which due before today
+    oldest_call_due: date | None = None  # the longest-waiting of those overdue
+    meetings: int = 0  # as status: distinct prospects met (or a meeting agreed)
+    offers: int = 0
+    interviews_agreed: int = 0  # interview stage with no meeting recorded yet: one to come
+    waiting: int = 0  # active prospects not yet sent the letter
+    last_activity: date | None = None  # the latest send, call, meeting, import or change
+
+
+@dataclass(frozen=True)
 class ReportHistory:
     """Everything the report draws from, read in one transaction."""
 

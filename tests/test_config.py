@@ -95,6 +95,33 @@ def test_database_precedence(tmp_path: Path) -> None:
     assert load_settings(tmp_path, env).db_url == "sqlite:///from-env.db"
 
 
+def test_campaign_precedence_the_folders_own_file_first(tmp_path: Path) -> None:
+    assert load_settings(tmp_path, {}).campaign == "default"
+    assert load_settings(tmp_path, {"CAMPAIGN_NAME": "ben"}).campaign == "ben"
+    write(tmp_path, '[store]\ncampaign = "zoe-mueller"\n')
+    assert load_settings(tmp_path, {"CAMPAIGN_NAME": "ben"}).campaign == "zoe-mueller"
+
+
+@pytest.mark.parametrize("name", ["Zoe", "zoe mueller", "1zoe", "zoé", "z" * 41, "a;drop"])
+def test_a_campaign_name_is_checked_against_the_rule_it_says(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, f'[store]\ncampaign = "{name}"\n')
+    rule = (
+        "is not a campaign name: use lowercase letters a-z, digits, '-' and '_', starting "
+        'with a letter, at most 40 characters (e.g. "zoe-mueller")'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path, {})
+    assert str(caught.value) == f"{path}: [store] campaign {name!r} {rule}"
+    with pytest.raises(ConfigError, match=r"^CAMPAIGN_NAME 'Ben' is not a campaign name"):
+        load_settings(tmp_path / "x", {"CAMPAIGN_NAME": "Ben"})
+
+
+def test_names_postgresql_keeps_are_refused(tmp_path: Path) -> None:
+    for name in ("public", "pg_toast", "campaign-registry", "information_schema"):
+        with pytest.raises(ConfigError, match="a name PostgreSQL or campaign keeps for itself"):
+            load_settings(tmp_path, {"CAMPAIGN_NAME": name})
+
+
 def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert resolve_home(None, {}) == tmp_path.resolve()

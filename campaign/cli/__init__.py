@@ -103,6 +103,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "campaign.cli.status", "report",
         "Write a self-contained HTML report with charts under output/ (prints on paper too).",
     ),
+    "campaigns": (
+        "campaign.cli.firm", "campaigns",
+        "Every campaign of a shared database, with its pace this week.",
+    ),
 }  # fmt: skip
 
 

@@ -84,7 +84,8 @@ class App:
         It must exist already: a command finding none stops with ``NoCampaign``, so
         reading (or a command that fails) leaves no empty campaign.db in a stray folder.
         Only the commands that add a campaign's first rows call ``start_store`` first.
-        For a server database, see ``campaign.store.store_exists``: it is opened as before.
+        For a server database, see ``campaign.store.store_exists``: it is opened as before,
+        at the campaign ``[store] campaign`` names (on PostgreSQL, that campaign's schema).
         """
         url = self.settings.db_url
         if not self._may_create and not store_exists(url):
@@ -99,7 +100,8 @@ class App:
                 f"no campaign in {self.home} yet ({missing}): "
                 "start one with `campaign init`, then `campaign import FILE`"
             )
-        store = open_store(url)
+        settings = self.settings
+        store = open_store(url, settings.campaign, weekly_cap=settings.schedule.weekly_cap)
         self._on_close(store.close)
         return store
 

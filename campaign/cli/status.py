@@ -13,6 +13,7 @@ from campaign.cli import spell
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, wrap_keeping_commands
 from campaign.errors import InputError
+from campaign.firm import write_firm_report
 from campaign.report import NOTHING_TO_REPORT, write_report
 from campaign.status import Status, campaign_status
 
@@ -45,17 +46,28 @@ def status(app: App, fmt: str) -> None:
 
 
 @click.command()
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="One page over every seeker's campaign in the shared database (for counsellors).",
+)
 @pass_app
-def report(app: App) -> None:
+def report(app: App, every: bool) -> None:
     """Write a self-contained HTML report with charts under output/ (prints on paper too).
 
     Each run writes a new file (output/report-DATE.html, then -2, -3 ...); it needs no
-    network to view.
+    network to view. With --all, output/firm-report-DATE.html: who is behind on calls,
+    who has not sent this week, who has interviews coming, and every campaign's pace.
 
     \b
     Example:
       campaign report && xdg-open output/report-2026-11-16.html
+      campaign report --all
     """
+    if every:
+        click.echo(f"Report written: {write_firm_report(app.settings, app.today)}")
+        return
     store = app.store_if_any
     if store is None:
         raise InputError(NOTHING_TO_REPORT)

@@ -45,13 +45,19 @@ from sqlalchemy import (
 )
 
 from campaign.errors import StoreError
+from campaign.store.schema import REGISTRY_SCHEMA, registry, registry_metadata
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
-# Held by the migration transaction on PostgreSQL, so processes opening a blank database
-# at once run the steps one after the other instead of racing on CREATE TABLE. Any fixed
-# 64-bit key will do; this one is "campaign" in ASCII.
+# Held by the migration transaction on PostgreSQL, so processes opening a blank campaign
+# at once run the steps one after the other instead of racing on CREATE TABLE (or on
+# CREATE SCHEMA). Each campaign's schema has its own lock, so campaigns never wait for
+# each other: the public schema (the "default" campaign) keeps the one fixed key of
+# earlier versions ("campaign" in ASCII), so an older campaign opening it at the same
+# moment waits too; any other schema's is the pair (MIGRATION_LOCK_CLASS, hashtext of its
+# name). Two names sharing a hash only ever take turns; nothing else depends on it.
 PG_MIGRATION_LOCK = 0x63616D706169676E
+MIGRATION_LOCK_CLASS = 0x6D696772  # "migr"
 
 
 # ---------------------------------------------------------------------------------
@@ -404,16 +410,34 @@ def _refuse_newer(conn: Connection, done: set[int]) -> None:
         )
 
 
-def migrate(conn: Connection) -> list[int]:
-    """Apply every step not yet applied; returns the versions applied now.
+def hold_migration_lock(conn: Connection, schema: str) -> None:
+    """PostgreSQL: wait for the migration lock of ``schema``, held until the transaction ends.
+
+    Taking it twice in one transaction is harmless (advisory locks stack), so whoever
+    creates a schema can take it first and then ``migrate`` it.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    if schema == "public":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+    else:
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, hashtext(:schema))"),
+            {"cls": MIGRATION_LOCK_CLASS, "schema": schema},
+        )
+
+
+def migrate(conn: Connection, schema: str | None = None) -> list[int]:
+    """Apply every step not yet applied to the campaign; returns the versions applied now.
 
     Refuses (StoreError) a database written by a newer campaign before changing anything.
-    On PostgreSQL it first waits for the migration lock, held until the transaction ends:
-    whoever comes second sees the steps the first applied and runs none of them again.
-    (SQLite needs none: the store's BEGIN IMMEDIATE already serialises writers.)
+    On PostgreSQL it first waits for the migration lock of the campaign's ``schema`` (by
+    default the connection's current one), held until the transaction ends: whoever comes
+    second sees the steps the first applied and runs none of them again. (SQLite needs
+    none: the store's BEGIN IMMEDIATE already serialises writers.)
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+        hold_migration_lock(conn, schema or conn.scalar(text("SELECT current_schema()")) or "")
     done = applied_versions(conn)
     _refuse_newer(conn, done)
     ran = []
@@ -428,6 +452,28 @@ def migrate(conn: Connection) -> list[int]:
         )
         ran.append(version)
     return ran
+
+
+def ensure_registry(conn: Connection) -> None:
+    """PostgreSQL: create the firm's registry of campaigns where there is none yet.
+
+    Its own schema, closed to everyone but its owner (the counsellor who made it); each
+    seeker's role is granted, by ``campaign campaigns add``, the right to read and note
+    the pace of its own row only: a row-level policy on the role column (the one table
+    where a campaign is a column). Raced by two counsellors at once: under a lock.
+    """
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, hashtext(:schema))"),
+        {"cls": MIGRATION_LOCK_CLASS, "schema": REGISTRY_SCHEMA},
+    )
+    if inspect(conn).has_table(registry.name, schema=REGISTRY_SCHEMA):
+        return
+    conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {REGISTRY_SCHEMA}"))
+    conn.execute(text(f"REVOKE ALL ON SCHEMA {REGISTRY_SCHEMA} FROM PUBLIC"))
+    registry_metadata.create_all(conn)
+    name = f"{REGISTRY_SCHEMA}.{registry.name}"
+    conn.execute(text(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text(f"CREATE POLICY own_campaign ON {name} USING (role_name = current_user)"))
 
 
 def _database_name(conn: Connection) -> str:

@@ -24,6 +24,7 @@ from campaign.models import (
     Contact,
     DueCount,
     Outcome,
+    PaceFigures,
     Prospect,
     ProspectHistory,
     ProspectStatus,
@@ -82,6 +83,41 @@ def _status_calls(conn: Connection) -> list[StatusCallDone]:
         StatusCallDone(int(tid), int(pid), closed_on or due, str(outcome or ""))
         for tid, pid, closed_on, due, outcome in conn.execute(query)
     ]
+
+
+def _met_condition() -> Any:
+    """Prospects met: a meeting recorded, one agreed on a call, or one planned on the agenda."""
+    return or_(
+        exists().where(meetings.c.prospect_id == prospects.c.id),
+        exists().where(
+            calls.c.prospect_id == prospects.c.id, calls.c.outcome == str(Outcome.MEETING)
+        ),
+        exists().where(
+            tasks.c.prospect_id == prospects.c.id, tasks.c.kind == str(TaskKind.MEETING)
+        ),
+    )
+
+
+def _offered_condition() -> Any:
+    """Prospects that made an offer (or hired): by status, at a meeting or on a call."""
+    return or_(
+        prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
+        exists().where(
+            meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == str(Outcome.OFFER)
+        ),
+        exists().where(
+            calls.c.prospect_id == prospects.c.id,
+            calls.c.outcome.in_(_values((Outcome.HIRED, Outcome.OFFER))),
+        ),
+    )
+
+
+def _interview_to_come() -> Any:
+    """In the interview stage with no meeting recorded yet: a meeting agreed, still to come."""
+    return and_(
+        prospects.c.status == str(ProspectStatus.INTERVIEW),
+        ~exists().where(meetings.c.prospect_id == prospects.c.id),
+    )
 
 
 def _reached_condition() -> Any:
@@ -185,6 +221,17 @@ class ReportQueries(Connected):
                 ],
             )
 
+    def pace_figures(self, today: date, week: str, letter: str = "marketing") -> PaceFigures:
+        """The campaign's pace as of ``today`` (ISO ``week``), in one query (the firm's list)."""
+        with self.read() as conn:
+            return _pace_figures(conn, today, week, letter)
+
+    def interviews_to_come(self) -> list[Prospect]:
+        """Prospects with a meeting agreed and none recorded yet, in wave order."""
+        query = select(prospects).where(_interview_to_come()).order_by(*WAVE_ORDER)
+        with self.read() as conn:
+            return [to_prospect(r) for r in conn.execute(query)]
+
     def report_history(self) -> ReportHistory:
         """Every prospect, send, logged call, open task and meeting (for the report)."""
         with self.read() as conn:
@@ -287,25 +334,7 @@ def _status_figures(
     status_calls_done = int(
         conn.scalar(select(func.count()).select_from(tasks).where(_done_status_call())) or 0
     )
-    met = or_(
-        exists().where(meetings.c.prospect_id == prospects.c.id),
-        exists().where(
-            calls.c.prospect_id == prospects.c.id, calls.c.outcome == str(Outcome.MEETING)
-        ),
-        exists().where(  # a meeting agreed for a later day, on the agenda
-            tasks.c.prospect_id == prospects.c.id, tasks.c.kind == str(TaskKind.MEETING)
-        ),
-    )
-    offered = or_(
-        prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
-        exists().where(
-            meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == str(Outcome.OFFER)
-        ),
-        exists().where(
-            calls.c.prospect_id == prospects.c.id,
-            calls.c.outcome.in_(_values((Outcome.HIRED, Outcome.OFFER))),
-        ),
-    )
+    met, offered = _met_condition(), _offered_condition()
     one = select(
         func.sum(case((_reached_condition(), 1), else_=0)),
         func.sum(case((met, 1), else_=0)),
@@ -427,6 +456,52 @@ def _status_figures(
         needs_address_ids=_ids(conn, incomplete),
         people=people,
         next_waiting_id=next_waiting_id,
+    )
+
+
+def _pace_figures(conn: Connection, today: date, week: str, letter: str) -> PaceFigures:
+    def count(table: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(table).where(*where).scalar_subquery()
+
+    def latest(column: Any) -> Any:
+        return select(func.max(column)).scalar_subquery()
+
+    open_call = and_(tasks.c.state == str(TaskState.OPEN), tasks.c.kind.in_(_values(CALL_KINDS)))
+    unsent = and_(
+        prospects.c.status == str(ProspectStatus.ACTIVE),
+        ~exists().where(sends.c.prospect_id == prospects.c.id, sends.c.letter == letter),
+    )
+    row = conn.execute(
+        select(
+            count(prospects),
+            count(sends, sends.c.week == week, sends.c.state.in_(_values(CAP_STATES))),
+            count(tasks, open_call, tasks.c.due <= today),
+            count(tasks, open_call, tasks.c.due < today),
+            select(func.min(tasks.c.due)).where(open_call, tasks.c.due < today).scalar_subquery(),
+            count(prospects, _met_condition()),
+            count(prospects, _offered_condition()),
+            count(prospects, _interview_to_come()),
+            count(prospects, unsent),
+            latest(sends.c.sent_on),
+            latest(sends.c.claimed_on),
+            latest(calls.c.called_on),
+            latest(meetings.c.held_on),
+            latest(prospects.c.updated_on),
+            latest(tasks.c.closed_on),
+        )
+    ).one()
+    days = [d for d in row[9:] if d is not None]
+    return PaceFigures(
+        prospects=int(row[0] or 0),
+        sent_this_week=int(row[1] or 0),
+        calls_due=int(row[2] or 0),
+        calls_overdue=int(row[3] or 0),
+        oldest_call_due=row[4],
+        meetings=int(row[5] or 0),
+        offers=int(row[6] or 0),
+        interviews_agreed=int(row[7] or 0),
+        waiting=int(row[8] or 0),
+        last_activity=max(days) if days else None,
     )
 
 

@@ -285,3 +285,23 @@ inbox_messages = Table(
     Column("found_on", Date, nullable=False),
 )
 Index("ix_inbox_messages_prospect", inbox_messages.c.prospect_id)
+
+# -- the firm's registry (PostgreSQL only) ------------------------------------------------
+# Not a campaign's table: one schema of its own, beside the campaigns' schemas, listing
+# each campaign a counsellor added (``campaign campaigns add``) and its pace as its seeker's
+# commands last noted it. Created by ``migrations.ensure_registry``, never in SQLite.
+REGISTRY_SCHEMA = "campaign_registry"
+registry_metadata = MetaData(schema=REGISTRY_SCHEMA)
+
+registry = Table(
+    "campaigns",
+    registry_metadata,
+    Column("name", String(40), primary_key=True),  # as the seeker's [store] campaign says it
+    Column("schema_name", String(63), nullable=False, unique=True),
+    Column("role_name", String(63), nullable=False),  # the seeker's role, owner of the schema
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(63), nullable=False),
+    # [schedule] weekly_cap of the seeker's campaign.toml, noted by its own commands.
+    Column("weekly_cap", Integer, nullable=True),
+    Column("cap_noted_at", DateTime, nullable=True),
+)
