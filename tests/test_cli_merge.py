@@ -7,6 +7,7 @@ import email.policy
 from email.utils import getaddresses
 from pathlib import Path
 
+import pytest
 from docx import Document
 from pypdf import PdfReader
 
@@ -223,3 +224,41 @@ def test_an_unknown_batch_is_a_usage_error_as_in_send(run, sender_config: Path) 
         result = run(command, "--batch", "bogus")
         assert result.exit_code == 2, command
         assert "Invalid value for '--batch': 'bogus' is not one of 'top20', 'all'" in result.stderr
+
+
+HOSTILE_TEMPLATES = Path(__file__).parent / "data" / "hostile-templates"
+
+
+TOO_LARGE = "the result would be too large (the limit is 1,000,000 characters)"
+NO_PRINT = "delete it (no letter can print it)"
+UNSAFE = "access to attribute {!r} of {!r} object is unsafe."
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("mro", "4: " + UNSAFE.format("__class__", "str")),
+        ("popen", "4: " + UNSAFE.format("__init__", "type")),
+        ("repeat", "4: " + TOO_LARGE),
+        ("wide", "4: " + TOO_LARGE),
+        ("power", "4: 10**100000 is too large a number"),
+        ("recursive-macro", "2: calls itself too deeply (a macro that never stops?)"),
+        ("control-byte", f"4: control character U+0001 in the template; {NO_PRINT}"),
+        ("endless-loop", "4: still rendering after 0.3 s (a loop that never ends?)"),
+    ],
+)  # fmt: skip
+def test_a_hostile_template_is_one_line_error_and_runs_nothing(
+    run, sender_config: Path, campaign_home: Path, monkeypatch: pytest.MonkeyPatch,
+    name: str, message: str,
+) -> None:  # fmt: skip
+    """Shared templates run in a sandbox: no shell, no hang, no traceback, nothing written."""
+    monkeypatch.setattr("campaign.templating.TIME_LIMIT", 0.3)
+    three(campaign_home)
+    (campaign_home / "templates").mkdir()
+    source = (HOSTILE_TEMPLATES / f"{name}.txt").read_bytes()
+    (campaign_home / "templates" / "mine.txt").write_bytes(source)
+    for command in (("merge", "--letter", "mine"), ("send", "--letter", "mine", "--dry-run")):
+        result = run(*command)
+        assert (result.exit_code, result.output) == (1, f"Error: templates/mine.txt:{message}\n")
+    assert not (campaign_home / "output").exists()
+    assert not any(p.name == "pwned" for p in campaign_home.parent.rglob("pwned"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from campaign.errors import TemplateError
 from campaign.models import Rendered
-from campaign.templating import page_environment
+from campaign.templating import word_environment
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FONT = "Georgia"  # on every Word install; LibreOffice falls back to a serif (DejaVu Serif)
@@ -161,7 +161,7 @@ def templated_docx(rendered: Rendered, template: Path) -> Any:
         document = DocxTemplate(BytesIO(_template_bytes(template)))
         document.render(
             context,
-            jinja_env=page_environment(),
+            jinja_env=word_environment(),
             autoescape=True,
         )
     except JinjaError as exc:
