@@ -17,8 +17,8 @@ from campaign.config import Sender, Settings
 from campaign.documents.docx import DocxWriter, templated_docx
 from campaign.documents.email import email_message, write_eml
 from campaign.documents.files import file_name, new_run_folder
-from campaign.documents.pdf import write_letter_pdfs
-from campaign.documents.printpack import write_print_pack
+from campaign.documents.pdf import typefaces_for, write_letter_pdfs
+from campaign.documents.printpack import LaidOut, pack_chars, write_print_pack
 from campaign.errors import InputError, arg
 from campaign.followup import scheduled_calls
 from campaign.letters import Track, check_resume, load_letter, render_batch
@@ -122,12 +122,14 @@ def write_merge(
                 result.docx.append(path)
             else:
                 result.docx.append(writer.write(r, path))
-    pages: dict[int, list[Any]] = {}
+    pages = None
     if "pdf" in formats:
         (folder / "pdf").mkdir()
         # Laid out once for the whole batch; the print pack reuses the pages.
         paths = [folder / "pdf" / file_name(r, ".pdf") for r in rendered]
-        pages = write_letter_pdfs(rendered, paths)
+        faces = typefaces_for(rendered, *(pack_chars(r) for r in rendered))
+        laid = write_letter_pdfs(rendered, paths, faces)
+        pages = LaidOut(faces, zip([r.prospect.id for r in rendered], laid, strict=True))
         result.pdf.extend(paths)
     if "email" in formats:
         (folder / "email").mkdir()

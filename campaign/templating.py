@@ -252,7 +252,8 @@ def page_environment() -> Any:
     """A strict environment for the package's own HTML pages: every value escaped."""
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    env = Environment(undefined=StrictUndefined, autoescape=True)
+    return env
 
 
 @lru_cache(maxsize=1)

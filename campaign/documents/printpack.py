@@ -12,14 +12,16 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from campaign.documents.fonts import FAMILY, register_fonts
-from campaign.documents.pdf import letters_pdf
+from campaign.documents.fonts import FAMILY
+from campaign.documents.pdf import lay_out, typefaces_for, write_pages
+from campaign.documents.pdfpages import Page, PdfFile, Typefaces
 from campaign.errors import InputError
 from campaign.models import COVER, Prospect, Rendered
 
@@ -67,49 +69,74 @@ def _resume_pages(path: Path | None) -> list[Any]:
         raise InputError(f"[sender] resume {path}: not a readable PDF: {exc}") from None
 
 
+class LaidOut:
+    """Letters' pages by prospect id, with the typefaces they were drawn with.
+
+    The pages may still be coming (a merge's workers hand them over in the letters'
+    order): each is taken once, when the print pack reaches its letter.
+    """
+
+    def __init__(self, typefaces: Typefaces, pages: Iterable[tuple[int, Sequence[Page]]]):
+        self.typefaces = typefaces
+        self._source = iter(pages)
+        self._ready: dict[int, Sequence[Page]] = {}
+
+    def take(self, prospect_id: int) -> Sequence[Page]:
+        """The pages of this prospect's letter (each letter is taken once)."""
+        while prospect_id not in self._ready:
+            try:
+                key, pages = next(self._source)
+            except StopIteration:
+                raise KeyError(prospect_id) from None
+            self._ready[key] = pages
+        return self._ready.pop(prospect_id)
+
+
+def pack_chars(rendered: Rendered) -> list[str]:
+    """What the envelope and the label of a letter print (for the batch's typefaces)."""
+    return [*rendered.return_lines, *rendered.sender_lines, *label_lines(rendered.prospect), "…"]
+
+
 def write_print_pack(
     rendered: Sequence[Rendered],
     folder: Path,
     resume: Path | None = None,
     labels: bool = True,
-    pages: Mapping[int, Sequence[Any]] | None = None,
+    pages: LaidOut | None = None,
 ) -> PrintPack:
     """Write letters, envelopes, labels (unless ``labels=False``) and manifest into ``folder``.
 
     ``resume``: the PDF printed after each cover letter. ``pages``: the letters already
-    laid out (pypdf pages by prospect id), to reuse.
+    laid out, to reuse; without them the letters are laid out here.
     """
-    from pypdf import PdfReader, PdfWriter
-
     folder.mkdir(parents=True, exist_ok=True)
-    laid_out: dict[int, Sequence[Any]] = dict(pages or {})
-    missing = [r for r in rendered if r.prospect.id not in laid_out]
-    if missing:
-        buffer = BytesIO()
-        counts = letters_pdf(missing, buffer)
-        fresh = PdfReader(buffer).pages
-        at = 0
-        for one, count in zip(missing, counts, strict=True):
-            laid_out[one.prospect.id] = fresh[at : at + count]
-            at += count
-    letters_path = folder / "letters.pdf"
+    if pages is None:
+        faces = typefaces_for(rendered, *(pack_chars(r) for r in rendered))
+        ids = [r.prospect.id for r in rendered]
+        pages = LaidOut(faces, zip(ids, lay_out(rendered, faces), strict=True))
+    faces = pages.typefaces
     resume_pages = _resume_pages(resume) if any(r.letter == COVER for r in rendered) else []
-    writer = PdfWriter()
+    # Envelopes and labels first: a merge's workers are still drawing letters meanwhile.
+    envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf", faces)
+    labels_path = (
+        write_labels(rendered, folder / "labels.pdf", faces) if labels and rendered else None
+    )
+    letters_path = folder / "letters.pdf"
     firsts: list[int] = []
-    if rendered:
+    cover_at: list[int] = []  # where a resume goes: after these many pages
+    buffer = BytesIO()  # with a resume, pypdf puts its pages in afterwards
+    with PdfFile(
+        buffer if resume_pages else letters_path, faces, "Letters", _author(rendered)
+    ) as pdf:
         for one in rendered:
-            firsts.append(len(writer.pages) + 1)
-            for page in laid_out[one.prospect.id]:
-                writer.add_page(page)
-            if one.letter == COVER:
-                for page in resume_pages:
-                    writer.add_page(page)
-    writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
-    with letters_path.open("wb") as out:
-        writer.write(out)
-    total = len(writer.pages)
-    envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf")
-    labels_path = write_labels(rendered, folder / "labels.pdf") if labels and rendered else None
+            firsts.append(pdf.pages + 1 + len(cover_at) * len(resume_pages))
+            for page in pages.take(one.prospect.id):
+                pdf.add(page)
+            if one.letter == COVER and resume_pages:
+                cover_at.append(pdf.pages)
+        total = pdf.pages + len(cover_at) * len(resume_pages)
+    if resume_pages:
+        _with_resume(buffer, letters_path, cover_at, resume_pages)
     manifest = folder / "manifest.csv"
     with manifest.open("w", newline="", encoding="utf-8") as out:
         table = csv.writer(out)
@@ -135,6 +162,31 @@ def write_print_pack(
                 ]
             )
     return PrintPack(letters_path, envelopes_path, manifest, labels_path, total)
+
+
+def _author(rendered: Sequence[Rendered]) -> str:
+    return rendered[0].sender_lines[0] if rendered and rendered[0].sender_lines else ""
+
+
+def _with_resume(
+    letters: BytesIO, path: Path, cover_at: Sequence[int], resume: Sequence[Any]
+) -> None:
+    """letters.pdf with the resume's pages after each cover letter (pypdf: a foreign PDF)."""
+    from pypdf import PdfReader, PdfWriter
+
+    letters.seek(0)
+    reader = PdfReader(letters)
+    writer = PdfWriter()
+    at = 0
+    for end, then_resume in [*((end, True) for end in cover_at), (len(reader.pages), False)]:
+        for page in reader.pages[at:end]:
+            writer.add_page(page)
+        for page in resume if then_resume else ():
+            writer.add_page(page)
+        at = end
+    writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
+    with path.open("wb") as out:
+        writer.write(out)
 
 
 def _text_block(canvas: Any, x: float, y: float, lines: Sequence[str], size: float) -> None:
@@ -183,14 +235,13 @@ def label_lines(prospect: Prospect) -> list[str]:
     return lines
 
 
-def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
+def write_envelopes(
+    rendered: Sequence[Rendered], path: Path, typefaces: Typefaces | None = None
+) -> Path:
     """One #10 envelope page per letter, in the letters' order."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    register_fonts()
+    faces = typefaces or Typefaces(chain(*(pack_chars(r) for r in rendered)))
     width, height = ENVELOPE
-    canvas = Canvas(str(path), pagesize=ENVELOPE, invariant=True)
-    canvas.setTitle("Envelopes")
+    canvas = faces.canvas(None, pagesize=ENVELOPE, invariant=True)
     for one in rendered:
         sender = one.return_lines or one.sender_lines
         # The return address: top left, about a third of an inch in.
@@ -203,18 +254,17 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
         low = 0.9 * INCH + len(recipient) * size * 1.25
         _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
         canvas.showPage()
-    canvas.save()
-    return path
+    return write_pages(canvas.pages, path, faces, "Envelopes", _author(rendered))
 
 
-def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
+def write_labels(
+    rendered: Sequence[Rendered], path: Path, typefaces: Typefaces | None = None
+) -> Path:
     """Avery 5160-style address labels, 30 a sheet, in the letters' order."""
     from reportlab.lib.pagesizes import LETTER
-    from reportlab.pdfgen.canvas import Canvas
 
-    register_fonts()
-    canvas = Canvas(str(path), pagesize=LETTER, invariant=True)
-    canvas.setTitle("Address labels")
+    faces = typefaces or Typefaces(chain(*(pack_chars(r) for r in rendered)))
+    canvas = faces.canvas(None, pagesize=LETTER, invariant=True)
     per_sheet = LABEL_COLUMNS * LABEL_ROWS
     label_w, label_h = LABEL_SIZE
     for index, one in enumerate(rendered):
@@ -227,5 +277,4 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
         block = len(lines) * size * 1.25
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()
-    canvas.save()
-    return path
+    return write_pages(canvas.pages, path, faces, "Address labels", _author(rendered))
