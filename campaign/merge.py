@@ -14,7 +14,7 @@ from typing import Any
 
 from campaign.batches import Batch, select_batch
 from campaign.config import Sender, Settings
-from campaign.documents.docx import DocxWriter, templated_docx
+from campaign.documents.docx import DocxWriter
 from campaign.documents.email import email_message, write_eml
 from campaign.documents.files import file_name, new_run_folder
 from campaign.documents.pdf import typefaces_for, write_letter_pdfs
@@ -106,22 +106,17 @@ def write_merge(
     """Write already-rendered letters into a fresh run folder (see ``merge_batch``)."""
     if not rendered:  # no empty folder for an empty batch
         return MergeResult(settings.output_dir, letter, batch)
-    word: list[Any] = []
+    writer = DocxWriter()
     if "docx" in formats and rendered[0].docx_template is not None:
         # The user's Word template is checked for every letter before anything is written.
-        word = [templated_docx(r, rendered[0].docx_template) for r in rendered]
+        for r in rendered:
+            writer.check(r)
     folder = new_run_folder(settings.output_dir, "merge", today)
     result = MergeResult(folder, letter, batch, list(rendered))
     if "docx" in formats:
         (folder / "docx").mkdir()
-        writer = DocxWriter()
-        for index, r in enumerate(rendered):
-            path = folder / "docx" / file_name(r, ".docx")
-            if word:
-                word[index].save(str(path))
-                result.docx.append(path)
-            else:
-                result.docx.append(writer.write(r, path))
+        for r in rendered:
+            result.docx.append(writer.write(r, folder / "docx" / file_name(r, ".docx")))
     pages = None
     if "pdf" in formats:
         (folder / "pdf").mkdir()

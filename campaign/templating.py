@@ -364,43 +364,57 @@ def _deadline(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
-def render(template: Any, where: str, context: Mapping[str, Any], who: str = "") -> str:
-    """Render strictly, within the limits; TemplateError names ``where``, the line, ``who``."""
+def render(
+    template: Any, where: str, context: Mapping[str, Any], who: str = "", xml: bool = False
+) -> str:
+    """Render strictly, within the limits; TemplateError names ``where``, the line, ``who``.
+
+    ``xml``: a Word template's part, whose lines count XML rather than what the user
+    typed (so none is named) and whose output still holds docxtpl's markers (checked
+    for control characters once they are resolved).
+    """
     from jinja2 import TemplateError as JinjaError
 
+    at = (lambda exc: where) if xml else (lambda exc: _at(where, exc))
+    limit = SIZE_LIMIT * (10 if xml else 1)  # a Word part's markup is many times its text
     try:
         with _deadline(TIME_LIMIT):
             parts: list[str] = []
             size = 0
             for part in template.generate(context):
                 size += len(part)
-                if size > SIZE_LIMIT:
+                if size > limit:
                     raise MemoryError
                 parts.append(part)
     except JinjaError as exc:
-        raise TemplateError(f"{_at(where, exc)}: {exc.message or exc}{who}") from None
+        raise TemplateError(f"{at(exc)}: {exc.message or exc}{who}") from None
     except _Timeout as exc:
         raise TemplateError(
-            f"{_at(where, exc)}: still rendering after {TIME_LIMIT:g} s (a loop that never "
-            f"ends?){who}"
+            f"{at(exc)}: still rendering after {TIME_LIMIT:g} s (a loop that never ends?){who}"
         ) from None
     except RecursionError as exc:
         raise TemplateError(
-            f"{_at(where, exc)}: calls itself too deeply (a macro that never stops?){who}"
+            f"{at(exc)}: calls itself too deeply (a macro that never stops?){who}"
         ) from None
     except MemoryError as exc:
         raise TemplateError(
-            f"{_at(where, exc)}: prints too much (the limit is {SIZE_LIMIT:,} characters){who}"
+            f"{at(exc)}: prints too much (the limit is {limit:,} characters){who}"
         ) from None
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise TemplateError(f"{_at(where, exc)}: {exc}{who}") from None
-    text = "".join(parts)
+        raise TemplateError(f"{at(exc)}: {exc}{who}") from None
+    out = "".join(parts)
+    if not xml:
+        check_text(out, where, who)
+    return out
+
+
+def check_text(text: str, where: str, who: str = "") -> None:
+    """TemplateError if ``text`` holds a character no letter can carry."""
     bad = not_text(text)
     if bad is not None:
         raise TemplateError(
             f"{where}: prints the control character {bad}{who}; no letter can carry it"
         )
-    return text
 
 
 def where_of(template: Any, name: str) -> str:

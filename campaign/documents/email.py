@@ -68,7 +68,19 @@ def email_message(
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, _, subtype = kind.partition("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+    _fix_boundaries(message, rendered)
     return message
+
+
+def _fix_boundaries(message: EmailMessage, rendered: Rendered) -> None:
+    """MIME boundaries from the letter itself, not chance: the same letter, the same bytes."""
+    seed = "\0".join((rendered.letter, str(rendered.prospect.id), rendered.body_text))
+    token = hashlib.sha256(seed.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        boundary = f"==============={token}{number}=="
+        while boundary in rendered.body_text or boundary in rendered.body_html:
+            boundary = f"={boundary}="
+        part.set_boundary(boundary)
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:
