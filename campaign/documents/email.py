@@ -83,6 +83,13 @@ def _fix_boundaries(message: EmailMessage, rendered: Rendered) -> None:
         part.set_boundary(boundary)
 
 
+def check_addresses(rendered: Rendered, sender: Sender) -> None:
+    """InputError now if ``email_message`` would refuse the sender's or the prospect's address."""
+    prospect = rendered.prospect
+    _address(sender.name, sender.email, "[sender] email")
+    _address(prospect.contact, prospect.email, f"prospect {prospect.id} email")
+
+
 def write_eml(message: EmailMessage, path: Path) -> Path:
     """Save ``message`` as an .eml file any mail client opens; returns the path."""
     path.write_bytes(message.as_bytes())

@@ -233,7 +233,7 @@ def write_letter_pdf(rendered: Rendered, path: Path, typefaces: Typefaces | None
     """Write one letter as its own PDF; returns the path."""
     faces = typefaces or typefaces_for([rendered])
     [pages] = lay_out([rendered], faces)
-    return write_pages(pages, path, faces, _title(rendered), _author(rendered))
+    return write_pages(pages, path, faces, pdf_title(rendered), pdf_author(rendered))
 
 
 def write_letter_pdfs(
@@ -245,15 +245,17 @@ def write_letter_pdfs(
     """
     pages = lay_out(rendered, typefaces)
     for one, mine, path in zip(rendered, pages, paths, strict=True):
-        write_pages(mine, path, typefaces, _title(one), _author(one))
+        write_pages(mine, path, typefaces, pdf_title(one), pdf_author(one))
     return pages
 
 
-def _title(rendered: Rendered) -> str:
+def pdf_title(rendered: Rendered) -> str:
+    """The title a letter's own PDF carries."""
     return f"Letter to {rendered.prospect.company}"
 
 
-def _author(rendered: Rendered) -> str:
+def pdf_author(rendered: Rendered) -> str:
+    """The author a letter's PDF names: the sender."""
     return rendered.sender_lines[0] if rendered.sender_lines else ""
 
 

@@ -82,6 +82,16 @@ class Typefaces:
             state.frozen = 1  # a character nobody seeded would be encoded differently
             self._subsets.setdefault(state.internalName, [list(s) for s in state.subsets])
 
+    def prepare(self) -> None:
+        """Build every font subset now (a process forked after this inherits them)."""
+        from reportlab.pdfbase.pdfdoc import PDFDocument
+
+        self.seed(PDFDocument(invariant=True))
+        self.resource("F1")
+        for prefix, subsets in self._subsets.items():
+            for index in range(len(subsets)):
+                self.resource(f"{prefix}+{index}")
+
     def canvas(self, *args: Any, **kwargs: Any) -> Any:
         """A recording canvas (same arguments as reportlab's ``Canvas``)."""
         return _recorder()(*args, typefaces=self, **kwargs)
