@@ -134,6 +134,8 @@ def merge_letters(
     if "pdf" in formats:
         job.typefaces = typefaces_for((), *chars)
         job.typefaces.prepare()
+    if "docx" in formats:
+        job.docx.prepare(letter.docx_template)  # before the workers fork: they share it
     result.folder = job.folder = new_run_folder(settings.output_dir, "merge", today)
     for name in formats:
         (job.folder / name).mkdir()
@@ -208,15 +210,17 @@ class _Job:
 
     def write(self, start: int, stop: int) -> list[_Written]:
         """Write the letters at positions ``start`` to ``stop`` - 1; what the pack needs back."""
-        done = []
         attachments = (self.resume,) if self.resume else ()
-        for position in range(start, stop):
-            one = self.render(position)
+        letters = [self.render(position) for position in range(start, stop)]
+        # One layout for the part: platypus' set-up is paid once, not for every letter.
+        laid_out = lay_out(letters, self.typefaces) if "pdf" in self.formats else []
+        done = []
+        for index, one in enumerate(letters):
             written = _Written(one.prospect.id)
             if "docx" in self.formats:
                 written.docx = self.docx.write(one, self.folder / "docx" / file_name(one, ".docx"))
             if "pdf" in self.formats:
-                [pages] = lay_out([one], self.typefaces)
+                pages = laid_out[index]
                 written.pdf = write_pages(
                     pages,
                     self.folder / "pdf" / file_name(one, ".pdf"),
@@ -265,7 +269,7 @@ def _workers(count: int) -> int:
 
 
 def _chunks(count: int, workers: int) -> list[tuple[int, int]]:
-    size = CHUNK if workers > 1 else count
+    size = CHUNK
     return [(start, min(start + size, count + 1)) for start in range(1, count + 1, size)]
 
 

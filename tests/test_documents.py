@@ -99,6 +99,19 @@ def test_docx_is_a_block_format_letter_with_data_as_written(
     assert "Freight." in bold
 
 
+def test_the_shipped_blank_letter_is_the_one_python_docx_makes() -> None:
+    """data/letter.docx saves a merge python-docx's import; it must not drift from the code."""
+    import zipfile
+    from io import BytesIO
+
+    from campaign.documents.docx import BLANK, blank_document
+
+    shipped, made = zipfile.ZipFile(BLANK), zipfile.ZipFile(BytesIO(blank_document()))
+    assert shipped.namelist() == made.namelist()
+    for name in made.namelist():
+        assert shipped.read(name) == made.read(name), f"{name}: run docx.write_blank()"
+
+
 def test_docx_page_and_type_are_a_typists(campaign_home: Path, tmp_path: Path) -> None:
     """US Letter, one-inch margins, Georgia 11 pt down to the document defaults."""
     from docx.oxml.ns import qn

@@ -34,7 +34,7 @@ FONT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 
 @cache
-def _blank_document() -> bytes:
+def blank_document() -> bytes:
     """The default letter's empty document, styled once and copied for each letter.
 
     One-inch margins on US Letter, Georgia 11 pt everywhere (the document defaults too,
@@ -164,10 +164,21 @@ def _stamp(rendered: Rendered) -> str:
     return f"{day.isoformat()}T09:00:00Z"  # as the email's Date: the core reads no clock
 
 
+# ``blank_document()`` as made once and shipped, so a merge needs no python-docx at all.
+BLANK = Path(__file__).resolve().parent.parent / "data" / "letter.docx"
+
+
+def write_blank(path: Path = BLANK) -> Path:
+    """Write ``blank_document()`` as the shipped ``data/letter.docx`` (after an upgrade)."""
+    blank = zipfile.ZipFile(BytesIO(blank_document()))
+    path.write_bytes(_zip_parts((name, blank.read(name)) for name in blank.namelist()))
+    return path
+
+
 @cache
 def _default_parts() -> tuple[str, str, str, bytes]:
     """The blank document around its body, the core properties as a format, the rest zipped."""
-    blank = zipfile.ZipFile(BytesIO(_blank_document()))
+    blank = zipfile.ZipFile(BLANK)
     document = blank.read(DOCUMENT_PART).decode("utf-8")
     head, _, tail = document.partition("<w:body>")
     core = (
@@ -373,6 +384,13 @@ class DocxWriter:
         if template not in self._word:
             self._word[template] = WordTemplate(template)
         return self._word[template]
+
+    def prepare(self, template: Path | None) -> None:
+        """Compile the Word template, or ready the default layout's package, now."""
+        if template is None:
+            _default_parts()
+        else:
+            self.word(template)
 
     def check(self, rendered: Rendered) -> None:
         """Render the letter's Word template without writing it; TemplateError on a fault."""
