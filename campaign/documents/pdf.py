@@ -71,13 +71,25 @@ def _paragraph() -> Any:
     its drawing (relative to the paragraph's corner, as reportlab draws it) is replayed
     for the other letters. A paragraph split across pages is laid out afresh.
     """
+    from reportlab.lib.rl_accel import fp_str
     from reportlab.platypus import Paragraph
 
     wrapped: dict[tuple[Any, ...], tuple[Any, float]] = {}
     drawn: dict[tuple[Any, ...], list[str]] = {}
 
+    class Parsed:
+        """``frags``, parsed from the markup the first time a paragraph needs it."""
+
+        def __get__(self, paragraph: Any, owner: Any) -> Any:
+            if paragraph is None:
+                return self
+            Paragraph.__init__(paragraph, paragraph.__dict__.pop("source"), paragraph.style)
+            return paragraph.__dict__["frags"]
+
     class Remembered(Paragraph):
         """A Paragraph parsed only when it has to be, laid out and drawn once per text."""
+
+        frags = Parsed()  # the instance's own, once parsed, hides this
 
         def __init__(self, text: str | None, style: Any, **kwargs: Any) -> None:
             self.key: tuple[Any, ...] | None = None
@@ -87,12 +99,6 @@ def _paragraph() -> Any:
                 return
             self.source, self.text, self.style, self.markup = text, text, style, text
             self.bulletText, self.debug, self.caseSensitive, self.encoding = None, 0, 1, "utf8"
-
-        def __getattr__(self, name: str) -> Any:
-            if name == "frags" and "source" in self.__dict__:
-                Paragraph.__init__(self, self.__dict__.pop("source"), self.style)
-                return self.frags
-            raise AttributeError(name)
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
             if not self.remembered:
@@ -113,6 +119,17 @@ def _paragraph() -> Any:
         def split(self, availWidth: float, availHeight: float) -> Any:
             self.key = None
             return super().split(availWidth, availHeight)
+
+        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            code = None
+            if self.key is not None:
+                code = drawn.get((*self.key, canvas._fontname, canvas._fontsize, canvas._leading))
+            if code is None:
+                super().drawOn(canvas, x, y, _sW)
+                return
+            # What Flowable.drawOn emits around draw(): save, translate, restore.
+            x = self._hAlignAdjust(x, _sW)
+            canvas._code.extend(("q", f"{fp_str(1, 0, 0, 1, x, y)} cm", *code, "Q"))
 
         def draw(self) -> None:
             canvas = self.canv
