@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Generator, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,7 +30,13 @@ from campaign.documents.pdf import (
     write_pages,
 )
 from campaign.documents.pdfpages import Page
-from campaign.documents.printpack import LaidOut, pack_chars, write_print_pack
+from campaign.documents.printpack import (
+    LaidOut,
+    draw_envelope,
+    envelope_canvas,
+    pack_chars,
+    write_print_pack,
+)
 from campaign.errors import InputError, arg
 from campaign.followup import scheduled_calls
 from campaign.letters import Letter, Track, check_resume, letter_renderer, load_letter
@@ -139,12 +146,11 @@ def merge_letters(
     result.folder = job.folder = new_run_folder(settings.output_dir, "merge", today)
     for name in formats:
         (job.folder / name).mkdir()
-    chunks = _chunks(len(prospects), _workers(len(prospects)))
-    written = _written(job, chunks, result, track)
+    written = _written(job, result, track)
     try:
         if printed and "pdf" in formats:
             (job.folder / "print-pack").mkdir()
-            laid_out = LaidOut(job.typefaces, written)
+            laid_out = LaidOut(job.typefaces, written, envelopes=True)
             result.pack = write_print_pack(
                 printed, job.folder / "print-pack", resume, pages=laid_out
             )
@@ -214,6 +220,7 @@ class _Job:
         letters = [self.render(position) for position in range(start, stop)]
         # One layout for the part: platypus' set-up is paid once, not for every letter.
         laid_out = lay_out(letters, self.typefaces) if "pdf" in self.formats else []
+        envelopes = envelope_canvas(self.typefaces) if "pdf" in self.formats else None
         done = []
         for index, one in enumerate(letters):
             written = _Written(one.prospect.id)
@@ -228,8 +235,10 @@ class _Job:
                     pdf_title(one),
                     pdf_author(one),
                 )
-                if one.channel == Channel.POST:
+                if one.channel == Channel.POST and envelopes is not None:
                     written.pages = pages
+                    draw_envelope(envelopes, one)
+                    written.envelope = envelopes.pages.pop()
             if "email" in self.formats and one.prospect.email:
                 message = email_message(one, self.sender, self.today, attachments)
                 written.eml = write_eml(message, self.folder / "email" / file_name(one, ".eml"))
@@ -246,6 +255,7 @@ class _Written:
     pdf: Path | None = None
     eml: Path | None = None
     pages: list[Page] | None = None
+    envelope: Page | None = None
 
 
 def for_the_pack(rendered: Rendered) -> Rendered:
@@ -262,47 +272,55 @@ def _write_part(bounds: tuple[int, int]) -> list[_Written]:
 
 
 def _workers(count: int) -> int:
-    """How many processes to write ``count`` letters with: the cores, when worth it."""
-    if count < POOL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    """How many processes to write ``count`` letters with: the cores, when worth it.
+
+    Linux only: there, fork is safe and cheap, and the workers inherit the checked batch.
+    """
+    if count < POOL_FROM or not sys.platform.startswith("linux"):
         return 1
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
-def _chunks(count: int, workers: int) -> list[tuple[int, int]]:
-    size = CHUNK
-    return [(start, min(start + size, count + 1)) for start in range(1, count + 1, size)]
+def _chunks(count: int) -> list[tuple[int, int]]:
+    return [(start, min(start + CHUNK, count + 1)) for start in range(1, count + 1, CHUNK)]
 
 
 def _written(
-    job: _Job, chunks: Sequence[tuple[int, int]], result: MergeResult, track: Track | None
-) -> Generator[tuple[int, list[Page]], None, None]:
+    job: _Job, result: MergeResult, track: Track | None
+) -> Generator[tuple[int, list[Page], Page | None], None, None]:
     """Write the letters, in order; yield each printed letter's pages for the pack.
 
     With more than one core, worker processes (forked: they inherit the checked batch)
     write the parts while this process writes the print pack's envelopes and labels.
     """
     global _JOB
-    workers = _workers(len(job.prospects))
-    parts: Iterable[Any] = chunks
-    if track is not None:
-        parts = track(list(chunks), f"Writing {job.letter.name} letters")
+    count = len(job.prospects)
+    workers = _workers(count)
+    chunks = _chunks(count)
     if workers == 1:
-        results: Iterable[list[_Written]] = (job.write(*bounds) for bounds in parts)
+        parts: Iterator[list[_Written]] = (job.write(*bounds) for bounds in chunks)
     else:
         _JOB = job
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        pending = pool.map(_write_part, chunks)
-        results = (next(pending) for _ in parts)
+        parts = pool.map(_write_part, chunks)
+    positions: Iterable[int] = range(1, count + 1)
+    if track is not None:
+        positions = track(list(positions), f"Writing {job.letter.name} letters")
     try:
-        for part in results:
-            for one in part:
-                for path, files in ((one.docx, result.docx), (one.pdf, result.pdf)):
-                    if path is not None:
-                        files.append(path)
-                if one.eml is not None:
-                    result.eml.append(one.eml)
-                if one.pages is not None:
-                    yield one.prospect_id, one.pages
+        part: list[_Written] = []
+        for _ in positions:
+            if not part:
+                part = list(reversed(next(parts)))
+            one = part.pop()
+            for path, files in (
+                (one.docx, result.docx),
+                (one.pdf, result.pdf),
+                (one.eml, result.eml),
+            ):
+                if path is not None:
+                    files.append(path)
+            if one.pages is not None:
+                yield one.prospect_id, one.pages, one.envelope
     finally:
         if workers > 1:
             pool.shutdown(cancel_futures=True)

@@ -70,25 +70,32 @@ def _resume_pages(path: Path | None) -> list[Any]:
 
 
 class LaidOut:
-    """Letters' pages by prospect id, with the typefaces they were drawn with.
+    """Letters' pages (and envelopes, when drawn with them) by prospect id, with their typefaces.
 
     The pages may still be coming (a merge's workers hand them over in the letters'
-    order): each is taken once, when the print pack reaches its letter.
+    order): each letter is taken once, when the print pack reaches it. ``envelopes``:
+    whether each comes with its envelope page (else the print pack draws them).
     """
 
-    def __init__(self, typefaces: Typefaces, pages: Iterable[tuple[int, Sequence[Page]]]):
+    def __init__(
+        self,
+        typefaces: Typefaces,
+        pages: Iterable[tuple[int, Sequence[Page], Page | None]],
+        envelopes: bool = False,
+    ) -> None:
         self.typefaces = typefaces
+        self.envelopes = envelopes
         self._source = iter(pages)
-        self._ready: dict[int, Sequence[Page]] = {}
+        self._ready: dict[int, tuple[Sequence[Page], Page | None]] = {}
 
-    def take(self, prospect_id: int) -> Sequence[Page]:
-        """The pages of this prospect's letter (each letter is taken once)."""
+    def take(self, prospect_id: int) -> tuple[Sequence[Page], Page | None]:
+        """This prospect's letter pages and envelope page (each letter is taken once)."""
         while prospect_id not in self._ready:
             try:
-                key, pages = next(self._source)
+                key, pages, envelope = next(self._source)
             except StopIteration:
                 raise KeyError(prospect_id) from None
-            self._ready[key] = pages
+            self._ready[key] = (pages, envelope)
         return self._ready.pop(prospect_id)
 
 
@@ -112,12 +119,16 @@ def write_print_pack(
     folder.mkdir(parents=True, exist_ok=True)
     if pages is None:
         faces = typefaces_for(rendered, *(pack_chars(r) for r in rendered))
-        ids = [r.prospect.id for r in rendered]
-        pages = LaidOut(faces, zip(ids, lay_out(rendered, faces), strict=True))
+        laid = lay_out(rendered, faces)
+        pairs = zip(rendered, laid, strict=True)
+        pages = LaidOut(faces, ((r.prospect.id, mine, None) for r, mine in pairs))
     faces = pages.typefaces
+    author = _author(rendered)
     resume_pages = _resume_pages(resume) if any(r.letter == COVER for r in rendered) else []
-    # Envelopes and labels first: a merge's workers are still drawing letters meanwhile.
-    envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf", faces)
+    # Labels (and envelopes) first: a merge's workers are still drawing letters meanwhile.
+    envelopes_path = folder / "envelopes.pdf"
+    if not pages.envelopes:
+        write_envelopes(rendered, envelopes_path, faces)
     labels_path = (
         write_labels(rendered, folder / "labels.pdf", faces) if labels and rendered else None
     )
@@ -125,13 +136,19 @@ def write_print_pack(
     firsts: list[int] = []
     cover_at: list[int] = []  # where a resume goes: after these many pages
     buffer = BytesIO()  # with a resume, pypdf puts its pages in afterwards
-    with PdfFile(
-        buffer if resume_pages else letters_path, faces, "Letters", _author(rendered)
-    ) as pdf:
+    with (
+        PdfFile(buffer if resume_pages else letters_path, faces, "Letters", author) as pdf,
+        PdfFile(
+            envelopes_path if pages.envelopes else BytesIO(), faces, "Envelopes", author
+        ) as envelopes,
+    ):
         for one in rendered:
             firsts.append(pdf.pages + 1 + len(cover_at) * len(resume_pages))
-            for page in pages.take(one.prospect.id):
+            mine, envelope = pages.take(one.prospect.id)
+            for page in mine:
                 pdf.add(page)
+            if envelope is not None:
+                envelopes.add(envelope)
             if one.letter == COVER and resume_pages:
                 cover_at.append(pdf.pages)
         total = pdf.pages + len(cover_at) * len(resume_pages)
@@ -235,25 +252,35 @@ def label_lines(prospect: Prospect) -> list[str]:
     return lines
 
 
+def draw_envelope(canvas: Any, one: Rendered) -> None:
+    """One #10 envelope page for this letter (shown: the canvas is on the next page)."""
+    width, height = ENVELOPE
+    sender = one.return_lines or one.sender_lines
+    # The return address: top left, about a third of an inch in.
+    back, back_size = _fit(sender, 3.6 * INCH, 9, 7)
+    _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, back, back_size)
+    # USPS reads the address block in the middle of the envelope, left-aligned
+    # a little left of centre, clear of the bottom 5/8 in barcode zone.
+    recipient, size = _fit(one.recipient_lines, width - 4.2 * INCH, 11, 8)
+    top = height / 2 + len(recipient) * size * 1.25 / 2
+    low = 0.9 * INCH + len(recipient) * size * 1.25
+    _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
+    canvas.showPage()
+
+
+def envelope_canvas(typefaces: Typefaces) -> Any:
+    """A recording canvas the size of a #10 envelope, for ``draw_envelope``."""
+    return typefaces.canvas(None, pagesize=ENVELOPE, invariant=True)
+
+
 def write_envelopes(
     rendered: Sequence[Rendered], path: Path, typefaces: Typefaces | None = None
 ) -> Path:
     """One #10 envelope page per letter, in the letters' order."""
     faces = typefaces or Typefaces(chain(*(pack_chars(r) for r in rendered)))
-    width, height = ENVELOPE
-    canvas = faces.canvas(None, pagesize=ENVELOPE, invariant=True)
+    canvas = envelope_canvas(faces)
     for one in rendered:
-        sender = one.return_lines or one.sender_lines
-        # The return address: top left, about a third of an inch in.
-        back, back_size = _fit(sender, 3.6 * INCH, 9, 7)
-        _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, back, back_size)
-        # USPS reads the address block in the middle of the envelope, left-aligned
-        # a little left of centre, clear of the bottom 5/8 in barcode zone.
-        recipient, size = _fit(one.recipient_lines, width - 4.2 * INCH, 11, 8)
-        top = height / 2 + len(recipient) * size * 1.25 / 2
-        low = 0.9 * INCH + len(recipient) * size * 1.25
-        _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
-        canvas.showPage()
+        draw_envelope(canvas, one)
     return write_pages(canvas.pages, path, faces, "Envelopes", _author(rendered))
 
 
