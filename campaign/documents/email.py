@@ -121,10 +121,25 @@ def _policy() -> Any:
             if key not in self._shared:
                 if len(self._shared) > 64:
                     self._shared.clear()
-                self._shared[key] = super().__call__(name, value)
+                self._shared[key] = _folded_once(super().__call__(name, value))
             return self._shared[key]
 
     return default.clone(header_factory=Headers())
+
+
+def _folded_once(header: Any) -> Any:
+    """A shared header that folds once per policy (it is the same line in every message)."""
+    folded: dict[int, tuple[Any, str]] = {}
+    fold = header.fold
+
+    def fold_once(*, policy: Any) -> str:
+        known = folded.get(id(policy))
+        if known is None or known[0] is not policy:
+            known = folded[id(policy)] = (policy, fold(policy=policy))
+        return known[1]
+
+    header.fold = fold_once
+    return header
 
 
 def check_addresses(rendered: Rendered, sender: Sender) -> None:
