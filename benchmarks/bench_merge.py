@@ -8,7 +8,9 @@ Run from the repository root:
 
 Each run is a fresh process (so peak memory is that run's own), and the ways take turns
 (campaign, naive, campaign with a Word template, campaign, naive, ...), so a busy machine
-slows them alike: read the ratios. The timed part is what ``campaign merge --batch all``
+slows them alike: read the ratios. Before each run the disk is synced, so that no run
+waits for the previous one's files to be written out. The timed part is what
+``campaign merge --batch all``
 does once the batch is loaded: render and check every letter (templates compiled once),
 then write one DOCX, one PDF and one .eml per prospect and the print pack (letters, #10
 envelopes, Avery labels, manifest), libraries' imports included. The naive loop
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -130,6 +133,7 @@ def run_once(way: str, size: int) -> dict[str, Any]:
 
 def _in_a_fresh_process(way: str, size: int) -> dict[str, Any]:
     script = Path(__file__).resolve()
+    os.sync()  # the last run's files reach the disk first: no run pays for another's writes
     done = subprocess.run(
         [sys.executable, str(script), "--one", way, "--size", str(size)],
         check=True,

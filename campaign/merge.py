@@ -6,6 +6,7 @@ print pack holds the letters a send run would print. A merge records no send.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -243,6 +244,8 @@ class _Job:
                 message = email_message(one, self.sender, self.today, attachments)
                 written.eml = write_eml(message, self.folder / "email" / file_name(one, ".eml"))
             done.append(written)
+        if envelopes is not None:
+            envelopes.save()
         return done
 
 
@@ -301,6 +304,9 @@ def _written(
         parts: Iterator[list[_Written]] = (job.write(*bounds) for bounds in chunks)
     else:
         _JOB = job
+        # What the workers inherit stays out of their garbage collector's walks (and so
+        # unshared pages stay unshared): they only add to it.
+        gc.freeze()
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         parts = pool.map(_write_part, chunks)
     positions: Iterable[int] = range(1, count + 1)
@@ -324,4 +330,5 @@ def _written(
     finally:
         if workers > 1:
             pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
             _JOB = None

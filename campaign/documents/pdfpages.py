@@ -84,13 +84,17 @@ class Typefaces:
 
     def prepare(self) -> None:
         """Build every font subset now (a process forked after this inherits them)."""
+        from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.pdfdoc import PDFDocument
 
-        self.seed(PDFDocument(invariant=True))
+        doc = PDFDocument(invariant=True)
+        self.seed(doc)
         self.resource("F1")
         for prefix, subsets in self._subsets.items():
             for index in range(len(subsets)):
                 self.resource(f"{prefix}+{index}")
+        for face in FACES:
+            pdfmetrics.getFont(face).state.pop(doc, None)
 
     def canvas(self, *args: Any, **kwargs: Any) -> Any:
         """A recording canvas (same arguments as reportlab's ``Canvas``)."""
@@ -184,8 +188,13 @@ def _recorder() -> Any:
             self._startPage()
 
         def save(self) -> None:
+            """Show a page still open, and let the fonts forget this canvas's encoding."""
             if len(self._code) > 0:  # a page begun and not shown (a plain canvas user)
                 self.showPage()
+            from reportlab.pdfbase import pdfmetrics
+
+            for face in FACES:  # reportlab keeps each document's state until it is saved
+                pdfmetrics.getFont(face).state.pop(self._doc, None)
 
     return Recorder
 

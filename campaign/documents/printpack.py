@@ -281,6 +281,7 @@ def write_envelopes(
     canvas = envelope_canvas(faces)
     for one in rendered:
         draw_envelope(canvas, one)
+    canvas.save()
     return write_pages(canvas.pages, path, faces, "Envelopes", _author(rendered))
 
 
@@ -304,4 +305,5 @@ def write_labels(
         block = len(lines) * size * 1.25
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()
+    canvas.save()
     return write_pages(canvas.pages, path, faces, "Address labels", _author(rendered))
