@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 from campaign.addresses import address_lines, label_lines, recipient_lines
 from campaign.batches import delivery_channel
 from campaign.clock import iso_week
-from campaign.config import Sender, Settings
+from campaign.config import Settings
 from campaign.errors import InputError, TemplateError, arg
 from campaign.followup import scheduled_calls
 from campaign.glyphs import unprintable
@@ -126,49 +126,40 @@ def call_day(day: date) -> str:
     return f"{day:%A}, {day:%B} {day.day}"
 
 
+_FIELDS = tuple(f.name for f in fields(Prospect) if f.name != "extra")
+
+
 def _context(
     prospect: Prospect,
-    sender: Sender,
-    settings: Settings,
-    today: date,
+    shared: Mapping[str, Any],
     call_date: date,
     channel: str,
     position: int,
-    total: int,
+    country: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The strict context (blanks fail when printed) and the plain one (for docxtpl)."""
     label = f"prospect {prospect.id} ({prospect.company})"
-    fields = asdict(prospect)
-    extra = fields.pop("extra") or {}
-    plain: dict[str, Any] = {}
-    for key, value in extra.items():
-        plain[field_name(key)] = value
-    plain.update(fields)
+    extra = prospect.extra or {}
+    plain: dict[str, Any] = {field_name(key): value for key, value in extra.items()}
+    plain.update((name, getattr(prospect, name)) for name in _FIELDS)
+    plain.update(shared)
     plain.update(
         extra=ExtraFields(extra),
         name=" ".join(p for p in (prospect.first_name, prospect.last_name) if p)
         or prospect.contact,
         salutation=salutation(prospect),
-        address_lines=address_lines(prospect, settings.country),
-        date=letter_date(today),
-        today=today,
+        address_lines=address_lines(prospect, country),
         call_date=call_day(call_date),
         call_weekday=f"{call_date:%A}",
         call_on=call_date,
         channel=channel,
-        week=iso_week(today),
         letter_number=position,
-        batch_size=total,
     )
-    sender_plain = asdict(sender)
-    where = settings.config_path or settings.home / "campaign.toml"
     strict = with_blanks(plain, lambda k: f"{k!r} is blank for {label}")
     strict["extra"] = ExtraFields(
         with_blanks(extra, lambda k: f"{k!r} is blank for {label}"),
         lambda k: f"{k!r} is not a column of the list {label} came from",
     )
-    strict["sender"] = with_blanks(sender_plain, lambda k: f"[sender] {k} is empty in {where}")
-    plain["sender"] = sender_plain
     return strict, plain
 
 
@@ -244,24 +235,46 @@ def render_batch(
     placed by ``followup.scheduled_calls`` on top of the calls already scheduled; without
     them the batch's calls are placed as if none were.
     """
-    sender = settings.require_sender().as_written()
     if call_dates is None:
         call_dates = scheduled_calls(prospects, settings, today)
-    enclosures = ("Resume",) if check_resume(settings, letter.name) else ()
-    sender_lines = sender.lines
-    contact_line = " · ".join(p for p in (sender.phone, sender.email) if p)
-    signature = (sender.name,)
-    email_signature = tuple(p for p in (sender.name, sender.phone, sender.email) if p)
-    done: list[Rendered] = []
+    one = letter_renderer(letter, len(prospects), settings, today, call_dates)
     items: Iterable[Any] = list(enumerate(prospects, start=1))
     if track is not None:
         items = track(list(items), f"Rendering {letter.name} letters")
-    for position, prospect in items:
+    return [one(position, prospect) for position, prospect in items]
+
+
+def letter_renderer(
+    letter: Letter,
+    total: int,
+    settings: Settings,
+    today: date,
+    call_dates: Mapping[int, date],
+) -> Callable[[int, Prospect], Rendered]:
+    """``render(position, prospect)`` for one batch: what all its letters share, worked out once.
+
+    Rendering the same prospect at the same position gives the same letter, so a batch
+    can be checked in full first and rendered again, a part at a time, as it is written.
+    """
+    sender = settings.require_sender().as_written()
+    enclosures = ("Resume",) if check_resume(settings, letter.name) else ()
+    sender_lines = sender.lines
+    contact_line = " · ".join(p for p in (sender.phone, sender.email) if p)
+    letterhead = (*sender_lines, contact_line) if contact_line else sender_lines
+    signature = (sender.name,)
+    email_signature = tuple(p for p in (sender.name, sender.phone, sender.email) if p)
+    sender_fields = asdict(sender)
+    where = settings.config_path or settings.home / "campaign.toml"
+    strict_sender = with_blanks(sender_fields, lambda k: f"[sender] {k} is empty in {where}")
+    date_line = letter_date(today)
+    shared = {"date": date_line, "today": today, "week": iso_week(today), "batch_size": total}
+
+    def render_one(position: int, prospect: Prospect) -> Rendered:
         channel = delivery_channel(prospect, settings) or Channel.POST
         call_date = call_dates[prospect.id]
-        strict, plain = _context(
-            prospect, sender, settings, today, call_date, channel, position, len(prospects)
-        )
+        strict, plain = _context(prospect, shared, call_date, channel, position, settings.country)
+        strict["sender"] = strict_sender
+        plain["sender"] = sender_fields
         text = render(letter.template, letter.shown, strict)
         subject, texts = _split(text, letter.shown)
         if not subject:
@@ -273,29 +286,28 @@ def render_batch(
             raise TemplateError(f"{letter.shown}: the letter has no text after the subject line")
         plain_paragraphs = ["".join(r.text for r in p) for p in paragraphs]
         body_text = "\n\n".join([*plain_paragraphs, "\n".join(email_signature)]) + "\n"
-        done.append(
-            Rendered(
-                prospect=prospect,
-                letter=letter.name,
-                subject=subject,
-                paragraphs=paragraphs,
-                body_text=body_text,
-                body_html=_html(paragraphs, email_signature),
-                date_line=letter_date(today),
-                sender_lines=(*sender_lines, contact_line) if contact_line else sender_lines,
-                recipient_lines=tuple(recipient_lines(prospect, settings.country)),
-                label_lines=tuple(label_lines(prospect, settings.country)),
-                signature=signature,
-                channel=channel,
-                call_date=call_date,
-                position=position,
-                docx_template=letter.docx_template,
-                return_lines=sender_lines,
-                enclosures=enclosures,
-                context={**plain, "subject": subject, "paragraphs": plain_paragraphs},
-            )
+        return Rendered(
+            prospect=prospect,
+            letter=letter.name,
+            subject=subject,
+            paragraphs=paragraphs,
+            body_text=body_text,
+            body_html=_html(paragraphs, email_signature),
+            date_line=date_line,
+            sender_lines=letterhead,
+            recipient_lines=tuple(recipient_lines(prospect, settings.country)),
+            label_lines=tuple(label_lines(prospect, settings.country)),
+            signature=signature,
+            channel=channel,
+            call_date=call_date,
+            position=position,
+            docx_template=letter.docx_template,
+            return_lines=sender_lines,
+            enclosures=enclosures,
+            context={**plain, "subject": subject, "paragraphs": plain_paragraphs},
         )
-    return done
+
+    return render_one
 
 
 # "?ukasz ?ó?w": letters an export's encoding lost (Outlook's Windows-1252) inside a word.

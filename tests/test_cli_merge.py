@@ -7,6 +7,7 @@ import email.policy
 from email.utils import getaddresses
 from pathlib import Path
 
+import pytest
 from docx import Document
 from pypdf import PdfReader
 
@@ -223,3 +224,95 @@ def test_an_unknown_batch_is_a_usage_error_as_in_send(run, sender_config: Path) 
         result = run(command, "--batch", "bogus")
         assert result.exit_code == 2, command
         assert "Invalid value for '--batch': 'bogus' is not one of 'top20', 'all'" in result.stderr
+
+
+HOSTILE_TEMPLATES = Path(__file__).parent / "data" / "hostile-templates"
+
+
+TOO_LARGE = "the result would be too large (the limit is 1,000,000 characters)"
+NO_PRINT = "delete it (no letter can print it)"
+UNSAFE = "access to attribute {!r} of {!r} object is unsafe."
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("mro", "4: " + UNSAFE.format("__class__", "str")),
+        ("popen", "4: " + UNSAFE.format("__init__", "type")),
+        ("repeat", "4: " + TOO_LARGE),
+        ("wide", "4: " + TOO_LARGE),
+        ("power", "4: 10**100000 is too large a number"),
+        ("recursive-macro", "2: calls itself too deeply (a macro that never stops?)"),
+        ("control-byte", f"4: control character U+0001 in the template; {NO_PRINT}"),
+        ("endless-loop", "4: still rendering after 0.3 s (a loop that never ends?)"),
+    ],
+)  # fmt: skip
+def test_a_hostile_template_is_one_line_error_and_runs_nothing(
+    run, sender_config: Path, campaign_home: Path, monkeypatch: pytest.MonkeyPatch,
+    name: str, message: str,
+) -> None:  # fmt: skip
+    """Shared templates run in a sandbox: no shell, no hang, no traceback, nothing written."""
+    monkeypatch.setattr("campaign.templating.TIME_LIMIT", 0.3)
+    three(campaign_home)
+    (campaign_home / "templates").mkdir()
+    source = (HOSTILE_TEMPLATES / f"{name}.txt").read_bytes()
+    (campaign_home / "templates" / "mine.txt").write_bytes(source)
+    for command in (("merge", "--letter", "mine"), ("send", "--letter", "mine", "--dry-run")):
+        result = run(*command)
+        assert (result.exit_code, result.output) == (1, f"Error: templates/mine.txt:{message}\n")
+    assert not (campaign_home / "output").exists()
+    assert not any(p.name == "pwned" for p in campaign_home.parent.rglob("pwned"))
+
+
+def test_a_300_character_company_is_merged_with_its_title_cut(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    """Word allows 255 characters in a title: the subject is cut there, the letter is whole."""
+    store = store_at(campaign_home)
+    add_prospect(store, company="Wide " * 60)
+    store.close()
+    result = run("merge")
+    assert result.exit_code == 0, result.output
+    [path] = (campaign_home / "output" / "merge-2026-11-16-1" / "docx").iterdir()
+    document = Document(str(path))
+    title = document.core_properties.title
+    assert len(title) == 255 and title.startswith("Cutting operating cost at Wide Wide")
+    assert title.endswith("\u2026")
+    assert ("Wide " * 60).strip() in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_a_word_template_runs_in_the_sandbox(run, sender_config: Path, campaign_home: Path) -> None:
+    three(campaign_home)
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "mine.txt").write_text("Subject: s\nHello.\n")
+    template = Document()
+    template.add_paragraph("{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}")
+    template.save(str(campaign_home / "templates" / "mine.docx"))
+    result = run("merge", "--letter", "mine")
+    assert result.output == (
+        "Error: templates/mine.docx: access to attribute '__init__' of 'type' object is unsafe.\n"
+    )
+    assert result.exit_code == 1
+    assert not any(campaign_home.parent.rglob("pwned"))
+
+
+def test_the_same_batch_merges_to_the_same_files(
+    run, sender_config: Path, campaign_home: Path
+) -> None:
+    """Deterministic output: byte for byte, but the emails' Date and Message-ID headers."""
+    three(campaign_home)
+    assert run("merge").exit_code == 0
+    assert run("merge").exit_code == 0
+    first, second = (campaign_home / "output" / f"merge-2026-11-16-{n}" for n in (1, 2))
+    names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in names:
+        ours, again = (first / name).read_bytes(), (second / name).read_bytes()
+        if name.suffix == ".eml":
+            ours, again = (_without_date_and_id(raw) for raw in (ours, again))
+        assert ours == again, name
+
+
+def _without_date_and_id(raw: bytes) -> bytes:
+    lines = raw.split(b"\n")
+    return b"\n".join(line for line in lines if not line.startswith((b"Date:", b"Message-ID:")))

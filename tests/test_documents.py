@@ -99,6 +99,19 @@ def test_docx_is_a_block_format_letter_with_data_as_written(
     assert "Freight." in bold
 
 
+def test_the_shipped_blank_letter_is_the_one_python_docx_makes() -> None:
+    """data/letter.docx saves a merge python-docx's import; it must not drift from the code."""
+    import zipfile
+    from io import BytesIO
+
+    from campaign.documents.docx import BLANK, blank_document
+
+    shipped, made = zipfile.ZipFile(BLANK), zipfile.ZipFile(BytesIO(blank_document()))
+    assert shipped.namelist() == made.namelist()
+    for name in made.namelist():
+        assert shipped.read(name) == made.read(name), f"{name}: run docx.write_blank()"
+
+
 def test_docx_page_and_type_are_a_typists(campaign_home: Path, tmp_path: Path) -> None:
     """US Letter, one-inch margins, Georgia 11 pt down to the document defaults."""
     from docx.oxml.ns import qn
@@ -450,3 +463,62 @@ def test_new_file_never_reuses_a_name(tmp_path: Path) -> None:
         "report-2026-11-16-3.html",
     ]
     assert first.read_text(encoding="utf-8") == "first"
+
+
+# -- a whole merge, in one process and over worker processes ---------------------------
+
+
+def _merged(
+    home: Path, letter: str, count: int, monkeypatch: pytest.MonkeyPatch, pool: bool
+) -> Path:
+    from campaign import merge
+
+    monkeypatch.setattr(merge, "POOL_FROM", 2 if pool else 10**9)
+    monkeypatch.setattr(merge, "CHUNK", 3)
+    settings = make_settings(home)
+    batch = [
+        prospect(
+            id=n, company=f"{HOSTILE[n % 3].company} {n}", email=f"p{n}@x.example" * (n % 4 == 0)
+        )
+        for n in range(1, count + 1)
+    ]
+    result = merge.merge_letters(load_letter(settings, letter), batch, settings, TODAY)
+    assert result.count == count and len(result.docx) == len(result.pdf) == count
+    assert result.pack is not None
+    return result.folder
+
+
+def _fixed(path: Path) -> bytes:
+    """A file's bytes, an email's Date and Message-ID headers left out."""
+    data = path.read_bytes()
+    if path.suffix != ".eml":
+        return data
+    return b"\n".join(
+        line for line in data.split(b"\n") if not line.startswith((b"Date:", b"Message-ID:"))
+    )
+
+
+@pytest.mark.parametrize("letter", ["marketing", "mine"])
+def test_worker_processes_write_what_one_process_writes(
+    campaign_home: Path, monkeypatch: pytest.MonkeyPatch, letter: str
+) -> None:
+    """Same files, same bytes, same order, with the default layout and a Word template."""
+    (campaign_home / "templates").mkdir()
+    (campaign_home / "templates" / "mine.txt").write_text(
+        "Subject: For {{ company }}\n{{ salutation }}\n\n**Bold** {{ company }}.\n\nBye,\n"
+    )
+    template = Document()
+    template.add_paragraph("{{ inside_address }}")
+    template.add_paragraph("{{r body }}")
+    template.save(str(campaign_home / "templates" / "mine.docx"))
+    alone = _merged(campaign_home, letter, 11, monkeypatch, pool=False)
+    shared = _merged(campaign_home, letter, 11, monkeypatch, pool=True)
+    files = sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(shared) for p in shared.rglob("*") if p.is_file())
+    for name in files:
+        # An email's Date and Message-ID are its own (the moment of writing, a random id).
+        assert _fixed(alone / name) == _fixed(shared / name), name
+    pack = PdfReader(str(shared / "print-pack" / "letters.pdf"))
+    assert len(pack.pages) == 11
+    assert [f"{HOSTILE[n % 3].company} {n}" in normal(page.extract_text()) for n, page in
+            enumerate(pack.pages, start=1)] == [True] * 11  # fmt: skip

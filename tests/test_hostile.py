@@ -54,29 +54,9 @@ EVERY_COMMAND = [
 ]
 LETTER_COMMANDS = [["merge"], ["send", "--dry-run"], ["send"], ["status"]]
 
-# Cases another branch of issue 17 fixes (the template sandbox and the DOCX metadata
-# cut; the import's rows-not-files): expected to fail here until it is merged. Those
-# that would take the machine down (a 64 GiB string) or run a shell command are not run.
-PENDING = {
-    "templates/recursive-macro.txt": "the template sandbox (recursion limit)",
-    "templates/int-of-100000-digits.txt": "the template sandbox (size limit)",
-    "templates/control-byte.txt": "the template sandbox / DOCX text cleaning",
-    "lists/company-300-chars.csv": "the DOCX metadata cut (255 characters)",
-    "config/sender-name-300-chars.toml": "the DOCX metadata cut (255 characters)",
-}
-NOT_RUN = {
-    "templates/string-of-64-gib.txt": "the template sandbox (size limit): 64 GiB unsandboxed",
-    "templates/loop-of-10-million.txt": "the template sandbox (time limit)",
-    "templates/escape-to-os.txt": "the template sandbox: unsandboxed, it runs a shell command",
-}
-
 
 def case(kind: str, name: str) -> object:
-    key = f"{kind}/{name}"
-    if key in NOT_RUN:
-        return pytest.param(name, marks=pytest.mark.xfail(reason=NOT_RUN[key], run=False))
-    if key in PENDING:
-        return pytest.param(name, marks=pytest.mark.xfail(reason=PENDING[key], strict=False))
+    """A case of the corpus by its file name (every case runs: each once broke a command)."""
     return name
 
 

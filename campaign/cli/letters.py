@@ -57,10 +57,10 @@ def merge(app: App, batch: str, letter: str, formats: tuple[str, ...]) -> None:
 
 def _report(result: MergeResult, home: Path, settings: Settings) -> None:
     where = result.folder.relative_to(home)
-    if not result.rendered:
+    if not result.count:
         click.echo(_nothing_to_merge(result))
         return
-    count = len(result.rendered)
+    count = result.count
     click.echo(f"Merged the {result.letter} letter for {counted(count, 'prospect')} into {where}/")
     for label, files in (("Word", result.docx), ("PDF", result.pdf), ("email", result.eml)):
         if files:

@@ -62,6 +62,17 @@ def _flush_to_disk(path: Path) -> None:
         os.fsync(written.fileno())
 
 
+def temporary_twin(path: Path) -> Path:
+    """A hidden temporary name beside ``path``, to write it under before ``publish``."""
+    return _temporary(path)
+
+
+def publish(temporary: Path, path: Path) -> None:
+    """``temporary``'s bytes made durable, then renamed onto ``path`` in one step."""
+    _flush_to_disk(temporary)
+    os.replace(temporary, path)
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary path to write ``path``'s content to: renamed onto ``path`` when the block

@@ -13,6 +13,8 @@ from pathlib import Path
 from campaign.errors import CampaignError
 
 FAMILY = "DejaVuSerif"
+# The faces in the order every PDF of a batch names them: F2, F3, F4, F5 (F1 is Helvetica).
+FACES = (FAMILY, f"{FAMILY}-Bold", f"{FAMILY}-Italic", f"{FAMILY}-BoldItalic")
 FILES = {
     FAMILY: "DejaVuSerif.ttf",
     f"{FAMILY}-Bold": "DejaVuSerif-Bold.ttf",

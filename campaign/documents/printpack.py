@@ -16,16 +16,18 @@ also builds the whole pack in a hidden folder (``campaign.sending``).
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from campaign import addresses
 from campaign.documents.files import atomic_file, spreadsheet_safe
-from campaign.documents.fonts import FAMILY, register_fonts
-from campaign.documents.pdf import letters_pdf
+from campaign.documents.fonts import FAMILY
+from campaign.documents.pdf import lay_out, typefaces_for, write_pages
+from campaign.documents.pdfpages import Page, PdfFile, Typefaces
 from campaign.errors import InputError
 from campaign.models import COVER, Prospect, Rendered
 
@@ -73,49 +75,91 @@ def _resume_pages(path: Path | None) -> list[Any]:
         raise InputError(f"[sender] resume {path}: not a readable PDF: {exc}") from None
 
 
+class LaidOut:
+    """Letters' pages (and envelopes, when drawn with them) by prospect id, with their typefaces.
+
+    The pages may still be coming (a merge's workers hand them over in the letters'
+    order): each letter is taken once, when the print pack reaches it. ``envelopes``:
+    whether each comes with its envelope page (else the print pack draws them).
+    """
+
+    def __init__(
+        self,
+        typefaces: Typefaces,
+        pages: Iterable[tuple[int, Sequence[Page], Page | None]],
+        envelopes: bool = False,
+    ) -> None:
+        self.typefaces = typefaces
+        self.envelopes = envelopes
+        self._source = iter(pages)
+        self._ready: dict[int, tuple[Sequence[Page], Page | None]] = {}
+
+    def take(self, prospect_id: int) -> tuple[Sequence[Page], Page | None]:
+        """This prospect's letter pages and envelope page (each letter is taken once)."""
+        while prospect_id not in self._ready:
+            try:
+                key, pages, envelope = next(self._source)
+            except StopIteration:
+                raise KeyError(prospect_id) from None
+            self._ready[key] = (pages, envelope)
+        return self._ready.pop(prospect_id)
+
+
+def pack_chars(rendered: Rendered) -> list[str]:
+    """What the envelope and the label of a letter print (for the batch's typefaces)."""
+    return [*rendered.return_lines, *rendered.sender_lines, *label_lines(rendered.prospect), "…"]
+
+
 def write_print_pack(
     rendered: Sequence[Rendered],
     folder: Path,
     resume: Path | None = None,
     labels: bool = True,
-    pages: Mapping[int, Sequence[Any]] | None = None,
+    pages: LaidOut | None = None,
 ) -> PrintPack:
     """Write letters, envelopes, labels (unless ``labels=False``) and manifest into ``folder``.
 
     ``resume``: the PDF printed after each cover letter. ``pages``: the letters already
-    laid out (pypdf pages by prospect id), to reuse.
+    laid out, to reuse; without them the letters are laid out here.
     """
-    from pypdf import PdfReader, PdfWriter
-
     folder.mkdir(parents=True, exist_ok=True)
-    laid_out: dict[int, Sequence[Any]] = dict(pages or {})
-    missing = [r for r in rendered if r.prospect.id not in laid_out]
-    if missing:
-        buffer = BytesIO()
-        counts = letters_pdf(missing, buffer)
-        fresh = PdfReader(buffer).pages
-        at = 0
-        for one, count in zip(missing, counts, strict=True):
-            laid_out[one.prospect.id] = fresh[at : at + count]
-            at += count
-    letters_path = folder / "letters.pdf"
+    if pages is None:
+        faces = typefaces_for(rendered, *(pack_chars(r) for r in rendered))
+        laid = lay_out(rendered, faces)
+        pairs = zip(rendered, laid, strict=True)
+        pages = LaidOut(faces, ((r.prospect.id, mine, None) for r, mine in pairs))
+    faces = pages.typefaces
+    author = _author(rendered)
     resume_pages = _resume_pages(resume) if any(r.letter == COVER for r in rendered) else []
-    writer = PdfWriter()
+    # Labels (and envelopes) first: a merge's workers are still drawing letters meanwhile.
+    envelopes_path = folder / "envelopes.pdf"
+    if not pages.envelopes:
+        write_envelopes(rendered, envelopes_path, faces)
+    labels_path = (
+        write_labels(rendered, folder / "labels.pdf", faces) if labels and rendered else None
+    )
+    letters_path = folder / "letters.pdf"
     firsts: list[int] = []
-    if rendered:
+    cover_at: list[int] = []  # where a resume goes: after these many pages
+    buffer = BytesIO()  # with a resume, pypdf puts its pages in afterwards
+    with (
+        PdfFile(buffer if resume_pages else letters_path, faces, "Letters", author) as pdf,
+        PdfFile(
+            envelopes_path if pages.envelopes else BytesIO(), faces, "Envelopes", author
+        ) as envelopes,
+    ):
         for one in rendered:
-            firsts.append(len(writer.pages) + 1)
-            for page in laid_out[one.prospect.id]:
-                writer.add_page(page)
-            if one.letter == COVER:
-                for page in resume_pages:
-                    writer.add_page(page)
-    writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
-    with atomic_file(letters_path) as temporary, temporary.open("wb") as out:
-        writer.write(out)
-    total = len(writer.pages)
-    envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf")
-    labels_path = write_labels(rendered, folder / "labels.pdf") if labels and rendered else None
+            firsts.append(pdf.pages + 1 + len(cover_at) * len(resume_pages))
+            mine, envelope = pages.take(one.prospect.id)
+            for page in mine:
+                pdf.add(page)
+            if envelope is not None:
+                envelopes.add(envelope)
+            if one.letter == COVER and resume_pages:
+                cover_at.append(pdf.pages)
+        total = pdf.pages + len(cover_at) * len(resume_pages)
+    if resume_pages:
+        _with_resume(buffer, letters_path, cover_at, resume_pages)
     manifest = folder / "manifest.csv"
     with (
         atomic_file(manifest) as temporary,
@@ -143,6 +187,31 @@ def write_print_pack(
             ]
             table.writerow([spreadsheet_safe(cell) for cell in row])
     return PrintPack(letters_path, envelopes_path, manifest, labels_path, total)
+
+
+def _author(rendered: Sequence[Rendered]) -> str:
+    return rendered[0].sender_lines[0] if rendered and rendered[0].sender_lines else ""
+
+
+def _with_resume(
+    letters: BytesIO, path: Path, cover_at: Sequence[int], resume: Sequence[Any]
+) -> None:
+    """letters.pdf with the resume's pages after each cover letter (pypdf: a foreign PDF)."""
+    from pypdf import PdfReader, PdfWriter
+
+    letters.seek(0)
+    reader = PdfReader(letters)
+    writer = PdfWriter()
+    at = 0
+    for end, then_resume in [*((end, True) for end in cover_at), (len(reader.pages), False)]:
+        for page in reader.pages[at:end]:
+            writer.add_page(page)
+        for page in resume if then_resume else ():
+            writer.add_page(page)
+        at = end
+    writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
+    with atomic_file(path) as temporary, temporary.open("wb") as out:
+        writer.write(out)
 
 
 def _text_block(canvas: Any, x: float, y: float, lines: Sequence[str], size: float) -> None:
@@ -179,49 +248,47 @@ def label_lines(prospect: Prospect) -> list[str]:
     return addresses.label_lines(prospect)
 
 
-def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
-    """One #10 envelope page per letter, in the letters' order."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    register_fonts()
-    with atomic_file(path) as temporary:
-        _envelope_pages(Canvas(str(temporary), pagesize=ENVELOPE, invariant=True), rendered)
-    return path
-
-
-def _envelope_pages(canvas: Any, rendered: Sequence[Rendered]) -> None:
+def draw_envelope(canvas: Any, one: Rendered) -> None:
+    """One #10 envelope page for this letter (shown: the canvas is on the next page)."""
     width, height = ENVELOPE
-    canvas.setTitle("Envelopes")
+    sender = one.return_lines or one.sender_lines
+    # The return address: top left, about a third of an inch in.
+    back, back_size = _fit(sender, 3.6 * INCH, 9, 7)
+    _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, back, back_size)
+    # USPS reads the address block in the middle of the envelope, left-aligned
+    # a little left of centre, clear of the bottom 5/8 in barcode zone.
+    recipient, size = _fit(one.recipient_lines, width - 4.2 * INCH, 11, 8)
+    top = height / 2 + len(recipient) * size * 1.25 / 2
+    low = 0.9 * INCH + len(recipient) * size * 1.25
+    _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
+    canvas.showPage()
+
+
+def envelope_canvas(typefaces: Typefaces) -> Any:
+    """A recording canvas the size of a #10 envelope, for ``draw_envelope``."""
+    return typefaces.canvas(None, pagesize=ENVELOPE, invariant=True)
+
+
+def write_envelopes(
+    rendered: Sequence[Rendered], path: Path, typefaces: Typefaces | None = None
+) -> Path:
+    """One #10 envelope page per letter, in the letters' order."""
+    faces = typefaces or Typefaces(chain(*(pack_chars(r) for r in rendered)))
+    canvas = envelope_canvas(faces)
     for one in rendered:
-        sender = one.return_lines or one.sender_lines
-        # The return address: top left, about a third of an inch in.
-        back, back_size = _fit(sender, 3.6 * INCH, 9, 7)
-        _text_block(canvas, 0.35 * INCH, height - 0.45 * INCH, back, back_size)
-        # USPS reads the address block in the middle of the envelope, left-aligned
-        # a little left of centre, clear of the bottom 5/8 in barcode zone.
-        recipient, size = _fit(one.recipient_lines, width - 4.2 * INCH, 11, 8)
-        top = height / 2 + len(recipient) * size * 1.25 / 2
-        low = 0.9 * INCH + len(recipient) * size * 1.25
-        _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
-        canvas.showPage()
+        draw_envelope(canvas, one)
     canvas.save()
+    return write_pages(canvas.pages, path, faces, "Envelopes", _author(rendered))
 
 
-def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
+def write_labels(
+    rendered: Sequence[Rendered], path: Path, typefaces: Typefaces | None = None
+) -> Path:
     """Avery 5160-style address labels, 30 a sheet, in the letters' order."""
     from reportlab.lib.pagesizes import LETTER
-    from reportlab.pdfgen.canvas import Canvas
 
-    register_fonts()
-    with atomic_file(path) as temporary:
-        _label_sheets(Canvas(str(temporary), pagesize=LETTER, invariant=True), rendered)
-    return path
-
-
-def _label_sheets(canvas: Any, rendered: Sequence[Rendered]) -> None:
-    from reportlab.lib.pagesizes import LETTER
-
-    canvas.setTitle("Address labels")
+    faces = typefaces or Typefaces(chain(*(pack_chars(r) for r in rendered)))
+    canvas = faces.canvas(None, pagesize=LETTER, invariant=True)
     per_sheet = LABEL_COLUMNS * LABEL_ROWS
     label_w, label_h = LABEL_SIZE
     for index, one in enumerate(rendered):
@@ -237,3 +304,4 @@ def _label_sheets(canvas: Any, rendered: Sequence[Rendered]) -> None:
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()
     canvas.save()
+    return write_pages(canvas.pages, path, faces, "Address labels", _author(rendered))
