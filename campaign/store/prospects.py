@@ -11,18 +11,11 @@ from sqlalchemy import func, nulls_last, select, update
 from campaign.errors import NotFound
 from campaign.models import Prospect, ProspectStatus
 from campaign.store.base import Connected
-from campaign.store.rows import to_prospect
+from campaign.store.rows import IMPORTED_FIELDS, to_prospect
 from campaign.store.schema import prospects
 
 # Wave order: priority 1 first, prospects without a priority after, then file order.
 WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), prospects.c.id.asc())
-
-# What an import may set; seq, status and the dates are the store's own business.
-IMPORTED_FIELDS = (
-    "company", "contact", "honorific", "first_name", "middle_name", "last_name", "suffix",
-    "title", "email", "phone", "street", "street2", "city", "region", "postal_code",
-    "country", "priority", "notes", "extra",
-)  # fmt: skip
 
 
 class ProspectQueries(Connected):
@@ -35,14 +28,6 @@ class ProspectQueries(Connected):
             query = query.where(prospects.c.status.in_([str(s) for s in statuses]))
         with self.read() as conn:
             return [to_prospect(r) for r in conn.execute(query)]
-
-    def get_prospect(self, prospect_id: int) -> Prospect:
-        """One prospect by id, or NotFound naming the id."""
-        with self.read() as conn:
-            row = conn.execute(select(prospects).where(prospects.c.id == prospect_id)).first()
-        if row is None:
-            raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
-        return to_prospect(row)
 
     def prospects_by_id(self, ids: Iterable[int]) -> dict[int, Prospect]:
         """The prospects with these ids (those that exist)."""

@@ -20,16 +20,14 @@ from campaign.errors import LedgerConflict, NotFound, RunInProgress, arg
 from campaign.models import (
     CAP_STATES,
     RETRYABLE_STATES,
-    Channel,
     Claim,
     LockHolder,
-    Prospect,
     Send,
     SendState,
 )
 from campaign.store.base import Connected
-from campaign.store.rows import to_prospect, to_send
-from campaign.store.schema import locks, prospects, sends
+from campaign.store.rows import to_send
+from campaign.store.schema import locks, sends
 
 SEND_LOCK = "send"
 
@@ -74,29 +72,6 @@ class SendQueries(Connected):
     def pending_retries(self) -> list[Send]:
         """Rows the next run delivers first: DEFERRED (4xx) and CLAIMED left by a killed run."""
         return self.list_sends([SendState.CLAIMED, SendState.DEFERRED])
-
-    def letters_to_post(self, start: date, end: date) -> list[tuple[Send, Prospect]]:
-        """Printed letters counted as sent from ``start`` to ``end``: they must go in the post."""
-        query = (
-            select(sends)
-            .where(
-                sends.c.channel == str(Channel.POST),
-                sends.c.state == str(SendState.SENT),
-                sends.c.sent_on >= start,
-                sends.c.sent_on <= end,
-            )
-            .order_by(sends.c.sent_on, sends.c.id)
-        )
-        with self.read() as conn:
-            found = [to_send(r) for r in conn.execute(query)]
-            wanted = sorted({s.prospect_id for s in found})
-            by_id: dict[int, Prospect] = {}
-            for i in range(0, len(wanted), 500):
-                chunk = prospects.c.id.in_(wanted[i : i + 500])
-                by_id.update(
-                    (r.id, to_prospect(r)) for r in conn.execute(select(prospects).where(chunk))
-                )
-        return [(send, by_id[send.prospect_id]) for send in found]
 
     # -- state changes ------------------------------------------------------------------
 
