@@ -100,3 +100,24 @@ def test_every_call_is_in_the_calls_chart_and_holidays_are_days_off(run, campaig
     for chart in ("chart-calls", "chart-load", "chart-sends"):
         assert not [t for t in _chart_text(html, chart) if re.fullmatch(r"\d+\.\d+", t)], chart
 
+
+def test_the_report_draws_its_charts_without_a_plotting_library(campaign_home: Path) -> None:
+    """The SVG is written directly, and a current SQLite campaign is read with sqlite3."""
+    import subprocess
+    import sys
+
+    store = store_at(campaign_home)
+    build_campaign(store)
+    store.close()
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom campaign.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['report'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "heavy = ('matplotlib', 'sqlalchemy', 'pandas', 'reportlab', 'docx', 'smtplib')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {"CAMPAIGN_HOME": str(campaign_home), "CAMPAIGN_TODAY": "2026-11-16"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout == "[]\n"
