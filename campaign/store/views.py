@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.sql import Select
 
@@ -87,24 +88,40 @@ _OPEN = str(TaskState.OPEN)
 # -- status ---------------------------------------------------------------------------
 
 
+# The conditions below are uncorrelated IN (subquery) tests, not EXISTS per row: the
+# database reads each subquery once into a lookup, where a correlated EXISTS scanned the
+# meetings (or the call log) again for every prospect: status on 20,000 prospects took
+# 10 s that way.
+
+
+def _logged_task_ids() -> Any:
+    return select(calls.c.task_id).where(calls.c.task_id.is_not(None))
+
+
 def _done_status_call() -> Any:
     """Status calls closed with `campaign done`: done tasks the call log holds no row for."""
     return and_(
         tasks.c.kind == str(TaskKind.STATUS_CALL),
         tasks.c.state == str(TaskState.DONE),
         tasks.c.prospect_id.is_not(None),
-        ~exists().where(calls.c.task_id == tasks.c.id),
+        tasks.c.id.not_in(_logged_task_ids()),
     )
+
+
+def _called(outcomes: Iterable[Any]) -> Any:
+    """Prospects with a logged call of one of ``outcomes``."""
+    return select(calls.c.prospect_id).where(calls.c.outcome.in_(_values(outcomes)))
+
+
+def _met(outcome: str | None = None) -> Any:
+    """Prospects with a meeting (that ended with ``outcome``, if given)."""
+    query = select(meetings.c.prospect_id)
+    return query if outcome is None else query.where(meetings.c.outcome == outcome)
 
 
 def _reached_condition() -> Any:
     """Prospects spoken with: a conversation on a call, or a meeting."""
-    return or_(
-        exists().where(
-            calls.c.prospect_id == prospects.c.id, calls.c.outcome.in_(_values(CONVERSATIONS))
-        ),
-        exists().where(meetings.c.prospect_id == prospects.c.id),
-    )
+    return or_(prospects.c.id.in_(_called(CONVERSATIONS)), prospects.c.id.in_(_met()))
 
 
 def _reachable(can_email: bool) -> Any:
@@ -203,21 +220,11 @@ def _status_calls_done() -> Select[Any]:
 
 @view("status.spoken_met_offered")
 def _spoken_met_offered() -> Select[Any]:
-    met = or_(
-        exists().where(meetings.c.prospect_id == prospects.c.id),
-        exists().where(
-            calls.c.prospect_id == prospects.c.id, calls.c.outcome == str(Outcome.MEETING)
-        ),
-    )
+    met = or_(prospects.c.id.in_(_met()), prospects.c.id.in_(_called((Outcome.MEETING,))))
     offered = or_(
         prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
-        exists().where(
-            meetings.c.prospect_id == prospects.c.id, meetings.c.outcome == str(Outcome.OFFER)
-        ),
-        exists().where(
-            calls.c.prospect_id == prospects.c.id,
-            calls.c.outcome.in_(_values((Outcome.HIRED, Outcome.OFFER))),
-        ),
+        prospects.c.id.in_(_met(str(Outcome.OFFER))),
+        prospects.c.id.in_(_called((Outcome.HIRED, Outcome.OFFER))),
     )
     return select(
         func.sum(case((_reached_condition(), 1), else_=0)).label("spoken"),
@@ -346,11 +353,13 @@ def _status_calls() -> Select[Any]:
     status call exists and the meeting carries the outcome.
     """
     later = tasks.alias("later")
-    last = ~exists().where(
-        later.c.kind == str(TaskKind.STATUS_CALL),
-        later.c.meeting_id == tasks.c.meeting_id,
-        later.c.attempt > tasks.c.attempt,
+    last_attempts = (
+        select(later.c.meeting_id, func.max(later.c.attempt))
+        .where(later.c.kind == str(TaskKind.STATUS_CALL), later.c.meeting_id.is_not(None))
+        .group_by(later.c.meeting_id)
     )
+    # (A status call of no meeting has no meeting outcome: its decision is "" either way.)
+    last = tuple_(tasks.c.meeting_id, tasks.c.attempt).in_(last_attempts)
     decision = case((last, func.coalesce(meetings.c.outcome, "")), else_="").label("decision")
     return (
         select(tasks.c.id, tasks.c.prospect_id, tasks.c.closed_on, tasks.c.due, decision)
