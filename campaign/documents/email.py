@@ -13,6 +13,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from campaign.config import Sender
+from campaign.documents.mailpolicy import REUSED_HEADERS
 from campaign.errors import InputError
 from campaign.models import Rendered
 
@@ -52,7 +53,7 @@ def email_message(
 ) -> EmailMessage:
     """The email for one rendered letter: From the sender, To exactly the contact."""
     prospect = rendered.prospect
-    message = EmailMessage()
+    message = EmailMessage(policy=REUSED_HEADERS)
     message["From"] = _address(sender.name, sender.email, "[sender] email")
     message["To"] = _address(prospect.contact, prospect.email, f"prospect {prospect.id} email")
     message["Subject"] = one_line(rendered.subject)
