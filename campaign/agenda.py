@@ -11,6 +11,7 @@ from campaign.clock import due_until
 from campaign.contacts import referral_news
 from campaign.models import CALL_KINDS, AgendaRow, TaskKind
 from campaign.store import Store
+from campaign.wording import counted, task_ref
 
 # What to do, in the job seeker's words, for each kind of task.
 ACTIONS: dict[str, str] = {
@@ -20,6 +21,36 @@ ACTIONS: dict[str, str] = {
     TaskKind.NOTE: "Write note by hand",
     TaskKind.CONTACT_CALL: "Catch-up call",
     TaskKind.POST_LETTER: "Post printed letter",
+    TaskKind.RESEARCH: "Find what the list lacks",
+    TaskKind.MEETING: "Meeting",
+    TaskKind.ANSWER_OFFER: "Answer the offer",
+    TaskKind.WITHDRAW: "Withdraw politely",
+    TaskKind.SHARE_NEWS: "Tell them the news and thank them",
+}
+# The same in a few words, for a table row at the screen's width.
+SHORT: dict[str, str] = {
+    TaskKind.CALL: "Call",
+    TaskKind.STATUS_CALL: "Status call",
+    TaskKind.THANK_YOU_EMAIL: "Thank-you email",
+    TaskKind.NOTE: "Note by hand",
+    TaskKind.CONTACT_CALL: "Catch-up call",
+    TaskKind.POST_LETTER: "Post letters",
+    TaskKind.RESEARCH: "Find",
+    TaskKind.MEETING: "Meeting",
+    TaskKind.ANSWER_OFFER: "Answer offer",
+    TaskKind.WITHDRAW: "Withdraw",
+    TaskKind.SHARE_NEWS: "Share news",
+}
+# What each research task looks for (``detail["need"]``), as the agenda says it.
+NEEDS = {"phone": "Find a phone number", "address": "Find a mailing address or email"}
+# The command that closes each kind of task, when it is not `campaign done T12`:
+# a follow-up call and an offer are answered with `log`, a phone found with `edit`,
+# and a meeting held is recorded with `meeting` (all take the prospect's id).
+CLOSED_BY: dict[str, str] = {
+    TaskKind.CALL: "log",
+    TaskKind.ANSWER_OFFER: "log",
+    TaskKind.RESEARCH: "edit",
+    TaskKind.MEETING: "meeting",
 }
 
 
@@ -43,13 +74,32 @@ class AgendaItem:
     draft: str = ""
     uid: str = ""
     sequence: int = 0
+    at: str = ""  # a planned meeting's time of day, "10:00"
+    short: str = ""  # ``what`` in a few words, for a table row
+    # 0 sorts before everything else (an email to answer), 1 is the rest: the task's
+    # ``detail["urgency"]`` (see ``agenda_order``).
+    urgency: int = 1
 
     @property
     def reach(self) -> str:
         """How to reach them for this task: the email for an email, else the phone."""
         if self.kind == TaskKind.THANK_YOU_EMAIL:
             return self.email or "no email on record: ask for their card"
+        if self.kind in (TaskKind.WITHDRAW, TaskKind.SHARE_NEWS):
+            return self.email or self.phone
         return self.phone or self.email
+
+    @property
+    def command(self) -> str:
+        """What closes this item: ``log 12``, ``done T7``, ``edit 12``, ``meeting 12``.
+
+        A prospect's id is bare, a task's has its ``T``; "" for a printed letter of a
+        campaign from before print packs were tasks (it leaves the agenda by itself).
+        """
+        verb = CLOSED_BY.get(self.kind)
+        if verb is not None and self.prospect_id is not None:
+            return f"{verb} {self.prospect_id}"
+        return f"done {task_ref(self.task_id)}" if self.task_id is not None else ""
 
     def as_json(self) -> dict[str, Any]:
         """The item as a JSON object (dates as ISO strings by the caller's encoder)."""
@@ -68,7 +118,14 @@ class AgendaItem:
             "reason": self.reason,
             "subject": self.subject,
             "draft": self.draft,
+            "command": self.command,
+            "at": self.at,
         }
+
+
+def agenda_order(item: AgendaItem) -> tuple[Any, ...]:
+    """What is urgent first (``urgency`` 0), then by due day, then the tasks' order."""
+    return (item.urgency, item.due, item.task_id is None, item.task_id or 0)
 
 
 def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
@@ -87,9 +144,10 @@ def agenda(store: Store, today: date, spec: str = "today") -> list[AgendaItem]:
                     prospect_id=prospect.id,
                     reason=f"in {send.pack}" if send.pack else "printed in the send run",
                     uid=f"post-{send.id}@campaign",
+                    short=SHORT[TaskKind.POST_LETTER],
                 )
             )
-    return sorted(items, key=lambda i: (i.due, i.task_id is None, i.task_id or 0))
+    return sorted(items, key=agenda_order)
 
 
 def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
@@ -112,8 +170,22 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
     if task.kind == TaskKind.CONTACT_CALL and contact is not None:
         reason = _with_referrals(store, contact.id, reason)
     what = ACTIONS.get(task.kind, task.kind.replace("_", " ").capitalize())
+    short = SHORT.get(task.kind, what)
     if task.kind in CALL_KINDS and task.attempt > 1:
         what = f"{what} (attempt {task.attempt})"
+        short = f"{short} ({task.attempt})"
+    at = str(detail.get("at", ""))
+    if task.kind == TaskKind.POST_LETTER:
+        letters = int(detail.get("letters") or 0)
+        what = f"Post {counted(letters, 'printed letter')}"
+        who = counted(letters, "letter")
+    elif task.kind == TaskKind.RESEARCH:
+        what = NEEDS.get(str(detail.get("need", "")), what)
+        short = f"{short} {detail.get('need', '')}".strip()
+        if detail.get("suggest"):
+            reason = f"{reason}; {detail['suggest']}"
+    elif task.kind == TaskKind.MEETING and at:
+        what, short = f"{what} at {at}", f"{short} {at}"
     return AgendaItem(
         due=task.due,
         kind=task.kind,
@@ -131,6 +203,9 @@ def _from_row(store: Store, row: AgendaRow) -> AgendaItem:
         draft=str(detail.get("draft", "")),
         uid=task.uid,
         sequence=task.sequence,
+        at=at,
+        short=short,
+        urgency=task.urgency,
     )
 
 
@@ -154,13 +229,55 @@ def to_ics(items: Sequence[AgendaItem], today: date) -> bytes:
         event.add("uid", item.uid or f"agenda-{item.kind}-{item.task_id}@campaign")
         event.add("sequence", item.sequence)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.due)
-        event.add("dtend", item.due + timedelta(days=1))
+        start = _time_of(item)
+        if start is not None:
+            # A meeting agreed for an hour: its day and hour (local time), an hour long.
+            begins = datetime.combine(item.due, start)
+            event.add("dtstart", begins)
+            event.add("dtend", begins + timedelta(hours=1))
+        else:
+            event.add("dtstart", item.due)
+            event.add("dtend", item.due + timedelta(days=1))
         who = f"{item.who} ({item.company})" if item.company else item.who
         event.add("summary", f"{item.what}: {who}")
         lines = [item.reason, item.phone, item.email]
+        if item.kind == TaskKind.MEETING:
+            lines.append(
+                f"Once it is held: campaign meeting {item.prospect_id}, with its day and "
+                "everyone met"
+            )
+        elif item.command:
+            lines.append(f"Then: campaign {item.command}")
         if item.draft:
             lines += ["", item.subject, item.draft] if item.subject else ["", item.draft]
         event.add("description", "\n".join(line for line in lines if line is not None).strip())
+        reminder = REMINDERS.get(item.kind)
+        if reminder is not None:
+            event.add_component(_alarm(reminder if start is not None else ALL_DAY_REMINDER, item))
         cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+# How long before it a calendar reminds you of a meeting (or an offer's deadline).
+REMINDERS: dict[str, timedelta] = {
+    TaskKind.MEETING: timedelta(hours=1),
+    TaskKind.ANSWER_OFFER: timedelta(hours=15),
+}
+ALL_DAY_REMINDER = timedelta(hours=15)  # an all-day event: 9:00 the day before
+
+
+def _time_of(item: AgendaItem) -> time | None:
+    if not item.at:
+        return None
+    hours, _, minutes = item.at.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def _alarm(before: timedelta, item: AgendaItem) -> Any:
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -before)
+    alarm.add("description", f"{item.what}: {item.who}")
+    return alarm

@@ -9,6 +9,7 @@ from campaign.clock import iso_week, next_week_start
 from campaign.config import Settings
 from campaign.errors import InputError, arg
 from campaign.models import Channel, Prospect, ProspectStatus
+from campaign.people import mailbox
 from campaign.store import Store
 
 BATCHES = ("top20", "all")
@@ -28,6 +29,8 @@ class Batch:
     next_wave: date  # when the cap opens again
     # Left out because no letter can reach them (see ``why_unreachable``).
     unreachable: list[Prospect] = field(default_factory=list)
+    # Left out because their address already had this letter: (prospect, as prospect id).
+    mailed: list[tuple[Prospect, int]] = field(default_factory=list)
 
     @property
     def cap_left(self) -> int:
@@ -37,7 +40,7 @@ class Batch:
 
 def delivery_channel(prospect: Prospect, settings: Settings) -> str | None:
     """Email when SMTP is set up and they have an address, else the post; None if neither."""
-    if prospect.email and settings.smtp is not None:
+    if prospect.can_email and settings.smtp is not None:  # not an address that bounced
         return Channel.EMAIL
     if prospect.has_postal_address:
         return Channel.POST
@@ -87,6 +90,7 @@ def select_batch(
     used = store.cap_used(week)
     already = store.prospects_with_letter(letter)
     waiting = [p for p in store.list_prospects([ProspectStatus.ACTIVE]) if p.id not in already]
+    waiting, mailed = _one_per_mailbox(waiting, store.mailed_addresses(letter))
     unreachable: list[Prospect] = []
     if settings is not None:
         unreachable = [p for p in waiting if delivery_channel(p, settings) is None]
@@ -104,4 +108,24 @@ def select_batch(
         waiting=len(waiting),
         next_wave=next_week_start(today),
         unreachable=unreachable,
+        mailed=mailed,
     )
+
+
+def _one_per_mailbox(
+    waiting: list[Prospect], mailed: dict[str, int]
+) -> tuple[list[Prospect], list[tuple[Prospect, int]]]:
+    """Nobody's mailbox gets a letter twice: a prospect whose email already had it (as
+    another prospect), or shares it with one earlier in the wave, is set aside."""
+    taken = dict(mailed)
+    fresh: list[Prospect] = []
+    aside: list[tuple[Prospect, int]] = []
+    for prospect in waiting:
+        box = mailbox(prospect.email) if prospect.email else ""
+        if box and box in taken:
+            aside.append((prospect, taken[box]))
+            continue
+        if box:
+            taken[box] = prospect.id
+        fresh.append(prospect)
+    return fresh, aside

@@ -12,6 +12,7 @@ STATUS:CANCELLED for 60 days after it was dropped, so calendars remove it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from campaign.clock import BusinessCalendar, iso_week, week_start
-from campaign.documents.files import new_file
+from campaign.documents.files import write_new
 from campaign.documents.fonts import register_fonts
-from campaign.models import Channel, Outcome, SheetRow, TaskKind, TaskState
+from campaign.models import ANSWER, Channel, Outcome, SheetRow, TaskKind, TaskState
 from campaign.people import format_phone
 from campaign.store import Store
+from campaign.wording import counted, due_word
 
 CANCELLED_VISIBLE_DAYS = 60
 
@@ -55,6 +57,15 @@ class CallLine:
     suggestion: str
     talking_points: tuple[str, str]
     history: tuple[str, ...]
+    urgency: int = 1  # 0 sorts first (an email to answer): the task's ``detail["urgency"]``
+
+    @property
+    def history_lines(self) -> tuple[str, ...]:
+        """The calls before this one as a person reads them: ``27 Nov 2026 attempt 1: ...``."""
+        return tuple(
+            re.sub(r"^(\S+) #(\d+) ", lambda m: f"{m[1]} attempt {m[2]}: ", line)
+            for line in self.history
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON object of one call."""
@@ -110,21 +121,46 @@ def _sentence(text: str) -> str:
 
 
 def status_points(row: SheetRow, me: str, who: str) -> tuple[str, str]:
-    """A status call follows up the meeting: the decision and its timeline, not the letter."""
+    """A status call follows up the meeting: the decision, its timeline and next steps."""
     meeting = row.meeting
     ask = DECISION_ASK
     question = ask[0].upper() + ask[1:]
     if meeting is None:  # a status call whose meeting is unknown still follows one up
         return f"Hello {who}, this is {me}; following up on our meeting.", question
     first = f"Hello {who}, this is {me}; following up on our meeting of {_day(meeting.held_on)}."
-    if meeting.decision_by is not None:
-        return first, f"You expected a decision by {_day(meeting.decision_by)}: {ask}"
-    if meeting.next_steps.strip():
+    steps = meeting.next_steps.strip()
+    if meeting.decision_by is not None and steps:
         return (
             first,
-            f"You described the next steps: {_sentence(meeting.next_steps)} {question}",
+            f"You expected a decision by {_day(meeting.decision_by)} and described the next "
+            f"steps: {_sentence(steps)} {question}",
         )
+    if meeting.decision_by is not None:
+        return first, f"You expected a decision by {_day(meeting.decision_by)}: {ask}"
+    if steps:
+        return first, f"You described the next steps: {_sentence(steps)} {question}"
     return first, question
+
+
+def last_note(row: SheetRow) -> str:
+    """What happened last: the last call, or for a status call the meeting it follows up.
+
+    A status call's last word is the meeting's next steps (or its note) until a call
+    after the meeting says something newer.
+    """
+    meeting = row.meeting if row.task.kind == TaskKind.STATUS_CALL else None
+    calls = [c for c in row.history if meeting is None or c.called_on >= meeting.held_on]
+    if calls:
+        last = calls[-1]
+        return f"{_day(last.called_on)} {last.outcome}" + (f": {last.note}" if last.note else "")
+    if meeting is not None:
+        said = (
+            f"next steps: {meeting.next_steps.strip()}"
+            if meeting.next_steps.strip()
+            else meeting.note.strip()
+        )
+        return f"{_day(meeting.held_on)} meeting" + (f": {said}" if said else "")
+    return ""
 
 
 def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
@@ -133,6 +169,16 @@ def talking_points(row: SheetRow, sender_name: str) -> tuple[str, str]:
     who = _addressee(row)
     if row.task.kind == TaskKind.STATUS_CALL:
         return status_points(row, me, who)
+    answer = row.task.detail.get(ANSWER)
+    if isinstance(answer, dict):  # they wrote back: the call answers their email
+        when = answer.get("date", "")
+        day = _day(date.fromisoformat(when)) if when else "recently"
+        subject = str(answer.get("subject", "")).strip()
+        about = f" ({subject!r})" if subject else ""
+        return (
+            f"Hello {who}, this is {me}; thank you for your email of {day}{about}.",
+            "Answer what they asked, then ask when would suit them to meet.",
+        )
     talks = [c for c in row.history if c.outcome == Outcome.REACHED]
     if talks:
         first = f"Hello {who}, this is {me}; we spoke on {_day(talks[-1].called_on)}."
@@ -159,12 +205,6 @@ def gatekeeper_line(row: SheetRow) -> str:
 def call_line(row: SheetRow, sender_name: str) -> CallLine:
     """The sheet's view of one call."""
     t, p = row.task, row.prospect
-    last = row.history[-1] if row.history else None
-    last_note = ""
-    if last is not None:
-        last_note = f"{_day(last.called_on)} {last.outcome}" + (
-            f": {last.note}" if last.note else ""
-        )
     return CallLine(
         task_id=t.id,
         uid=t.uid,
@@ -179,9 +219,10 @@ def call_line(row: SheetRow, sender_name: str) -> CallLine:
         attempt=t.attempt,
         reason=t.reason,
         gatekeeper=gatekeeper_line(row),
-        last_note=last_note,
+        last_note=last_note(row),
         suggestion=str(t.detail.get("suggest", "")),
         talking_points=talking_points(row, sender_name),
+        urgency=t.urgency,
         history=tuple(
             f"{c.called_on.isoformat()} #{c.attempt} {c.outcome}"
             + (f" ({c.gatekeeper})" if c.gatekeeper else "")
@@ -193,45 +234,70 @@ def call_line(row: SheetRow, sender_name: str) -> CallLine:
 
 def due_calls(store: Store, until: date | None, sender_name: str) -> list[CallLine]:
     """The open follow-up calls due by ``until`` (overdue included), oldest first."""
-    return [call_line(row, sender_name) for row in store.call_sheet(until)]
+    return sorted((call_line(row, sender_name) for row in store.call_sheet(until)), key=sheet_order)
+
+
+def sheet_order(line: CallLine) -> tuple[int, date, int]:
+    """What is urgent first (``urgency`` 0), then the oldest due, then the task's order."""
+    return (line.urgency, line.due, line.task_id)
+
+
+def _due_text(due: date, today: date) -> str:
+    late = (today - due).days
+    if late > 0:
+        return f"{counted(late, 'day')} overdue (due {due:%a %d %b})"
+    return "due today" if late == 0 else f"due {due:%a %d %b %Y}"
+
+
+def command(line: CallLine) -> str:
+    """The command that records what came of this call: ``log 12`` (12: the prospect)."""
+    return f"log {line.prospect_id}"
 
 
 def table_rows(lines: Sequence[CallLine], today: date) -> list[tuple[str, ...]]:
-    """Rows for the printed table: one call per row, multi-line cells."""
-    rows: list[tuple[str, ...]] = []
-    for c in lines:
-        due = c.due.isoformat() + (f"\n{(today - c.due).days}d overdue" if c.due < today else "")
-        who = c.contact + (f"\n{c.title}" if c.title else "")
-        why = c.reason + (f"\n! {c.suggestion}" if c.suggestion else "")
-        rows.append(
-            (
-                str(c.prospect_id),
-                due,
-                who,
-                c.company,
-                c.phone,
-                str(c.attempt),
-                why,
-                c.gatekeeper,
-                c.last_note,
-                "\n".join(c.talking_points),
-            )
+    """One line per call: command, due, name, company, phone, attempt, why in a few words.
+
+    The columns of ``TABLE_COLUMNS``; a call with a suggestion (a note, a gift) is
+    marked ``!`` (``--long`` says what it is).
+    """
+    return [
+        (
+            command(c),
+            due_word(c.due, today),
+            c.contact,
+            c.company,
+            c.phone or "no phone",
+            str(c.attempt),
+            ("! " if c.suggestion else "") + c.reason,
         )
-    return rows
+        for c in lines
+    ]
 
 
-TABLE_COLUMNS = (
-    "id",
-    "due",
-    "name / title",
-    "company",
-    "phone",
-    "#",
-    "why",
-    "gatekeeper",
-    "last note",
-    "talking points",
-)
+TABLE_COLUMNS = ("do", "due", "name", "company", "phone", "#", "why")
+
+
+def long_lines(c: CallLine, today: date) -> list[tuple[str, str]]:
+    """One call in full, as (label, text) lines: who, how to reach, why, what to say, history."""
+    who = ", ".join(x for x in (c.contact, c.title) if x)
+    lines = [
+        (f"{command(c)}  ", f"{who} - {c.company}"),
+        (
+            "  ",
+            f"{c.phone or 'no phone on file'} · attempt {c.attempt} · {_due_text(c.due, today)}",
+        ),
+        ("  why:  ", c.reason),
+    ]
+    if c.suggestion:
+        lines.append(("  !     ", c.suggestion))
+    if c.gatekeeper:
+        lines.append(("  ask:  ", c.gatekeeper))
+    lines += [("  say:  ", c.talking_points[0]), ("        ", c.talking_points[1])]
+    if c.last_note:
+        lines.append(("  last: ", c.last_note))
+    for index, past in enumerate(c.history_lines):
+        lines.append(("  past: " if index == 0 else "        ", past))
+    return lines
 
 
 def csv_rows(lines: Sequence[CallLine]) -> list[dict[str, Any]]:
@@ -308,7 +374,6 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
     from reportlab.lib.units import inch
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    path = new_file(out_dir, f"call-sheet-{today.isoformat()}", ".pdf")
     styles = getSampleStyleSheet()
     # The letters' font: every name on the sheet prints as written (Łukasz, Ødegaard).
     small = styles["BodyText"].clone("small", fontName=register_fonts(), fontSize=8, leading=10)
@@ -317,16 +382,17 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
         return Paragraph(escape(text).replace("\n", "<br/>"), small)
 
     data: list[list[Any]] = [
-        [cell(h) for h in ("Due / #", "Who", "Phone", "Why", "Say", "Outcome")]
+        [cell(h) for h in ("Prospect / due", "Who", "Phone", "Why", "Say", "Outcome")]
     ]
     for c in lines:
         who = "\n".join(x for x in (c.contact, c.title, c.company, c.gatekeeper) if x)
         why = "\n".join(x for x in (c.reason, c.suggestion, c.last_note) if x)
         data.append(
             [
-                cell(f"{c.due.isoformat()}\n#{c.attempt}"),
+                # The prospect id is what `campaign log` takes after the call.
+                cell(f"{command(c)}\n{c.due.isoformat()}\nattempt {c.attempt}"),
                 cell(who),
-                cell(c.phone),
+                cell(c.phone or "no phone"),
                 cell(why),
                 cell("\n".join(c.talking_points)),
                 cell(""),
@@ -343,23 +409,25 @@ def write_pdf(lines: Sequence[CallLine], out_dir: Path, today: date, title: str)
             ]
         )
     )
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(letter),
-        leftMargin=0.5 * inch,
-        rightMargin=0.5 * inch,
-        topMargin=0.5 * inch,
-        bottomMargin=0.5 * inch,
-        title=title,
-        invariant=1,
-    )
     story: list[Any] = [Paragraph(escape(title), styles["Title"]), Spacer(1, 6)]
     if not lines:
         story.append(Paragraph("No calls due.", styles["BodyText"]))
     else:
         story.append(table)
-    doc.build(story)
-    return path
+
+    def build(path: Path) -> None:
+        SimpleDocTemplate(
+            str(path),
+            pagesize=landscape(letter),
+            leftMargin=0.5 * inch,
+            rightMargin=0.5 * inch,
+            topMargin=0.5 * inch,
+            bottomMargin=0.5 * inch,
+            title=title,
+            invariant=1,
+        ).build(story)
+
+    return write_new(out_dir, f"call-sheet-{today.isoformat()}", ".pdf", build)
 
 
 # -- the plan --------------------------------------------------------------------------------

@@ -12,6 +12,16 @@ from datetime import date, timedelta
 from campaign.errors import ConfigError, InputError, arg
 
 DUE_WORDS = ("today", "week", "all")
+# The days a campaign can be "as of" or plan for: far enough from date.min and date.max
+# that no schedule (a year of days, a decade of weeks) runs off the calendar.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+DAY_RANGE = f"a day from {FIRST_DAY} to {LAST_DAY}"
+
+
+def in_range(day: date) -> bool:
+    """Whether ``day`` lies in the calendar a campaign uses (``FIRST_DAY`` to ``LAST_DAY``)."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def iso_week(day: date) -> str:
@@ -39,11 +49,14 @@ def due_until(spec: str, today: date) -> date | None:
     if spec == "all":
         return None
     try:
-        return date.fromisoformat(spec)
+        day = date.fromisoformat(spec)
     except ValueError:
         raise InputError(
             f"{arg('due')} {spec!r}: use today, week, all or a date as YYYY-MM-DD"
         ) from None
+    if not in_range(day):
+        raise InputError(f"{arg('due')} {spec!r} is out of range: use {DAY_RANGE}")
+    return day
 
 
 @dataclass

@@ -81,6 +81,10 @@ class DeliveryError(CampaignError):
     """SMTP setup is wrong before anything was sent (connection, login)."""
 
 
+class MailboxError(CampaignError):
+    """IMAP setup is wrong, or the server can't be reached or refused the login."""
+
+
 class PartialDelivery(CampaignError):
     """Some deliveries failed and are recorded as such; a re-run retries only those."""
 

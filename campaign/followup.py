@@ -9,11 +9,20 @@ The rules of the follow-up live here and nowhere else:
 * each outcome leads to its next step (``next_step``), written with the call in one unit
   of work (``log_call``); a referral heard on a call adds the prospects and the contact
   who gave them, and the first to refer a prospect keeps the credit;
-* a declined or closed prospect can be reopened (``reopen``).
+* no call without a phone: a task to find the number comes instead (``need_phone``), and
+  the call once it is in (``phone_added``);
+* a call not on the day asked for says every day it skipped, and why (``skipped_days``);
+* a hire winds the campaign down (``campaign.winddown``), and ``resume`` undoes it;
+* a declined or closed prospect can be reopened (``reopen``);
+* what the inbox heard (``campaign inbox``): a reply turns the open call into "answer
+  their email of 3 Dec", due today (``answer_email``); an out-of-office with a return
+  date moves the call to the first business day after it (``wait_for_return``); a letter
+  that bounced loses the call it brought (``drop_call_of``).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +36,8 @@ from campaign.errors import InputError, arg
 from campaign.intake.known import find_known, store_records
 from campaign.models import (
     AFTER_OFFER,
+    ANSWER,
+    CALL_KINDS,
     FINISHED_STATUSES,
     REFERRAL_OUTCOMES,
     REOPENABLE_STATUSES,
@@ -42,21 +53,35 @@ from campaign.models import (
     ProspectStatus,
     ReferralPlan,
     Referred,
+    Resumed,
     Send,
     Task,
     TaskKind,
     TaskState,
 )
-from campaign.people import identity, is_department, name_key, parse_name, person_key, same_contact
+from campaign.people import (
+    format_phone,
+    identity,
+    is_department,
+    name_key,
+    parse_name,
+    person_key,
+    same_contact,
+)
 from campaign.store import Store, Transaction
+from campaign.templating import field_name
+from campaign.winddown import wind_down
+from campaign.wording import listed
 
 # How far ahead a call may be pushed by full days; a year is far beyond any real load.
 LOAD_HORIZON = timedelta(days=366)
 REFERRAL_PRIORITY = 1  # a referral is the warmest lead: it goes in the next wave
 CATCH_UP = "catch-up: news of the search and of any referral"
+NEED_PHONE = "phone"  # a research task's need: the follow-up call waits for a number
 
 SUGGEST_NOTE = "send a short note instead of chasing: {n} calls went unanswered"
 SUGGEST_GIFT = "before this call, send an information gift (an article) with a short note"
+AWAY = "; moved: "  # what an out-of-office added to a call's reason starts with
 
 
 # -- placing calls under the daily cap ---------------------------------------------------
@@ -276,10 +301,19 @@ def schedule_first_call(
     """
     booked = tx.open_call(send.prospect_id)
     reason = first_call_reason(send.letter, send.channel, sent_on)
+    prospect = tx.get_prospect(send.prospect_id)
+    if booked is None and not prospect.phone.strip():
+        # No call without a phone: finding one comes first, and the call waits for it.
+        earliest = first_call_earliest(send.channel, sent_on, schedule)
+        call_on = promised if promised is not None and promised >= earliest else earliest
+        need_phone(tx, prospect, sent_on, load.calendar.on_or_after(call_on), reason, send.id)
+        return None
     if booked is not None:
         if promised is None or booked.due >= promised:
             return None
-        tx.move_task(booked.id, promised, send_id=send.id, reason=reason)
+        # A letter sent to someone whose email waited for an answer is that answer.
+        detail = {k: v for k, v in booked.detail.items() if k != ANSWER}
+        tx.move_task(booked.id, promised, send_id=send.id, reason=reason, detail=detail)
         load.remove(booked.due)
         load.add(promised)
         return promised
@@ -329,6 +363,93 @@ def scheduled_calls(
     return promised
 
 
+# -- no call without a phone ---------------------------------------------------------
+
+# Columns a list may give the company's main number in (as merge fields name them).
+_MAIN_NUMBER = re.compile(
+    r"^(?:(?:main|company|general|corporate|hq|head_office|office_main)_"
+    r"(?:phone|phone_number|number|line|tel|telephone)|switchboard|reception|main_line)$"
+)
+
+
+def main_number(prospect: Prospect) -> str:
+    """The company's main number when the list had one (a ``Main Phone`` column ...)."""
+    for key, value in prospect.extra.items():
+        if value.strip() and _MAIN_NUMBER.match(field_name(key)):
+            region = prospect.country.upper() if len(prospect.country) == 2 else "US"
+            return format_phone(value, region)
+    return ""
+
+
+def need_phone(
+    tx: Transaction,
+    prospect: Prospect,
+    today: date,
+    call_on: date,
+    call_reason: str,
+    send_id: int | None = None,
+) -> Task:
+    """A task to find the phone number a follow-up call needs (one per prospect).
+
+    ``call_on`` is the day the call would have been (the letter may have promised it);
+    once the number is in (``phone_added``), the call is placed then, or as soon after
+    as the daily cap allows.
+    """
+    for task in tx.prospect_tasks(prospect.id, (TaskKind.RESEARCH,), open_only=True):
+        if task.detail.get("need") == NEED_PHONE:
+            return task
+    detail: dict[str, Any] = {
+        "need": NEED_PHONE,
+        "call_on": call_on.isoformat(),
+        "call_reason": call_reason,
+    }
+    number = main_number(prospect)
+    if number:
+        detail["suggest"] = f"the list has the company's main number, {number}: ask for them"
+    return tx.insert_task(
+        kind=TaskKind.RESEARCH,
+        due=today,
+        today=today,
+        prospect_id=prospect.id,
+        send_id=send_id,
+        reason=f"find a phone number for {prospect.contact} at {prospect.company}",
+        detail=detail,
+    )
+
+
+def phone_added(
+    tx: Transaction, settings: Settings, prospect: Prospect, today: date
+) -> Task | None:
+    """A phone number came in (``campaign edit ID --phone``): the waiting call is placed.
+
+    The open "find a phone number" task is done, and the follow-up call it held back is
+    placed on the day it would have been (or today, if that has passed), as soon as the
+    daily cap allows. None when no call was waiting (or there is still no phone).
+    """
+    waiting = [
+        t
+        for t in tx.prospect_tasks(prospect.id, (TaskKind.RESEARCH,), open_only=True)
+        if t.detail.get("need") == NEED_PHONE
+    ]
+    if not waiting or not prospect.phone.strip():
+        return None
+    task = waiting[0]
+    tx.close_task(task.id, TaskState.DONE, today, "phone number added")
+    # Only a prospect still being prospected gets the call (an interview has its own).
+    if prospect.status != ProspectStatus.ACTIVE or tx.open_call(prospect.id) is not None:
+        return None
+    asked = date.fromisoformat(str(task.detail.get("call_on") or today.isoformat()))
+    earliest = max(asked, today)
+    return tx.insert_task(
+        kind=TaskKind.CALL,
+        due=call_load(tx, settings, earliest).book(earliest),
+        today=today,
+        prospect_id=prospect.id,
+        send_id=task.send_id,
+        reason=str(task.detail.get("call_reason") or f"follow-up: phone added {_day(today)}"),
+    )
+
+
 # -- outcomes and what follows them ---------------------------------------------------
 
 
@@ -359,29 +480,31 @@ def next_step(
     """
     if outcome == Outcome.REACHED:
         talks = sum(1 for c in history if c.outcome == Outcome.REACHED) + 1
-        due = calendar.due_after(today, schedule.call_every_days)
+        asked = today + timedelta(days=schedule.call_every_days)
         gift = SUGGEST_GIFT if talks == 2 else ""
         return NextStep(
             outcome,
-            due,
+            calendar.on_or_after(asked),
             1,
             f"keeping in touch: you spoke on {_day(today)}",
             gift,
             message=f"keep in touch at the {schedule.call_every_days}-day cadence: next call",
+            asked=asked,
         )
     if outcome in UNANSWERED:
         streak = unanswered_streak(history) + 1
         if streak >= schedule.max_unanswered:
-            due = calendar.due_after(today, schedule.call_every_days)
+            asked = today + timedelta(days=schedule.call_every_days)
             note = SUGGEST_NOTE.format(n=streak)
             return NextStep(
                 outcome,
-                due,
+                calendar.on_or_after(asked),
                 1,
                 f"new round after {streak} unanswered calls",
                 note,
                 message=f"{streak} calls unanswered in a row; a new round at the "
                 f"{schedule.call_every_days}-day cadence: next call",
+                asked=asked,
             )
         due = calendar.add_business_days(today, schedule.retry_after_days)
         return NextStep(
@@ -398,13 +521,11 @@ def next_step(
                 outcome,
                 due,
                 attempt + 1,
-                f"call back as agreed on {_day(today)}",
+                f"call back as agreed for {_day(callback)}",
                 exact=True,
                 message="call back as agreed",
-                moved=""
-                if due == callback
-                else f"{callback:%a %d %b}, the day agreed, is "
-                f"{calendar.holiday_name(callback) or 'a weekend'}",
+                moved=skipped_days(calendar, callback, due, agreed=True),
+                asked=callback,
             )
         due = calendar.add_business_days(today, schedule.retry_after_days)
         return NextStep(
@@ -460,6 +581,41 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
+def _weekday(day: date) -> str:
+    return f"{day:%a %d %b}"
+
+
+def skipped_days(calendar: BusinessCalendar, asked: date, due: date, agreed: bool = False) -> str:
+    """Why a call asked for ``asked`` falls on ``due``: every day it skipped, and why.
+
+    ``"Sat 16 Jan and Sun 17 Jan are the weekend, Mon 18 Jan is Martin Luther King Jr.
+    Day"``; a business day skipped was full (``calls_per_day``). ``agreed``: ``asked``
+    is the day the call was agreed for, and says so. "" when nothing was skipped.
+    """
+    groups: list[tuple[str, list[date]]] = []
+    day = asked
+    while day < due:
+        why = calendar.holiday_name(day) or ("weekend" if day.weekday() >= 5 else "full")
+        if groups and groups[-1][0] == why and groups[-1][1][-1] == day - timedelta(days=1):
+            groups[-1][1].append(day)
+        else:
+            groups.append((why, [day]))
+        day += timedelta(days=1)
+    parts = []
+    for why, days in groups:
+        named = [_weekday(d) for d in days]
+        if agreed and days[0] == asked:
+            named[0] += ", the day agreed,"
+        if why == "weekend":
+            said = "is a weekend day" if len(days) == 1 else "are the weekend"
+        elif why == "full":
+            said = "is full" if len(days) == 1 else "are full"
+        else:
+            said = f"is {why}" if len(days) == 1 else f"are {why}"
+        parts.append(f"{listed(named)} {said}")
+    return ", ".join(parts)
+
+
 def check_in_play(prospect: Prospect, outcome: str | None = None) -> None:
     """InputError when the prospect's follow-up is over, so nothing more may be recorded.
 
@@ -496,17 +652,20 @@ def log_call(
     gatekeeper: str = "",
     callback: date | None = None,
     referred: Sequence[str] = (),
+    respond_by: date | None = None,
 ) -> Logged:
     """Record a call's outcome and schedule what follows, in one unit of work.
 
     The prospect's follow-up is one task that moves: rescheduling updates its due day
     and bumps its SEQUENCE, so its calendar event keeps one UID. Each ``referred``
     ("Name, Company") becomes a priority-1 prospect (or links a known one) referred by
-    the hiring authority, who becomes a networking contact.
+    the hiring authority, who becomes a networking contact. An offer may bring the day
+    to answer it by (``respond_by``); a hire winds the campaign down (``winddown``).
     """
     pairs = check_referred(outcome, referred)
     prospect = store.get_prospect(prospect_id)
     check_in_play(prospect, outcome)
+    check_respond_by(respond_by, outcome == Outcome.OFFER, today)
     if callback is not None and callback < today:
         raise InputError(
             f"{arg('callback')} {callback.isoformat()} is in the past "
@@ -564,16 +723,53 @@ def log_call(
         if changes:
             tx.update_prospect(prospect_id, updated_on=today, **changes)
         why = f"{outcome} on {today.isoformat()}"
+        if prospect.status == ProspectStatus.OFFER:
+            for answer in tx.prospect_tasks(prospect_id, (TaskKind.ANSWER_OFFER,), True):
+                tx.close_task(answer.id, TaskState.DONE, today, f"answered: {outcome}")
         if step.cancel:
             kinds = (TaskKind.CALL,) if step.cancel == Cancel.CALLS else None
             tx.cancel_open_tasks(prospect_id, today, why, kinds)
             task = None
+        if respond_by is not None:
+            offer_deadline(tx, prospect, respond_by, today)
+        wound = wind_down(tx, settings, prospect, today) if outcome == Outcome.HIRED else None
         nxt = _next_call(tx, settings, calendar, today, prospect_id, task, step, note)
+        start = step.asked or step.due
+        if nxt is not None and start is not None and not step.moved and nxt.due != start:
+            step = replace(step, moved=skipped_days(calendar, start, nxt.due))
         if nxt is None and task is not None:
             # No further prospecting call (e.g. an interview is under way): this one is done.
             tx.close_task(task.id, TaskState.DONE, today, why)
         done = save_referral(tx, settings, referral, today) if referral is not None else None
-    return Logged(call, step, nxt, done)
+    return Logged(call, step, nxt, done, wound)
+
+
+def check_respond_by(respond_by: date | None, offered: bool, today: date) -> None:
+    """InputError unless a ``respond_by`` day goes with an offer and is still to come."""
+    if respond_by is None:
+        return
+    if not offered:
+        raise InputError(
+            f"{arg('respond_by')} goes with an offer (the day you must answer it by): "
+            f"{arg('outcome')} offer, or {arg('decision')} offer"
+        )
+    if respond_by < today:
+        raise InputError(
+            f"{arg('respond_by')} {respond_by.isoformat()} is in the past "
+            f"(today is {today.isoformat()})"
+        )
+
+
+def offer_deadline(tx: Transaction, prospect: Prospect, respond_by: date, today: date) -> Task:
+    """The day an offer must be answered by, on the agenda (answered with a logged outcome)."""
+    return tx.insert_task(
+        kind=TaskKind.ANSWER_OFFER,
+        due=respond_by,
+        today=today,
+        prospect_id=prospect.id,
+        reason=f"answer {prospect.company}'s offer by {_weekday(respond_by)}",
+        detail={"respond_by": respond_by.isoformat()},
+    )
 
 
 def _next_call(
@@ -715,6 +911,65 @@ def save_referral(tx: Transaction, settings: Settings, plan: ReferralPlan, today
     return Referred(contact, found is None, given)
 
 
+# -- what the inbox heard ------------------------------------------------------------------
+
+
+def answer_reason(written_on: date) -> str:
+    """``answer their email of 3 Dec``: what the follow-up call becomes after a reply."""
+    return f"answer their email of {_day(written_on)}"
+
+
+def answer_email(
+    tx: Transaction, prospect_id: int, written_on: date, today: date, about: dict[str, Any]
+) -> Task:
+    """A reply stops the automatic prospecting: the open call becomes "answer their email".
+
+    It is due today whatever the day's load (the email waits), goes first on every list
+    (``Task.answering``), and keeps its calendar UID. Nothing is decided for the job
+    seeker: `campaign log` records what came of it, and the cadence goes on from there.
+    """
+    reason = answer_reason(written_on)
+    task = tx.open_call(prospect_id)
+    if task is None:
+        return tx.insert_task(
+            kind=TaskKind.CALL,
+            due=today,
+            today=today,
+            prospect_id=prospect_id,
+            reason=reason,
+            detail={ANSWER: about},
+        )
+    return tx.move_task(task.id, today, reason=reason, detail={**task.detail, ANSWER: about})
+
+
+def wait_for_return(
+    tx: Transaction, settings: Settings, task: Task, back: date, why: str
+) -> Task | None:
+    """An out-of-office says they are back on ``back``: the call moves after it, saying why.
+
+    The first business day after ``back`` with room under ``calls_per_day``; None when
+    the call already falls later (nothing to move) or waits for an answer to their email.
+    """
+    calendar = BusinessCalendar(settings.country)
+    earliest = calendar.after(back)
+    if task.answering or task.due >= earliest:
+        return None
+    load = CallLoad.read(tx, calendar, settings.schedule.calls_per_day, earliest)
+    due = load.book(earliest, skip=task.due)
+    base = task.reason.split(AWAY)[0]
+    detail = {**task.detail, "away_until": back.isoformat()}
+    return tx.move_task(task.id, due, reason=f"{base}{AWAY}{why}", detail=detail)
+
+
+def drop_call_of(tx: Transaction, send: Send, today: date, why: str) -> Task | None:
+    """The open call a letter brought, cancelled: the letter never arrived (it bounced)."""
+    task = tx.open_call(send.prospect_id)
+    if task is None or task.send_id != send.id or task.kind != TaskKind.CALL:
+        return None
+    tx.close_task(task.id, TaskState.CANCELLED, today, why)
+    return task
+
+
 # -- reopening ------------------------------------------------------------------------------
 
 
@@ -722,12 +977,14 @@ def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> T
     """Make a declined (or closed) prospect active again; its last follow-up comes back.
 
     The last prospecting call task is opened again on the next business day with room
-    (same calendar UID), or a new one is made if there never was one.
+    (same calendar UID), or a new one is made if there never was one; without a phone
+    number, a task to find one comes instead. Reopening the prospect that hired you
+    undoes the hire: the campaign resumes (``resume``) and they are a prospect again.
     """
     prospect = store.get_prospect(prospect_id)
     if prospect.status == ProspectStatus.ACTIVE:
         raise InputError(f"prospect {prospect_id} ({prospect.company}) is already active")
-    if prospect.status not in REOPENABLE_STATUSES:
+    if prospect.status not in (*REOPENABLE_STATUSES, ProspectStatus.HIRED):
         # An interview (or an offer) has its own follow-up; a prospecting call would double it.
         stage: dict[str, str] = {
             ProspectStatus.INTERVIEW: "in the interview stage",
@@ -735,9 +992,12 @@ def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> T
         }
         raise InputError(
             f"prospect {prospect_id} ({prospect.company}) is "
-            f"{stage.get(prospect.status, prospect.status)}; only a declined "
-            f"or closed prospect can be reopened"
+            f"{stage.get(prospect.status, prospect.status)}; only a declined, closed "
+            f"or hired prospect can be reopened"
         )
+    wound = store.current_wind_down()
+    if prospect.status == ProspectStatus.HIRED and wound and wound.prospect_id == prospect_id:
+        resume(store, settings, today)
     calendar = BusinessCalendar(settings.country)
     reason = f"reopened on {_day(today)}: you are in touch again"
     with store.transaction() as tx:
@@ -746,6 +1006,8 @@ def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> T
         if last is not None and last.state == TaskState.OPEN:
             return last
         earliest = calendar.after(today)
+        if not prospect.phone.strip():
+            return need_phone(tx, prospect, today, earliest, reason)
         due = call_load(tx, settings, earliest).book(earliest)
         if last is not None:
             return tx.move_task(
@@ -760,3 +1022,57 @@ def reopen(store: Store, settings: Settings, today: date, prospect_id: int) -> T
         return tx.insert_task(
             kind=TaskKind.CALL, due=due, today=today, prospect_id=prospect_id, reason=reason
         )
+
+
+# -- resuming after a hire falls through ---------------------------------------------------
+
+# Reopened by a resume on a day with room under the daily cap, as every call is.
+_PLACED_AGAIN = (*CALL_KINDS, TaskKind.CONTACT_CALL)
+
+
+def resume(store: Store, settings: Settings, today: date) -> Resumed:
+    """Undo the wind-down: the search goes on as it stood before the hire.
+
+    Every prospect the wind-down closed gets its status back, except one you have since
+    withdrawn from (its withdrawal is done); the tasks it cancelled are open again (calls
+    on the first day from today with room, the rest on their day or today); the
+    withdrawals and thank-yous not yet done are cancelled. The prospect that hired you
+    is closed (``reopen`` it if you are still in touch).
+    """
+    wound = store.current_wind_down()
+    if wound is None:
+        raise InputError("the campaign is not wound down (no hire is recorded): nothing to resume")
+    why = f"resumed on {_day(today)}: the search goes on"
+    with store.transaction() as tx:
+        made = tx.tasks_by_id(list(wound.made))
+        withdrawn = {
+            t.prospect_id for t in made if t.kind == TaskKind.WITHDRAW and t.state == TaskState.DONE
+        }
+        restored = 0
+        for prospect_id, status in wound.statuses.items():
+            if prospect_id in withdrawn:
+                continue
+            if tx.get_prospect(prospect_id).status == ProspectStatus.CLOSED:
+                tx.update_prospect(prospect_id, status=status, updated_on=today)
+                restored += 1
+        hired = tx.get_prospect(wound.prospect_id)
+        if hired.status == ProspectStatus.HIRED:
+            tx.update_prospect(
+                wound.prospect_id, status=str(ProspectStatus.CLOSED), updated_on=today
+            )
+        load = call_load(tx, settings, today)
+        reopened = 0
+        for task in tx.tasks_by_id(list(wound.tasks)):
+            if task.state != TaskState.CANCELLED or task.closed_on != wound.hired_on:
+                continue
+            if task.prospect_id is not None and (
+                task.prospect_id in withdrawn or task.prospect_id == wound.prospect_id
+            ):
+                continue
+            earliest = max(task.due, today)
+            due = load.book(earliest) if task.kind in _PLACED_AGAIN else earliest
+            tx.move_task(task.id, due, state=str(TaskState.OPEN), closed_on=None, note="")
+            reopened += 1
+        cancelled = tx.cancel_tasks([t.id for t in made if t.state == TaskState.OPEN], today, why)
+        tx.mark_resumed(wound.id, today)
+    return Resumed(wound, restored, reopened, cancelled, sorted(p for p in withdrawn if p))

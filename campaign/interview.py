@@ -25,16 +25,19 @@ from campaign.models import (
     ContactKind,
     MeetingPlan,
     Person,
+    PlannedMeeting,
     PlannedTask,
     Prospect,
     ProspectStatus,
     SavedMeeting,
     Task,
     TaskKind,
+    TaskState,
 )
 from campaign.people import (
     contact_card,
     is_hiring_authority,
+    meeting_salutations,
     name_key,
     one_line,
     parse_person,
@@ -73,6 +76,7 @@ class MeetingRequest:
     answers: Sequence[str] = ()
     fit: str = ""
     referred_by: int | None = None
+    at: str = ""  # "10:00": the hour of a meeting still to come
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,14 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
     for raw in values:
         key, sep, rest = raw.partition(":")
         index = _match(people, key, raw, option) if sep else None
+        if index is None and sep and rest.strip() and looks_like_name(key):
+            # "Anne: golf" with only Tom met: Anne's interest must not land on Tom's note.
+            met = ", ".join(p.name for p in people)
+            raise InputError(
+                f"{arg(option)} {raw!r}: {key.strip()!r} is not someone met (met: {met}); "
+                "start it with the name of someone met"
+                + (", or leave the name out" if len(people) == 1 else "")
+            )
         if index is None:
             if len(people) != 1:
                 met = ", ".join(p.name for p in people)
@@ -108,6 +120,16 @@ def assign(people: Sequence[Person], values: Iterable[str], option: str) -> dict
             raise InputError(f"{arg(option)} {raw!r}: nothing after the name")
         found[index] = f"{found[index]}; {value}" if index in found else value
     return found
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether ``text`` (before a colon) reads as someone's name: 1-3 capitalised words."""
+    words = text.split()
+    return (
+        0 < len(words) <= 3
+        and all(re.fullmatch(r"[^\W\d_][\w.'’-]*", w) for w in words)
+        and all(w[0].isupper() for w in words)
+    )
 
 
 def _match(people: Sequence[Person], key: str, raw: str, option: str) -> int | None:
@@ -167,11 +189,6 @@ class Concern:
 
     objection: str = ""
     answer: str = ""
-
-
-def build_people(request: MeetingRequest) -> tuple[Person, ...]:
-    """The people met, with every ``Name: value`` option attached to its person."""
-    return meet(request)[0]
 
 
 def meet(request: MeetingRequest) -> tuple[tuple[Person, ...], Concern]:
@@ -263,7 +280,7 @@ def plan_meeting(
     if request.held_on > today:
         raise InputError(
             f"{arg('held_on')} {request.held_on.isoformat()} is after today ({today.isoformat()}); "
-            f"record a meeting once it has happened"
+            f"a meeting still to come is planned, not recorded"
         )
     if request.decision_by is not None and request.decision_by < request.held_on:
         raise InputError(
@@ -362,8 +379,9 @@ def render_drafts(
         "sender_email": sender.email if sender else "",
     }
     drafts = []
-    for person in people:
-        context = _draft_context(request, base, person, person)
+    greetings = meeting_salutations(list(people))
+    for person, greeting in zip(people, greetings, strict=True):
+        context = {**_draft_context(request, base, person, person), "salutation": greeting}
         subject, email_text = _split_subject(
             render(email_t, where_of(email_t, EMAIL_TEMPLATE), context)
         )
@@ -442,6 +460,82 @@ def _split_subject(text: str) -> tuple[str, str]:
     return "Thank you", text.strip() + "\n"
 
 
+# -- a meeting still to come ------------------------------------------------------------
+
+# What only a meeting that has been held can say: its request field and argument name.
+HELD_ONLY = (
+    ("interests", "interest"),
+    ("discussed", "discussed"),
+    ("gifts", "gift"),
+    ("emails", "email"),
+    ("phones", "phone"),
+    ("objections", "objections"),
+    ("answers", "answers"),
+    ("next_steps", "next_steps"),
+    ("decision_by", "decision_by"),
+    ("standing", "standing"),
+    ("fit", "fit"),
+)
+
+
+def is_planned(request: MeetingRequest, today: date) -> bool:
+    """A meeting still to come: on a later day, or later today at an hour, no one met yet."""
+    if request.held_on > today:
+        return True
+    return request.held_on == today and bool(request.at) and not request.people
+
+
+def plan_ahead(
+    store: Store, settings: Settings, today: date, request: MeetingRequest
+) -> PlannedMeeting:
+    """Put a meeting agreed for a later day (and hour) on the agenda and in the calendar.
+
+    One planned meeting per prospect: planning it again moves it (same calendar UID).
+    The meeting is agreed, so prospecting calls stop, as after a call that agreed one.
+    Its thank-yous come once it is held and recorded (``record_meeting``).
+    """
+    prospect = store.get_prospect(request.prospect_id)
+    check_in_play(prospect)
+    for field_name, option in HELD_ONLY:
+        if getattr(request, field_name):
+            raise InputError(
+                f"{arg(option)} is for a meeting that has been held; this one is on "
+                f"{request.held_on.isoformat()}: plan it now, and record what happened then"
+            )
+    people = [parse_person(text) for text in request.people]
+    when = f"{_weekday(request.held_on)}" + (f" at {request.at}" if request.at else "")
+    detail: dict[str, Any] = {"at": request.at, "people": list(request.people)}
+    if people:
+        detail["person"] = "; ".join(p.display for p in people)
+    reason = f"agreed on {_day(today)}" + (f": {one_line(request.note)}" if request.note else "")
+    with store.transaction() as tx:
+        planned = tx.prospect_tasks(prospect.id, (TaskKind.MEETING,), open_only=True)
+        if planned and not people:  # moved to another day or hour: the same people
+            detail.update(
+                {k: planned[0].detail[k] for k in ("people", "person") if k in planned[0].detail}
+            )
+        tx.cancel_open_tasks(prospect.id, today, f"meeting agreed for {when}", (TaskKind.CALL,))
+        if prospect.status == ProspectStatus.ACTIVE:
+            tx.update_prospect(prospect.id, status=str(ProspectStatus.INTERVIEW), updated_on=today)
+        if planned:
+            moved = planned[0]
+            task = tx.move_task(moved.id, request.held_on, reason=reason, detail=detail)
+            return PlannedMeeting(prospect.company, task, moved.due, str(moved.detail.get("at")))
+        task = tx.insert_task(
+            kind=TaskKind.MEETING,
+            due=request.held_on,
+            today=today,
+            prospect_id=prospect.id,
+            reason=reason,
+            detail=detail,
+        )
+    return PlannedMeeting(prospect.company, task)
+
+
+def _weekday(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def record_meeting(
     store: Store, settings: Settings, today: date, request: MeetingRequest
 ) -> tuple[MeetingPlan, SavedMeeting]:
@@ -479,6 +573,9 @@ def save_meeting(
         standing=plan.standing,
         objection=plan.objection,
     )
+    for agreed in tx.prospect_tasks(plan.prospect_id, (TaskKind.MEETING,), open_only=True):
+        if agreed.due <= plan.held_on:  # the meeting planned for that day (or before) is held
+            tx.close_task(agreed.id, TaskState.DONE, today, f"held on {plan.held_on.isoformat()}")
     people = [_interviewer(tx, plan, person, today) for person in plan.people]
     for person, contact in zip(plan.people, people, strict=True):
         tx.add_meeting_person(meeting.id, contact.id, person.discussed, person.gift)

@@ -23,15 +23,18 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from campaign.addresses import address_lines, label_lines, recipient_lines
 from campaign.batches import delivery_channel
 from campaign.clock import iso_week
 from campaign.config import Sender, Settings
-from campaign.errors import InputError, TemplateError
+from campaign.errors import InputError, TemplateError, arg
 from campaign.followup import scheduled_calls
+from campaign.glyphs import unprintable
 from campaign.models import COVER, Channel, Paragraph, Prospect, Rendered, Run
 from campaign.people import salutation
 from campaign.templating import (
     PACKAGE_TEMPLATES,
+    ExtraFields,
     compile_file,
     environment,
     field_name,
@@ -41,6 +44,8 @@ from campaign.templating import (
 )
 
 TEXT_SUFFIX = ".txt"
+# Templates that are not letters to prospects: thank-yous, and the notes that end a search.
+NOT_LETTERS = ("thank_you", "withdraw", "share_news", "_", ".")
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
 
 # A data value's "*" travels through rendering as this private-use character, so that
@@ -89,7 +94,7 @@ def letter_names(settings: Settings) -> list[str]:
     for folder in (settings.templates_dir, PACKAGE_TEMPLATES):
         if folder.is_dir():
             names.update(p.stem for p in folder.glob(f"*{TEXT_SUFFIX}"))
-    return sorted(n for n in names if not n.startswith(("thank_you", "_", ".")))
+    return sorted(n for n in names if not n.startswith(NOT_LETTERS))
 
 
 def load_letter(settings: Settings, name: str) -> Letter:
@@ -106,12 +111,6 @@ def load_letter(settings: Settings, name: str) -> Letter:
     # A Word template only counts next to the text it lays out (same folder wins).
     docx = path.with_suffix(".docx")
     return Letter(name, path, template, docx if docx.is_file() else None)
-
-
-def render_text(template_path: Path, context: Mapping[str, Any]) -> str:
-    """Render one text template strictly; TemplateError names file, line and variable."""
-    template = compile_file(template_path, _environment())
-    return render(template, shown(template_path), context).replace(_STAR, "*")
 
 
 # -- the merge context -----------------------------------------------------------------
@@ -146,11 +145,11 @@ def _context(
         plain[field_name(key)] = value
     plain.update(fields)
     plain.update(
-        extra=dict(extra),
+        extra=ExtraFields(extra),
         name=" ".join(p for p in (prospect.first_name, prospect.last_name) if p)
         or prospect.contact,
         salutation=salutation(prospect),
-        address_lines=prospect.address_lines,
+        address_lines=address_lines(prospect, settings.country),
         date=letter_date(today),
         today=today,
         call_date=call_day(call_date),
@@ -164,7 +163,10 @@ def _context(
     sender_plain = asdict(sender)
     where = settings.config_path or settings.home / "campaign.toml"
     strict = with_blanks(plain, lambda k: f"{k!r} is blank for {label}")
-    strict["extra"] = with_blanks(extra, lambda k: f"{k!r} is blank for {label}")
+    strict["extra"] = ExtraFields(
+        with_blanks(extra, lambda k: f"{k!r} is blank for {label}"),
+        lambda k: f"{k!r} is not a column of the list {label} came from",
+    )
     strict["sender"] = with_blanks(sender_plain, lambda k: f"[sender] {k} is empty in {where}")
     plain["sender"] = sender_plain
     return strict, plain
@@ -225,11 +227,6 @@ def _html(paragraphs: Sequence[Paragraph], signature: Sequence[str]) -> str:
     )
 
 
-def _recipient_lines(prospect: Prospect) -> tuple[str, ...]:
-    lines = [prospect.contact.strip(), prospect.title.strip(), prospect.company.strip()]
-    return tuple(line for line in [*lines, *prospect.address_lines] if line)
-
-
 # -- rendering a batch -----------------------------------------------------------------
 
 
@@ -286,7 +283,8 @@ def render_batch(
                 body_html=_html(paragraphs, email_signature),
                 date_line=letter_date(today),
                 sender_lines=(*sender_lines, contact_line) if contact_line else sender_lines,
-                recipient_lines=_recipient_lines(prospect),
+                recipient_lines=tuple(recipient_lines(prospect, settings.country)),
+                label_lines=tuple(label_lines(prospect, settings.country)),
                 signature=signature,
                 channel=channel,
                 call_date=call_date,
@@ -298,6 +296,44 @@ def render_batch(
             )
         )
     return done
+
+
+# "?ukasz ?ó?w": letters an export's encoding lost (Outlook's Windows-1252) inside a word.
+_LOST = re.compile(r"(?:^|\s|\w)\?\w")
+# What the PDF letter, envelope and label print of a prospect: every one must be drawable.
+PRINTED_FIELDS = ("contact", "title", "company", "street", "street2", "city", "region")
+
+
+def check_printable(rendered: Sequence[Rendered]) -> None:
+    """InputError, before any file is written, when a PDF would print boxes for a prospect.
+
+    The letter font (``glyphs``) draws Latin, Greek and Cyrillic; a name or address in
+    another script (Japanese, say) is named here with its prospect, rather than printed
+    as empty boxes. DOCX and email keep every character. A name whose letters an export
+    lost to "?" is named too: no letter goes to "Mr. ?ó?w".
+    """
+    problems = []
+    for one in rendered:
+        p = one.prospect
+        for name in PRINTED_FIELDS:
+            value = str(getattr(p, name))
+            missing = unprintable(value)
+            if not missing and _LOST.search(value):
+                missing = "letters an export lost to '?'"
+            if missing:
+                problems.append(
+                    f"prospect {p.id} ({p.company}): {name} {getattr(p, name)!r} ({missing})"
+                )
+                break
+    if problems:
+        more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise InputError(
+            "the PDF letter font can't print "
+            + "; ".join(problems[:3])
+            + more
+            + "; correct them with `campaign edit` or the list (in Latin letters for a PDF), or "
+            f"leave the PDF out ({arg('formats')} docx,email)"
+        )
 
 
 def require_resume(settings: Settings) -> Path:

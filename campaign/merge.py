@@ -7,7 +7,7 @@ print pack holds the letters a send run would print. A merge records no send.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,12 +16,12 @@ from campaign.batches import Batch, select_batch
 from campaign.config import Sender, Settings
 from campaign.documents.docx import DocxWriter, templated_docx
 from campaign.documents.email import email_message, write_eml
-from campaign.documents.files import file_name, new_run_folder
+from campaign.documents.files import file_name, free_run_folder, staged_folder
 from campaign.documents.pdf import write_letter_pdfs
 from campaign.documents.printpack import write_print_pack
 from campaign.errors import InputError, arg
 from campaign.followup import scheduled_calls
-from campaign.letters import Track, check_resume, load_letter, render_batch
+from campaign.letters import Track, check_printable, check_resume, load_letter, render_batch
 from campaign.models import Channel, Prospect, Rendered
 from campaign.store import Store
 
@@ -86,6 +86,8 @@ def merge_batch(
     )
     promised = scheduled_calls(chosen.prospects, settings, today, store)
     rendered = render_batch(letter, chosen.prospects, settings, today, track, promised)
+    if "pdf" in formats:
+        check_printable(rendered)
     resume = check_resume(settings, letter.name)
     result = write_merge(rendered, settings, sender, today, formats, batch, letter.name, resume)
     result.unreachable = chosen.unreachable
@@ -103,14 +105,56 @@ def write_merge(
     letter: str,
     resume: Path | None = None,
 ) -> MergeResult:
-    """Write already-rendered letters into a fresh run folder (see ``merge_batch``)."""
+    """Write already-rendered letters into a fresh run folder (see ``merge_batch``).
+
+    The folder is built hidden and renamed into place when complete: a full disk (one
+    line) or a crash leaves no folder of half-written letters.
+    """
     if not rendered:  # no empty folder for an empty batch
         return MergeResult(settings.output_dir, letter, batch)
     word: list[Any] = []
     if "docx" in formats and rendered[0].docx_template is not None:
         # The user's Word template is checked for every letter before anything is written.
         word = [templated_docx(r, rendered[0].docx_template) for r in rendered]
-    folder = new_run_folder(settings.output_dir, "merge", today)
+    final = free_run_folder(settings.output_dir, "merge", today)
+    with staged_folder(final) as folder:
+        result = _write_into(folder, rendered, word, sender, today, formats, batch, letter, resume)
+    return _moved(result, folder, final)
+
+
+def _moved(result: MergeResult, built: Path, final: Path) -> MergeResult:
+    """``result`` with every path in the folder ``built`` as it is now, under ``final``."""
+
+    def at(path: Path) -> Path:
+        return final / path.relative_to(built)
+
+    pack = result.pack
+    if pack is not None:
+        pack = replace(
+            pack,
+            **{f.name: at(v) for f in fields(pack) if isinstance(v := getattr(pack, f.name), Path)},
+        )
+    return replace(
+        result,
+        folder=final,
+        docx=[at(p) for p in result.docx],
+        pdf=[at(p) for p in result.pdf],
+        eml=[at(p) for p in result.eml],
+        pack=pack,
+    )
+
+
+def _write_into(
+    folder: Path,
+    rendered: Sequence[Rendered],
+    word: Sequence[Any],
+    sender: Sender,
+    today: date,
+    formats: Sequence[str],
+    batch: str,
+    letter: str,
+    resume: Path | None,
+) -> MergeResult:
     result = MergeResult(folder, letter, batch, list(rendered))
     if "docx" in formats:
         (folder / "docx").mkdir()

@@ -55,6 +55,9 @@ class SendState(StrEnum):
     DEFERRED = "deferred"  # 4xx: the next run retries it
     FAILED = "failed"  # 5xx: never retried automatically
     UNKNOWN = "unknown"  # in doubt: may or may not have arrived; never resent automatically
+    # The server took the email, then a bounce said the address is bad (5.x.x): the next
+    # run prints the letter where there is a postal address; else it waits for a new one.
+    BOUNCED = "bounced"
 
 
 # States that use up a slot of the weekly cap (a failed delivery does not).
@@ -64,9 +67,16 @@ CAP_STATES = (
     SendState.SENT,
     SendState.DEFERRED,
     SendState.UNKNOWN,
+    SendState.BOUNCED,  # it went out that week; the letter printed instead takes no second slot
 )
 # Rows a run may claim again: waiting, refused or in doubt.
-RETRYABLE_STATES = (SendState.CLAIMED, SendState.DEFERRED, SendState.FAILED, SendState.UNKNOWN)
+RETRYABLE_STATES = (
+    SendState.CLAIMED,
+    SendState.DEFERRED,
+    SendState.FAILED,
+    SendState.UNKNOWN,
+    SendState.BOUNCED,  # printed instead, or emailed to the corrected address
+)
 # Ledger states that need the user: in doubt, failed, or waiting for the next run.
 ATTENTION_STATES = (SendState.UNKNOWN, SendState.FAILED, SendState.DEFERRED, SendState.CLAIMED)
 
@@ -86,8 +96,16 @@ class TaskKind(StrEnum):
     CONTACT_CALL = "contact_call"  # a catch-up call to a networking contact
     THANK_YOU_EMAIL = "thank_you_email"
     NOTE = "note"  # a handwritten thank-you note
-    # Not a stored task: the day's printed letters, which the agenda lists to post.
+    # "find a mailing address or email / phone number for X at Company"; its detail says
+    # what is missing: {"need": "address"} or {"need": "phone"}.
+    RESEARCH = "research"
+    # A send run's print pack to take to the post office (one task per pack; printed
+    # letters of a campaign written before these tasks are listed from the ledger).
     POST_LETTER = "post_letter"
+    MEETING = "meeting"  # a meeting agreed for a later day (``detail["at"]``: "10:00")
+    ANSWER_OFFER = "answer_offer"  # an offer to accept or decline by its deadline
+    WITHDRAW = "withdraw"  # hired elsewhere: withdraw politely from an interview process
+    SHARE_NEWS = "share_news"  # hired: tell a networking contact the news and thank them
 
 
 # Follow-up calls to a prospect: at most one open per prospect, and they share the daily cap.
@@ -154,6 +172,17 @@ class Cancel(StrEnum):
     ALL = "all"  # everything: the company said no, or hired you
 
 
+class StoryKind(StrEnum):
+    """What an entry of a prospect's story (``campaign log ID``) is about."""
+
+    LETTER = "letter"
+    CALL = "call"
+    MEETING = "meeting"
+    PERSON = "person"  # someone met at a meeting
+    TASK = "task"
+    DECISION = "decision"  # the company's decision, or your answer to an offer
+
+
 class ContactKind(StrEnum):
     """Who a contact is to the campaign."""
 
@@ -163,9 +192,38 @@ class ContactKind(StrEnum):
 
 MARKETING = "marketing"  # the default letter
 COVER = "cover"  # the letter that goes with the resume
+# A thank-you email in the sends ledger: its letter is "thank_you:TASK" (one per person met
+# per meeting; the ledger's unique key stays one per prospect and letter), and its row
+# names the task and the contact it thanks. It uses no slot of the weekly cap.
+THANK_YOU = "thank_you"
+
+
+class InboxKind(StrEnum):
+    """What a message read from the inbox turned out to be (``campaign inbox``)."""
+
+    REPLY = "reply"  # a person answered: the follow-up call becomes "answer their email"
+    BOUNCE = "bounce"  # a permanent delivery failure (5.x.x): the send is bounced
+    DELAY = "delay"  # a temporary one (4.x.x): noted, nothing changed
+    AUTO_REPLY = "auto_reply"  # out of office and the like: not a reply
+    REVIEW = "review"  # from a prospect's company domain only: listed, never applied
 
 
 # -- what the store keeps ----------------------------------------------------------------
+
+# A postal address the post office can deliver to: a field of every group is filled
+# (street, city, and a zip or a state). The one rule: ``Prospect.has_postal_address``
+# and the store's SQL (``store.views``) are both built from it.
+POSTAL_RULE: tuple[tuple[str, ...], ...] = (("street",), ("city",), ("postal_code", "region"))
+
+
+def has_postal_address(values: Mapping[str, Any]) -> bool:
+    """``POSTAL_RULE`` on a record (a dict as import makes it, or a stored row)."""
+    return all(any(str(values.get(n) or "").strip() for n in group) for group in POSTAL_RULE)
+
+
+def needs_address(values: Mapping[str, Any]) -> bool:
+    """No email and no complete postal address: no letter can reach them yet."""
+    return not str(values.get("email") or "").strip() and not has_postal_address(values)
 
 
 @dataclass(frozen=True)
@@ -200,23 +258,26 @@ class Prospect:
     referred_by: int | None = None
     created_on: date | None = None
     updated_on: date | None = None
+    undeliverable: str = ""  # an address of theirs that bounced (5.x.x)
+
+    @property
+    def can_email(self) -> bool:
+        """They have an email address that has not bounced (a corrected one counts again)."""
+        return bool(self.email) and self.email.casefold() != self.undeliverable.casefold()
 
     @property
     def has_postal_address(self) -> bool:
-        """Enough of an address for the post office to deliver a letter."""
-        return bool(self.street and self.city and (self.postal_code or self.region))
+        """Enough of an address for the post office to deliver a letter (``POSTAL_RULE``)."""
+        return has_postal_address(vars(self))
 
     @property
-    def address_lines(self) -> list[str]:
-        """The inside-address lines below name, title and company."""
-        lines = [line for line in (self.street, self.street2) if line]
-        place = " ".join(p for p in (self.region, self.postal_code) if p)
-        last = ", ".join(p for p in (self.city, place) if p)
-        if last:
-            lines.append(last)
-        if self.country and self.country.upper() not in ("US", "USA", "UNITED STATES"):
-            lines.append(self.country)
-        return lines
+    def needs_address(self) -> bool:
+        """No way to reach them yet: no email and no complete postal address.
+
+        Such a prospect is kept (import does not reject it) but is in no wave until
+        ``campaign edit`` or a later list gives it one; a research task asks for it.
+        """
+        return needs_address(vars(self))
 
 
 @dataclass(frozen=True)
@@ -235,6 +296,15 @@ class Send:
     last_error: str = ""
     message_id: str = ""
     pack: str = ""
+    task_id: int | None = None  # a thank-you email: the task it carries out
+    contact_id: int | None = None  # ... and the person met it thanks
+    address: str = ""  # the recipient's mailbox (``people.mailbox``), "" without an email
+    promised_on: date | None = None  # the first call's day the letter names
+
+    @property
+    def is_thank_you(self) -> bool:
+        """A thank-you email after a meeting, not a letter of the campaign."""
+        return self.task_id is not None
 
 
 @dataclass(frozen=True)
@@ -257,6 +327,20 @@ class Task:
     created_on: date | None = None
     closed_on: date | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answering(self) -> bool:
+        """A follow-up call that is now "answer their email": it goes first on every list."""
+        return bool(self.detail.get(ANSWER))
+
+    @property
+    def urgency(self) -> int:
+        """Lists sort by this first: 0 (an email to answer, an offer's deadline) before 1."""
+        return 0 if self.answering else int(self.detail.get("urgency", 1))
+
+
+# A call's detail key set while the prospect's email waits for an answer (``campaign inbox``).
+ANSWER = "answer"
 
 
 @dataclass(frozen=True)
@@ -333,6 +417,24 @@ class LockHolder:
     acquired_at: datetime
 
 
+@dataclass(frozen=True)
+class WindDown:
+    """A hire closed the campaign: when, where, and what undoing it must restore.
+
+    ``statuses`` maps each prospect the wind-down closed to the status it had;
+    ``tasks`` are the open tasks it cancelled. ``resumed_on`` is set by a resume.
+    """
+
+    id: int
+    prospect_id: int
+    company: str
+    hired_on: date
+    statuses: dict[int, str] = field(default_factory=dict)
+    tasks: tuple[int, ...] = ()
+    made: tuple[int, ...] = ()  # the tasks it added: withdrawals, the news to share
+    resumed_on: date | None = None
+
+
 # -- what the store reads for the views ------------------------------------------------
 
 
@@ -354,6 +456,28 @@ class AgendaRow:
     task: Task
     prospect: Prospect | None
     contact: Contact | None
+
+
+@dataclass(frozen=True)
+class ProspectHistory:
+    """Everything recorded about one prospect, read in one transaction (for its story)."""
+
+    prospect: Prospect
+    sends: list[Send]
+    calls: list[CallRecord]
+    meetings: list[Meeting]
+    people: dict[int, list[Contact]]  # meeting id -> the people met there
+    tasks: list[Task]  # every task about the prospect, its meetings or its interviewers
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One dated line of a prospect's story: a letter, a call, a meeting, a task ..."""
+
+    on: date
+    kind: str  # a StoryKind
+    text: str
+    ref: str = ""  # how a command names it: "send 3", "T12", "meeting 2"
 
 
 @dataclass(frozen=True)
@@ -401,6 +525,11 @@ class StatusFigures:
     waiting: int = 0  # active prospects not yet sent the letter (whom a letter can reach)
     unreachable: int = 0  # ... and those no letter can reach (no address, no email to use)
     unreachable_ids: list[int] = field(default_factory=list)
+    # live prospects with no email and no complete postal address (``Prospect.needs_address``)
+    needs_address: int = 0
+    needs_address_ids: list[int] = field(default_factory=list)
+    # (id, contact, title) of live prospects: the domain tells who looks like HR
+    people: list[tuple[int, str, str]] = field(default_factory=list)
     calls_by_outcome: dict[str, int] = field(default_factory=dict)
     status_calls_done: int = 0  # status calls closed with `campaign done` (not in the log)
     conversations: int = 0  # distinct prospects spoken with (on a call or at a meeting)
@@ -415,6 +544,22 @@ class StatusFigures:
     no_contact_ids: list[int] = field(default_factory=list)
     late_call_ids: list[int] = field(default_factory=list)  # prospects, oldest call first
     next_waiting_id: int | None = None  # the first prospect of the next wave
+
+
+@dataclass(frozen=True)
+class PaceFigures:
+    """One campaign's pace, for a counsellor's list of them all: counts only, one query."""
+
+    prospects: int = 0
+    sent_this_week: int = 0  # sends using this week's cap, as status counts them
+    calls_due: int = 0  # follow-up calls due today or before
+    calls_overdue: int = 0  # ... of which due before today
+    oldest_call_due: date | None = None  # the longest-waiting of those overdue
+    meetings: int = 0  # as status: distinct prospects met (or a meeting agreed)
+    offers: int = 0
+    interviews_agreed: int = 0  # interview stage with no meeting recorded yet: one to come
+    waiting: int = 0  # active prospects not yet sent the letter
+    last_activity: date | None = None  # the latest send, call, meeting, import or change
 
 
 @dataclass(frozen=True)
@@ -477,6 +622,7 @@ class Rendered:
     docx_template: Path | None = None
     return_lines: tuple[str, ...] = ()  # the envelope's return address
     enclosures: tuple[str, ...] = ()  # printed below the signature: "Enclosure: Resume"
+    label_lines: tuple[str, ...] = ()  # the address label (``addresses.label_lines``)
     context: Mapping[str, Any] = field(default_factory=dict, repr=False)  # plain values
 
     @property
@@ -496,6 +642,10 @@ class Claim:
     letter: str
     channel: str
     send_id: int | None = None
+    task_id: int | None = None  # a thank-you email: its task and the person met
+    contact_id: int | None = None
+    address: str = ""  # the recipient's mailbox (``people.mailbox``): one letter per mailbox
+    promised_on: date | None = None  # the first call's day the letter names
 
 
 @dataclass(frozen=True)
@@ -524,6 +674,9 @@ class NextStep:
     exact: bool = False  # an agreed callback: the day holds even over the daily cap
     message: str = ""
     moved: str = ""  # why the call is not on the day asked for ("Sat 12 Dec ... is a weekend")
+    # The day asked for before weekends, holidays and full days moved it (an agreed
+    # callback, or a cadence's calendar day); None when ``due`` was counted in business days.
+    asked: date | None = None
 
 
 @dataclass(frozen=True)
@@ -554,6 +707,29 @@ class Logged:
     step: NextStep
     task: Task | None  # the follow-up call now open, if any
     referred: Referred | None = None  # what a referral wrote, if one was given
+    wound_down: WoundDown | None = None  # a hire: what the campaign's wind-down wrote
+
+
+@dataclass(frozen=True)
+class WoundDown:
+    """What a hire's wind-down wrote: prospects closed, and the tasks that end the search."""
+
+    wind_down: WindDown
+    closed: int  # prospects no longer written to or called
+    withdrawals: list[Task]  # interview processes (and offers) to withdraw from politely
+    news: list[Task]  # networking contacts to tell the news and thank
+    cancelled: int  # open tasks the wind-down cancelled
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What undoing a wind-down restored."""
+
+    wind_down: WindDown
+    restored: int  # prospects back to the status they had
+    reopened: int  # tasks open again
+    cancelled: int  # wind-down tasks not done, cancelled
+    withdrawn: list[int]  # prospects you withdrew from: they stay closed
 
 
 @dataclass(frozen=True)
@@ -626,9 +802,53 @@ class MeetingPlan:
 
 
 @dataclass(frozen=True)
+class PlannedMeeting:
+    """A meeting agreed for a later day: its task on the agenda (moved, if planned before)."""
+
+    company: str
+    task: Task
+    moved_from: date | None = None
+    moved_from_at: str = ""
+
+
+@dataclass(frozen=True)
 class SavedMeeting:
     """What recording a meeting wrote: the meeting, the people (as contacts), the tasks."""
 
     meeting: Meeting
     people: list[Contact]
     tasks: list[Task]
+
+
+# -- the inbox ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where reading a folder stopped: its UIDVALIDITY and the last UID read."""
+
+    folder: str
+    uidvalidity: int
+    last_uid: int
+    checked_on: date | None = None
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """A message of the inbox matched to the campaign, and what it changed (kept for good)."""
+
+    id: int
+    key: str  # its Message-ID, else a hash of its bytes: recorded once, however often read
+    kind: str  # an InboxKind
+    folder: str
+    uid: int
+    received: datetime | None  # its Date, in UTC
+    sender: str
+    subject: str
+    matched_by: str  # "thread", "address" or "domain"
+    prospect_id: int | None = None
+    contact_id: int | None = None
+    send_id: int | None = None
+    change: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    found_on: date | None = None

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from campaign.documents.files import new_file
+from campaign.documents.files import write_new
 from campaign.documents.fonts import register_fonts
-from campaign.errors import CampaignError
 from campaign.models import TaskKind
 from campaign.store import Store
+from campaign.wording import task_ref
 
 # A folded A2 note card (5.5 x 4.25 in), in points.
 CARD_SIZE = (5.5 * 72, 4.25 * 72)
@@ -64,7 +64,7 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
         if index:
             story.append(PageBreak())
         # Paragraph reads a mini-markup: every value is escaped so it prints as typed.
-        head = f"Task {card.task_id} · for {card.person}"
+        head = f"Task {task_ref(card.task_id)} · for {card.person}"
         if card.company:
             head += f" · {card.company}"
         head += f" · write by {card.due.isoformat()}"
@@ -72,10 +72,9 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
         story.append(Spacer(1, 8))
         for paragraph in card.text.strip().split("\n"):
             story.append(Paragraph(escape(paragraph) or "&nbsp;", body))
-    folder = output_dir / "notes"
-    path = new_file(folder, f"note-cards-{today.isoformat()}", ".pdf")
-    try:
-        doc = SimpleDocTemplate(
+
+    def build(path: Path) -> None:
+        SimpleDocTemplate(
             str(path),
             pagesize=CARD_SIZE,
             leftMargin=28,
@@ -85,8 +84,6 @@ def write_note_cards(cards: Sequence[NoteCard], output_dir: Path, today: date) -
             title="Thank-you notes to copy by hand",
             author="campaign",
             invariant=1,
-        )
-        doc.build(story)
-    except OSError as exc:
-        raise CampaignError(f"{folder}: can't write the note cards: {exc}") from None
-    return path
+        ).build(story)
+
+    return write_new(output_dir / "notes", f"note-cards-{today.isoformat()}", ".pdf", build)

@@ -20,8 +20,8 @@ from campaign import charts
 from campaign.batches import delivery_channel, why_unreachable
 from campaign.clock import BusinessCalendar, iso_week, week_start
 from campaign.config import Settings
-from campaign.documents.files import new_file
-from campaign.errors import CampaignError, InputError, plain
+from campaign.documents.files import write_new
+from campaign.errors import InputError, plain
 from campaign.models import (
     CALL_KINDS,
     CONVERSATIONS,
@@ -323,19 +323,15 @@ def funnel_bars(report: Report) -> tuple[list[tuple[str, int]], list[tuple[str, 
     return stages, [("Letters sent", f.letters_sent), ("Calls made", f.calls_made)]
 
 
-def report_path(output_dir: Path, today: date) -> Path:
-    """``output/report-DATE.html``, or ``-2``, ``-3`` ... so no earlier run is overwritten."""
-    return new_file(output_dir, f"report-{today.isoformat()}", ".html")
-
-
 def write_report(
     store: Store, settings: Settings, today: date, spell: Callable[[str], str] = plain
 ) -> Path:
-    """Build, render and write the report under output/; returns its path."""
+    """Build, render and write the report under output/ (``report-DATE.html``, or ``-2``,
+    ``-3`` ... so no earlier run is overwritten); returns its path."""
     page = render_report(build_report(store, settings, today, spell))
-    path = report_path(settings.output_dir, today)
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise CampaignError(f"{path}: can't write the report: {exc}") from None
-    return path
+    return write_new(
+        settings.output_dir,
+        f"report-{today.isoformat()}",
+        ".html",
+        lambda path: path.write_text(page, encoding="utf-8"),
+    )

@@ -25,13 +25,15 @@ from campaign.models import (
     CALL_KINDS,
     MARKETING,
     Channel,
-    Prospect,
     ProspectStatus,
     SendState,
     StatusFigures,
     TaskKind,
+    WindDown,
 )
+from campaign.people import hr_flag
 from campaign.store import Store
+from campaign.winddown import hired_words
 from campaign.wording import counted as _n
 from campaign.wording import noun
 
@@ -91,7 +93,15 @@ class Status:
     attention: list[Attention]
     next_steps: list[str]
     unreachable: int = 0  # waiting too, but no letter can reach them (see attention)
+    needs_address: int = 0  # active, with no email and no postal address yet
+    hr_flagged: int = 0  # live prospects who look like HR or recruiting
     tasks_by_kind: dict[str, int] = field(default_factory=dict)  # the other tasks due
+    hired: WindDown | None = None  # a hire closed the campaign: where, and when
+
+    @property
+    def headline(self) -> str:
+        """``Hired at Acme on 14 Jan 2027`` once a hire has closed the campaign, else ""."""
+        return hired_words(self.hired.company, self.hired.hired_on) if self.hired else ""
 
     @property
     def cap_left(self) -> int:
@@ -106,11 +116,13 @@ class Status:
     @property
     def wave_open(self) -> bool:
         """This week's wave can still take letters: the cap has room and someone waits."""
-        return bool(self.cap_left and self.remaining)
+        return bool(self.cap_left and self.remaining and self.hired is None)
 
     @property
     def pace(self) -> str:
         """Where this week's wave stands (the commands that move it on are in ``next_steps``)."""
+        if self.hired is not None:
+            return f"no more waves: {self.headline[0].lower()}{self.headline[1:]}"
         if self.funnel.prospects == 0:
             return "nothing to send until a list is imported"
         if self.wave_open:
@@ -158,8 +170,18 @@ class Status:
                 "last_wave": self.last_wave,
                 "unreachable": self.unreachable,
             },
+            "needs_address": self.needs_address,
+            "hr_flagged": self.hr_flagged,
             "attention": [asdict(a) for a in self.attention],
             "next": self.next_steps,
+            "hired": None
+            if self.hired is None
+            else {
+                "prospect_id": self.hired.prospect_id,
+                "company": self.hired.company,
+                "on": self.hired.hired_on,
+            },
+            "headline": self.headline,
         }
 
 
@@ -174,9 +196,13 @@ def campaign_status(store: Store | None, settings: Settings, today: date) -> Sta
         if store
         else StatusFigures()
     )
+    hired = store.current_wind_down() if store else None
     attention = _attention(figures, settings, today)
-    attention.extend(template_problems(settings, store, figures.next_waiting_id, today))
-    return _status(figures, settings, today, attention)
+    if store is not None:
+        attention = [*heard_back(store), *attention]
+    if hired is None:  # no letter goes out after a hire: nothing to check them for
+        attention.extend(template_problems(settings, store, today))
+    return _status(figures, settings, today, attention, hired)
 
 
 def _status(
@@ -184,6 +210,7 @@ def _status(
     settings: Settings,
     today: date,
     attention: list[Attention],
+    hired: WindDown | None = None,
 ) -> Status:
     cap = settings.schedule.weekly_cap
     week = iso_week(today)
@@ -228,12 +255,16 @@ def _status(
         tasks_due_today=tasks_today,
         tasks_overdue=tasks_overdue,
         remaining=remaining,
-        unreachable=figures.unreachable,
+        # No letter can reach them: an email but no [smtp], or neither email nor address.
+        unreachable=figures.unreachable + figures.needs_address,
+        needs_address=figures.needs_address,
+        hr_flagged=len(hr_flagged(figures)),
         tasks_by_kind=dict(tasks_by_kind),
         weeks_to_finish=weeks,
         last_wave=last_wave,
         attention=attention,
         next_steps=[],
+        hired=hired,
     )
     return dataclasses.replace(status, next_steps=next_steps(status))
 
@@ -322,14 +353,41 @@ def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[
                 figures.unreachable_ids,
             )
         )
+    if figures.needs_address:
+        items.append(
+            Attention(
+                "needs_address",
+                figures.needs_address,
+                f"{_n(figures.needs_address, 'prospect')} without an email or postal address "
+                f"(in no wave until one is found): "
+                f"{_id_list(figures.needs_address_ids, figures.needs_address)}",
+                f"`campaign edit ID {arg('email')} E` (or {arg('street')}, {arg('city')}, "
+                f"{arg('postal_code')}); research tasks are on `campaign agenda`",
+                figures.needs_address_ids,
+            )
+        )
+    flagged = hr_flagged(figures)
+    if flagged:
+        items.append(
+            Attention(
+                "hr_flagged",
+                len(flagged),
+                f"{_n(len(flagged), 'prospect')} who look like HR or recruiting, not the person "
+                f"who hires: {_id_list(flagged[:10], len(flagged))}",
+                "`campaign show ID`; write to the hiring manager instead where you can",
+                flagged[:10],
+            )
+        )
     if figures.no_phone:
         items.append(
             Attention(
                 "no_phone",
                 figures.no_phone,
-                f"{_n(figures.no_phone, 'prospect')} without a phone number (no follow-up "
-                f"call possible): {_id_list(figures.no_phone_ids, figures.no_phone)}",
-                "edit the list and `campaign import` it again",
+                f"{_n(figures.no_phone, 'prospect')} without a phone number (their follow-up "
+                f"call waits for one; the agenda has a task to find it once a letter has gone): "
+                f"{_id_list(figures.no_phone_ids, figures.no_phone)}",
+                f"`campaign edit ID {arg('phone')} NUMBER` places the call (or correct the "
+                "list and `campaign import` it again)",
                 figures.no_phone_ids,
             )
         )
@@ -350,44 +408,134 @@ def _attention(figures: StatusFigures, settings: Settings, today: date) -> list[
     return items
 
 
-def template_problems(
-    settings: Settings, store: Store | None, prospect_id: int | None, today: date
-) -> list[Attention]:
-    """Letters in templates/ that no longer render, tried on the next prospect in line."""
+def heard_back(store: Store) -> list[Attention]:
+    """What the inbox brought that needs the user: emails to answer, addresses that bounced."""
+    items: list[Attention] = []
+    answering = [t for t in store.open_calls() if t.answering and t.prospect_id is not None]
+    if answering:
+        ids = [t.prospect_id for t in answering if t.prospect_id is not None]
+        items.append(
+            Attention(
+                "replies",
+                len(ids),
+                f"{_n(len(ids), 'email')} to answer ({_ids_of('prospect', ids[:10], len(ids))}): "
+                "their follow-up calls wait for you",
+                f"`campaign calls` lists them first; `campaign log ID {arg('outcome')} "
+                "meeting|declined|reached` once you have answered",
+                ids[:10],
+            )
+        )
+    bounced = store.bounced_sends()
+    printable = [
+        s.id
+        for s, p in bounced
+        if not s.is_thank_you and p.status == ProspectStatus.ACTIVE and p.has_postal_address
+    ]
+    lost = [
+        p.id
+        for s, p in bounced
+        if not s.is_thank_you and p.status == ProspectStatus.ACTIVE and not p.has_postal_address
+    ]
+    if printable:
+        items.append(
+            Attention(
+                "bounced",
+                len(printable),
+                f"{_n(len(printable), 'email')} bounced "
+                f"({_ids_of('send', printable[:10], len(printable))}): "
+                "the letter goes by post instead",
+                "`campaign send` prints them (each with its own call)",
+                printable[:10],
+            )
+        )
+    if lost:
+        items.append(
+            Attention(
+                "new_address",
+                len(lost),
+                f"{_n(len(lost), 'prospect')} whose email bounced and who have no postal address: "
+                f"{_id_list(lost[:10], len(lost))}",
+                f"`campaign edit ID {arg('email')} NEW` (or add their postal address and "
+                "`campaign import` the list); the next `campaign send` sends the letter",
+                lost[:10],
+            )
+        )
+    return items
+
+
+def hr_flagged(figures: StatusFigures) -> list[int]:
+    """The live prospects who look like HR or recruiting (``people.hr_flag``), by id."""
+    return [pid for pid, contact, title in figures.people if hr_flag(contact, title)]
+
+
+def template_problems(settings: Settings, store: Store | None, today: date) -> list[Attention]:
+    """Letters in templates/ that no longer render for a prospect they would go to.
+
+    Each letter is tried on the prospects its next send would take (up to the weekly
+    cap, in wave order): a template is only wrong if it fails for one of them (a field
+    another list lacks is not its fault), and the message names that prospect. One that
+    does not compile is wrong whoever waits; with no one waiting, there is nothing to try.
+    """
     if not settings.templates_dir.is_dir() or settings.sender is None:
         return []
-    prospect = None
-    if store is not None and prospect_id is not None:
-        prospect = store.get_prospect(prospect_id)
-    sample = prospect or Prospect(0, "Example Company", "Alex Example", first_name="Alex")
     known = set(letter_names(settings))
+    cap = settings.schedule.weekly_cap
+    can_email = settings.smtp is not None
     problems: list[Attention] = []
     for path in sorted(settings.templates_dir.glob(f"*{TEXT_SUFFIX}")):
-        if path.stem not in known:
+        name = path.stem
+        if name not in known:
             continue
+        fix = f"fix templates/{path.name}, then `campaign merge {arg('letter')} {name}`"
         try:
-            letter = load_letter(settings, path.stem)
-            # A plain call date: the wording checked is the same, and status stays fast
-            # (placing the call on a business day would load the holiday calendar).
-            call_date = today + timedelta(days=settings.schedule.first_call_after_days)
-            render_batch(letter, [sample], settings, today, call_dates={sample.id: call_date})
+            letter = load_letter(settings, name)
         except CampaignError as exc:
             problems.append(
-                Attention(
-                    "template",
-                    1,
-                    f"letter {path.stem!r} does not render: {exc}",
-                    f"fix templates/{path.name}, then `campaign merge {arg('letter')} {path.stem}`",
-                )
+                Attention("template", 1, f"letter {name!r} does not render: {exc}", fix)
             )
+            continue
+        waiting = store.next_in_line(name, cap, can_email) if store is not None else []
+        # A plain call date: the wording checked is the same, and status stays fast
+        # (placing the call on a business day would load the holiday calendar).
+        call_date = today + timedelta(days=settings.schedule.first_call_after_days)
+        for prospect in waiting:
+            try:
+                render_batch(
+                    letter, [prospect], settings, today, call_dates={prospect.id: call_date}
+                )
+            except CampaignError as exc:
+                said = str(exc)
+                whom = (
+                    ""
+                    if f"prospect {prospect.id} (" in said
+                    else (f" for prospect {prospect.id} ({prospect.company})")
+                )
+                problems.append(
+                    Attention(
+                        "template",
+                        1,
+                        f"letter {name!r} does not render{whom}: {said}",
+                        fix,
+                        [prospect.id],
+                    )
+                )
+                break
     return problems
 
 
 def next_steps(status: Status) -> list[str]:
     """What to do today, most pressing first, each with its command."""
     steps: list[str] = []
+    if status.hired is not None:
+        return _wound_down_steps(status)
     if status.funnel.prospects == 0:
         steps.append(IMPORT_FIRST)
+    replies = next((a for a in status.attention if a.kind == "replies"), None)
+    if replies is not None:
+        steps.append(
+            f"`campaign calls`: answer {_n(replies.count, 'email')} first; then "
+            f"`campaign log ID {arg('outcome')} ...`"
+        )
     if status.calls_due:
         today, overdue = status.calls_due_today, status.calls_overdue
         if today and overdue:
@@ -417,6 +565,21 @@ def next_steps(status: Status) -> list[str]:
     return steps
 
 
+def _wound_down_steps(status: Status) -> list[str]:
+    """After a hire only the wind-down is left: withdrawals, the news, and a way back."""
+    steps = []
+    n = status.tasks_due_today + status.tasks_overdue
+    if n:
+        steps.append(
+            f"`campaign agenda {arg('drafts')}`: {_n(n, 'task')} to end the search well "
+            f"({_tasks(status)})"
+        )
+    if status.calls_due:
+        steps.append(f"`campaign calls`: {_n(status.calls_due, 'call')} still due")
+    steps.append("`campaign resume` if the job falls through: the search goes on where it stood")
+    return steps
+
+
 def _ids_of(what: str, ids: Iterable[int], total: int) -> str:
     """``send 13``, ``sends 13, 14``: the ids named, the noun agreeing with the total."""
     return f"{noun(total, what)} {_id_list(ids, total)}"
@@ -430,10 +593,15 @@ def _id_list(ids: Iterable[int], total: int) -> str:
 
 # The other tasks (not calls) in `campaign agenda`, as the Next line counts them.
 _OTHER_TASKS: dict[str, tuple[str, str | None]] = {
+    TaskKind.MEETING: ("meeting", None),
+    TaskKind.ANSWER_OFFER: ("offer to answer", "offers to answer"),
     TaskKind.POST_LETTER: ("letter to post", "letters to post"),
     TaskKind.THANK_YOU_EMAIL: ("thank-you email", None),
     TaskKind.NOTE: ("handwritten note", None),
     TaskKind.CONTACT_CALL: ("catch-up call", None),
+    TaskKind.RESEARCH: ("phone number or address to find", "phone numbers or addresses to find"),
+    TaskKind.WITHDRAW: ("withdrawal", None),
+    TaskKind.SHARE_NEWS: ("contact to tell the news", "contacts to tell the news"),
 }
 
 

@@ -35,6 +35,31 @@ def field_name(column: str) -> str:
     return f"column_{key}" if key[0].isdigit() else key
 
 
+class ExtraFields(dict[str, Any]):
+    """A prospect's own columns (``extra``), by the column's header or its field name.
+
+    ``extra['Met At']``, ``extra['met_at']`` and ``extra.met_at`` are one value,
+    whichever way the list's column was stored. A column the prospect's list does not
+    have is blank (false in ``{% if %}``), and an error saying so when printed
+    (``missing(name)`` words it).
+    """
+
+    def __init__(
+        self, values: Mapping[str, Any], missing: Callable[[str], str] | None = None
+    ) -> None:
+        super().__init__({field_name(k): v for k, v in values.items()})
+        self.update(values)
+        self._missing = missing
+
+    def __missing__(self, key: str) -> Any:
+        name = field_name(str(key))
+        if name != key and name in self:
+            return self[name]
+        if self._missing is None:
+            raise KeyError(key)
+        return blank_class()(hint=self._missing(str(key)), name=str(key))
+
+
 def shown(path: Path) -> str:
     """How messages name a template: ``templates/marketing.txt`` or ``... (package default)``."""
     if path.is_relative_to(PACKAGE_TEMPLATES):

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from campaign.cli import cli, spell
 from campaign.errors import CampaignError
 from tests.imap_server import imap_server, imap_user  # noqa: F401 - one private Dovecot
+from tests.pg_firm import firm  # noqa: F401 - a firm's database on it, new for each test
 from tests.postgres import postgres_url  # noqa: F401 - one private server per test session
 
 TODAY = date(2026, 11, 16)  # a Monday

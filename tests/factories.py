@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from campaign.models import Prospect
 from campaign.store import Store, open_store
@@ -50,7 +53,9 @@ def add_prospect(store: Store, **fields: Any) -> Prospect:
         if not values["identity"]:
             values["identity"] = f"{values['company']}|{values['contact']}".lower()
         new_id = conn.execute(prospects.insert().values(**values)).inserted_primary_key[0]
-        row = conn.execute(prospects.select().where(prospects.c.id == new_id)).one()
+        # Only the Prospect's own columns: a database of an older version may lack the rest.
+        known = [prospects.c[f.name] for f in dataclasses.fields(Prospect) if f.name in prospects.c]
+        row = conn.execute(select(*known).where(prospects.c.id == new_id)).one()
     return to_prospect(row)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from campaign.clock import iso_week
 from campaign.models import Channel, SendState, TaskState
+from campaign.people import mailbox
 from campaign.store import Store
 from campaign.store.schema import calls, meetings, prospects, sends, tasks
 
@@ -30,7 +31,11 @@ def add_send(
     state: str = SendState.SENT,
     error: str = "",
 ) -> int:
-    """One ledger row as a send run leaves it (``sent_on`` only when it went out)."""
+    """One ledger row as a send run leaves it (``sent_on`` only when it went out).
+
+    Like a run's claim, it records the mailbox it went to: the prospect's email.
+    """
+    address = mailbox(store.get_prospect(prospect_id).email)
     with store.write() as conn:
         result = conn.execute(
             sends.insert().values(
@@ -43,6 +48,7 @@ def add_send(
                 sent_on=on if state == SendState.SENT else None,
                 attempts=1,
                 last_error=error,
+                address=address,
             )
         )
     return int(result.inserted_primary_key[0])

@@ -3,7 +3,12 @@
 ``rules`` map a recipient address to what the server does with a message for it:
 ``"accept"`` (the default), ``"451"`` (defer at the end of DATA), ``"550"`` (refuse at
 RCPT), ``"554"`` (refuse at the end of DATA), ``"drop"`` (read the whole message,
-then close the connection without a reply) or ``"hang"`` (read it, then never reply).
+then close the connection without a reply) or ``"hang"`` (read it, then never reply);
+session faults: ``"421"`` (at RCPT: 421, then close the connection), ``"421-open"`` (at
+RCPT: 421, but leave the connection open: the client must close it), ``"421-data"`` (read
+the whole message, answer 421 and close), ``"530"`` (at RCPT: authentication required).
+``mail_reply=(n, "550 ...")`` answers the n-th MAIL and every later one so (a 421 also
+closes). ``auth_required``, ``require_starttls`` and ``smtputf8`` turn on aiosmtpd's own.
 ``pause_at=(POINT, n)`` stops the n-th (1-based) EHLO greeting, MAIL command, DATA
 (the whole message read, no reply yet) or ACCEPTED message (recorded, but the 250
 not yet sent) until ``release()``; ``paused`` is set when it is reached, so a test
@@ -51,6 +56,7 @@ class Handler:
     """What the server does, and what it got."""
 
     rules: dict[str, str] = field(default_factory=dict)
+    mail_reply: tuple[int, str] | None = None
     pause_at: tuple[str, int] | None = None
     hang_seconds: float = 30.0
     received: list[Received] = field(default_factory=list)
@@ -79,6 +85,8 @@ class Handler:
     ) -> str:
         self.mail_count += 1
         await self._maybe_pause("MAIL", self.mail_count)
+        if self.mail_reply is not None and self.mail_count >= self.mail_reply[0]:
+            return _closing(server, self.mail_reply[1])
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -86,8 +94,15 @@ class Handler:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
-        if self.rules.get(address) == "550":
+        rule = self.rules.get(address)
+        if rule == "550":
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if rule == "421":
+            return _closing(server, "421 4.3.2 Service shutting down, closing channel")
+        if rule == "421-open":
+            return "421 4.7.0 Try again later"
+        if rule == "530":
+            return "530 5.7.0 Authentication required"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -105,12 +120,21 @@ class Handler:
         if rule == "hang":
             await asyncio.sleep(self.hang_seconds)
             return "451 too late"
+        if rule == "421-data":
+            return _closing(server, "421 4.3.2 Service shutting down, closing channel")
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         )
         # Accepted and queued, but the client has not heard so yet.
         await self._maybe_pause("ACCEPTED", len(self.received))
         return "250 2.0.0 Ok: queued"
+
+
+def _closing(server: Any, reply: str) -> str:
+    """``reply``, and the connection closed once it is sent (when it is a 421)."""
+    if reply.startswith("421"):
+        asyncio.get_running_loop().call_soon(server.transport.close)
+    return reply
 
 
 def self_signed(folder: Path) -> tuple[ssl.SSLContext, Path]:
@@ -145,6 +169,9 @@ class SmtpServer:
         user: str = "pat@example.com",
         starttls: ssl.SSLContext | None = None,
         implicit_tls: ssl.SSLContext | None = None,
+        auth_required: bool = False,
+        require_starttls: bool = False,
+        smtputf8: bool = False,
     ) -> None:
         self.handler = handler or Handler()
         kwargs: dict[str, Any] = {}
@@ -163,6 +190,9 @@ class SmtpServer:
             kwargs = {"authenticator": authenticate, "auth_require_tls": False}
         if starttls is not None:
             kwargs["tls_context"] = starttls
+        kwargs.update(
+            auth_required=auth_required, require_starttls=require_starttls, enable_SMTPUTF8=smtputf8
+        )
         self.port = free_port()
         self.controller = Controller(
             self.handler,

@@ -178,3 +178,16 @@ def test_each_concept_is_defined_once(definition: str) -> None:
         if pattern.search(line)
     }
     assert len(homes) == 1, homes
+
+
+def test_the_readme_sketches_the_house_as_it_is() -> None:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    development = readme[readme.index("## Development") :]
+    sketch = development[development.index("```text") : development.index("```\n", 10)]
+    named = set(re.findall(r"\b([a-z_]+(?:\.py|/))", sketch))
+    rooms = {p.name for p in PACKAGE.glob("*.py") if p.name != "__main__.py"} - {"__init__.py"}
+    packages = [p for p in PACKAGE.iterdir() if (p / "__init__.py").exists()]
+    rooms |= {f"{p.name}/" for p in packages}
+    missing = sorted(rooms - named)
+    gone = sorted(n for n in named - rooms if n not in {"campaign/", "app.py", "rows.py"})
+    assert (missing, gone) == ([], [])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from campaign.models import Channel, SendState
+from campaign.models import Channel, Decision, SendState
 from campaign.store.schema import sends
 from campaign.tasks import close_company
 from tests.factories import TODAY, add_prospect, store_at
@@ -76,7 +76,7 @@ def test_panel_interview_from_meeting_to_offer(run, campaign_home: Path) -> None
     call_id = str(week_on[1]["task_id"])
     closed = run("done", call_id, "--decision", "offer", env={"CAMPAIGN_TODAY": "2026-11-23"})
     assert closed.output == (
-        f"Task {call_id} done.\nDecision offer: every open task for prospect {acme.id} closed.\n"
+        f"Task T{call_id} done.\nDecision offer: every open task for prospect {acme.id} closed.\n"
     )
     assert _agenda(run, "--due", "all") == []
     assert store.get_prospect(acme.id).status == "offer"
@@ -87,7 +87,8 @@ def test_an_offer_spares_other_companies(run, campaign_home: Path) -> None:
     acme, other = add_prospect(store, company="Acme"), add_prospect(store, company="Other")
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
     run("meeting", str(other.id), "--on", "2026-11-16", "--with", "Di Fox")
-    assert close_company(store, acme.id, "offer", TODAY) == 3
+    with store.transaction() as tx:
+        assert close_company(tx, acme.id, Decision.OFFER, TODAY) == 3
     assert {i["company"] for i in _agenda(run, "--due", "all")} == {"Other"}
 
 
@@ -95,7 +96,7 @@ def test_agenda_drafts_prints_each_draft(run, campaign_home: Path) -> None:
     acme = add_prospect(store_at(campaign_home), company="Acme")
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Ms. Ana Ruiz", "--gift", "a map")
     out = run("agenda", "--drafts").output
-    assert "--- task 1: Send thank-you email to Ms. Ana Ruiz ---" in out
+    assert "--- T1: Send thank-you email to Ms. Ana Ruiz ---" in out
     assert "Subject: Thank you for our meeting on November 16\n\nDear Ms. Ruiz," in out
 
 
@@ -142,14 +143,17 @@ def test_agenda_lists_every_kind_in_due_order(run, campaign_home: Path) -> None:
     done = run("done", "1")
     assert (done.exit_code, done.output) == (
         1,
-        f"Error: task 1 is a follow-up call: record what came of it with "
+        f"Error: task T1 is a follow-up call: record what came of it with "
         f"`campaign log {old.id} --outcome ...`\n",
     )
     table = run("agenda").output
-    assert "Follow-up call" in table and "Post printed letter" in table
-    assert "`campaign done TASK` after each; a call is logged with `campaign log PROSPECT" in (
+    lines = table.splitlines()
+    assert lines[1].split()[:4] == ["log", str(old.id), "4d", "late"]  # the command first
+    assert lines[2].split()[:3] == ["-", "today", "Post"]  # printed before packs were tasks
+    assert "Each row starts with the command that closes it (T7 is a task, a bare 12 a " in (
         " ".join(table.split())
     )
+    assert "`campaign log 12 --outcome ...` after a call" in " ".join(table.split())
 
 
 def test_agenda_ics_has_one_event_per_task_with_stable_uids(run, campaign_home: Path) -> None:
@@ -238,8 +242,8 @@ def test_an_offer_is_shown_and_counted_as_an_offer_not_a_hire(run, campaign_home
     reopen = run("reopen", str(acme.id))
     assert (reopen.exit_code, reopen.output) == (
         1,
-        f"Error: prospect {acme.id} (Acme) is at the offer stage; only a declined or closed "
-        "prospect can be reopened\n",
+        f"Error: prospect {acme.id} (Acme) is at the offer stage; only a declined, closed "
+        "or hired prospect can be reopened\n",
     )
     hired = run("log", str(acme.id), "--outcome", "hired")
     assert hired.exit_code == 0, hired.output

@@ -96,8 +96,8 @@ def test_today_includes_overdue_calls_oldest_first_and_other_windows(run, store)
     assert [c["prospect_id"] for c in calls_json(run, "2026-11-16", "2026-11-23")] == [1, 2, 3]
     assert len(calls_json(run, "2026-11-16", "all")) == 4
     table = run("calls", env=on("2026-11-23")).output
-    assert "7d overdue" in table and "3 calls" in table
-    assert "after each, `campaign log ID --outcome ...` (ID: the first column)" in (
+    assert table.splitlines()[1].split()[:4] == ["log", "1", "7d", "late"]
+    assert "3 calls. After each, `campaign log ID --outcome ...` as its row says (`log 1` is " in (
         " ".join(table.split())
     )
 
@@ -194,7 +194,7 @@ def test_simulated_weeks_every_letter_keeps_one_follow_up_until_closed(run, stor
     people = add_prospects(store, 6)
     send_letters(store, people[:3], MON)
     send_letters(store, people[3:], date(2026, 11, 23), channel=Channel.EMAIL)
-    outcomes = {1: "reached", 2: "voicemail", 3: "declined", 4: "gatekeeper", 5: "hired"}
+    outcomes = {1: "reached", 2: "voicemail", 3: "declined", 4: "gatekeeper", 5: "meeting"}
     for day in ("2026-11-27", "2026-11-30", "2026-12-01", "2026-12-02"):
         for call in calls_json(run, day):
             pid = call["prospect_id"]

@@ -76,8 +76,8 @@ def test_reached_keeps_the_thirty_day_cadence_and_suggests_a_gift_before_the_thi
         "log", "2", "--outcome", "reached", "--note", "budget in January", env=on("2026-11-27")
     )
     assert (
-        "Next: keep in touch at the 30-day cadence: next call on Mon 28 Dec 2026 (attempt 1)."
-        in result.output
+        "Next: keep in touch at the 30-day cadence: next call on Mon 28 Dec 2026 (attempt 1; "
+        "Sun 27 Dec is a weekend day)." in result.output
     )
     assert "Suggestion" not in result.output
     call = next(c for c in calls_json(run, "2026-12-28", "today") if c["prospect_id"] == 2)
@@ -109,6 +109,7 @@ def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
     )
     assert result.exit_code == 0, result.output
     assert "Next: call back as agreed on Wed 02 Dec 2026 (attempt 2)." in result.output
+    assert calls_json(run, "2026-11-27")[2]["reason"] == "call back as agreed for 2 Dec"
     result = run("log", "3", "--outcome", "voicemail", env=on("2026-12-02"))
     assert result.exit_code == 0
     call = next(c for c in calls_json(run, "2026-12-02") if c["prospect_id"] == 3)
@@ -118,8 +119,9 @@ def test_gatekeeper_is_remembered_and_callback_keeps_its_day(run, store):
         "2026-11-27 #1 gatekeeper (Tom, her assistant): she is travelling",
         "2026-12-02 #2 voicemail",
     ]
-    table = run("calls", "--due", "all", env=on("2026-12-02")).output
-    assert "ask for Ms. Person3" in table and "Tom, her" in table
+    table = run("calls", "--due", "all", "--long", env=on("2026-12-02")).output
+    assert "ask:  ask for Ms. Person3; you spoke with Tom, her assistant" in table
+    assert "past: 2026-11-27 attempt 1: gatekeeper (Tom, her assistant): she is travelling" in table
 
 
 def test_a_callback_on_a_weekend_or_holiday_says_where_it_moved(run, store):
@@ -129,13 +131,14 @@ def test_a_callback_on_a_weekend_or_holiday_says_where_it_moved(run, store):
     assert sat.exit_code == 0, sat.output
     assert (
         "Next: call back as agreed on Mon 14 Dec 2026 (attempt 2; Sat 12 Dec, the day agreed, "
-        "is a weekend)." in sat.output
+        "and Sun 13 Dec are the weekend)." in sat.output
     )
     xmas = run(
         "log", "3", "--outcome", "gatekeeper", "--callback", "2026-12-25", env=on("2026-12-14")
     )
-    assert "on Mon 28 Dec 2026 (attempt 3; Fri 25 Dec, the day agreed, is Christmas Day)." in (
-        xmas.output
+    assert (
+        "on Mon 28 Dec 2026 (attempt 3; Fri 25 Dec, the day agreed, is Christmas Day, "
+        "Sat 26 Dec and Sun 27 Dec are the weekend)." in xmas.output
     )
 
 
@@ -160,8 +163,9 @@ def test_meeting_moves_to_interview_and_stops_prospecting_calls(run, store):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:] == [
         "Next: a meeting is agreed: prospecting calls stop.",
-        'Once it is held: `campaign meeting 1 --on DATE --with "Name, Title"` schedules the '
-        "thank-yous and the follow-up calls.",
+        "Put it on the agenda: `campaign meeting 1 --on DATE --at HH:MM`; once it is held, "
+        '`campaign meeting 1 --on DATE --with "Name, Title"` schedules the thank-yous and the '
+        "follow-up calls.",
     ]
     assert "campaign meeting" in result.output
     assert store.get_prospect(1).status == ProspectStatus.INTERVIEW
@@ -207,7 +211,10 @@ def test_log_without_outcome_shows_the_history(run, store):
     result = run("log", "1", env=on("2026-11-30"))
     assert result.exit_code == 0
     assert "no-answer" in result.output and "rang out" in result.output
-    assert "Next call: 2026-12-01 (attempt 2): retry after no-answer on 27 Nov" in result.output
+    assert (
+        "Next call: Tue 01 Dec 2026 (attempt 2): retry after no-answer on 27 Nov; "
+        "then `campaign log 1 --outcome ...`"
+    ) in result.output
 
 
 def test_unknown_outcome_is_a_usage_error_listing_the_outcomes(run, store):
@@ -419,17 +426,20 @@ def test_reopen_refuses_a_prospect_in_the_interview_stage(run, store):
     result = run("reopen", "1", env=on("2026-11-27"))
     assert (result.exit_code, result.output) == (
         1,
-        "Error: prospect 1 (Company 1 Inc.) is in the interview stage; only a declined or "
-        "closed prospect can be reopened\n",
+        "Error: prospect 1 (Company 1 Inc.) is in the interview stage; only a declined, "
+        "closed or hired prospect can be reopened\n",
     )
     assert store.get_prospect(1).status == ProspectStatus.INTERVIEW and store.open_call(1) == before
     assert run("log", "3", "--outcome", "hired", env=on("2026-11-27")).exit_code == 0
-    hired = run("reopen", "3", env=on("2026-11-27"))
+    # Reopening the prospect that hired you undoes the hire: the campaign resumes.
+    hired = run("reopen", "3", env=on("2026-11-30"))
     assert (hired.exit_code, hired.output) == (
-        1,
-        "Error: prospect 3 (Company 3 Inc.) is hired; only a declined or closed prospect "
-        "can be reopened\n",
+        0,
+        "The hire at Company 3 Inc. is undone: the campaign goes on.\n"
+        "Prospect 3 is active again; next call 2026-12-01.\n",
     )
+    assert [store.get_prospect(i).status for i in (1, 2, 3)] == ["interview", "active", "active"]
+    assert store.current_wind_down() is None
 
 
 def test_the_first_to_refer_a_prospect_keeps_the_credit(run, store):

@@ -38,16 +38,16 @@ def test_meeting_schedules_a_distinct_thank_you_for_each_person(run, campaign_ho
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Recorded meeting 1 with Acme on 2026-11-16.",
-        "  task 1: Send thank-you email due 2026-11-16 for Ms. Ana Ruiz, VP Sales",
-        "  task 2: Write note by hand due 2026-11-17 for Ms. Ana Ruiz, VP Sales",
-        "  task 3: Send thank-you email due 2026-11-16 for Bo Chen, CFO",
-        "  task 4: Write note by hand due 2026-11-17 for Bo Chen, CFO",
-        "  task 5: Send thank-you email due 2026-11-16 for Dr. Cy Diaz",
-        "  task 6: Write note by hand due 2026-11-17 for Dr. Cy Diaz",
-        "  task 7: Status call due 2026-11-23",
+        "  task T1: Send thank-you email due 2026-11-16 for Ms. Ana Ruiz, VP Sales",
+        "  task T2: Write note by hand due 2026-11-17 for Ms. Ana Ruiz, VP Sales",
+        "  task T3: Send thank-you email due 2026-11-16 for Bo Chen, CFO",
+        "  task T4: Write note by hand due 2026-11-17 for Bo Chen, CFO",
+        "  task T5: Send thank-you email due 2026-11-16 for Dr. Cy Diaz",
+        "  task T6: Write note by hand due 2026-11-17 for Dr. Cy Diaz",
+        "  task T7: Status call due 2026-11-23",
         "A problem came up: the note to Cy Diaz proposes a second meeting.",
         "Next: `campaign agenda --drafts` shows each draft, `campaign notes` prints the "
-        "note cards; `campaign done ID` after each.",
+        "note cards; `campaign done T1` after each.",
     ]
     assert store.get_prospect(acme.id).status == ProspectStatus.INTERVIEW
 
@@ -72,9 +72,9 @@ def test_meeting_input_errors_say_what_and_exit_1(run, campaign_home: Path) -> N
         ("99", "--on", "2026-11-16", "--with", "Bo"): (
             "Error: no prospect with id 99 (see `campaign prospects`)\n"
         ),
-        (str(acme.id), "--on", "2026-12-01", "--with", "Bo"): (
-            "Error: --on 2026-12-01 is after today (2026-11-16); record a meeting once it "
-            "has happened\n"
+        (str(acme.id), "--on", "2026-12-01", "--with", "Bo", "--interest", "golf"): (
+            "Error: --interest is for a meeting that has been held; this one is on 2026-12-01: "
+            "plan it now, and record what happened then\n"
         ),
         (str(acme.id), "--on", "2026-11-16", "--with", "Bo", "--with", "Ana", "--gift", "a book"): (
             "Error: --gift 'a book': start it with the name of someone met, e.g. --gift "
@@ -128,18 +128,18 @@ def test_done_removes_tasks_and_refuses_twice(run, campaign_home: Path) -> None:
     store = store_at(campaign_home)
     acme = add_prospect(store)
     run("meeting", str(acme.id), "--on", "2026-11-16", "--with", "Bo Chen")
-    assert run("done", "1", "--note", "sent from my phone").output == "Task 1 done.\n"
+    assert run("done", "T1", "--note", "sent from my phone").output == "Task T1 done.\n"
     again = run("done", "1")
     assert (again.exit_code, again.output) == (
         1,
-        "Error: task 1 is already done on 2026-11-16; nothing changed\n",
+        "Error: task T1 is already done on 2026-11-16; nothing changed\n",
     )
     missing = run("done", "42")
     assert (missing.exit_code, missing.output) == (
         1,
-        "Error: no task with id 42 (see `campaign agenda`)\n",
+        "Error: no task T42 (see `campaign agenda`)\n",
     )
-    assert run("done", "3").output == ("Task 3 done.\nNext status call: task 4 due 2026-12-16.\n")
+    assert run("done", "3").output == ("Task T3 done.\nNext status call: task T4 due 2026-12-16.\n")
 
 
 def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
@@ -182,10 +182,10 @@ def test_contact_add_list_and_referrals(run, campaign_home: Path) -> None:
     no_company = run("done", "1", "--decision", "offer")
     assert (no_company.exit_code, no_company.output) == (
         1,
-        "Error: task 1 is not about a company; a decision needs one\n",
+        "Error: task T1 is not about a company; a decision needs one\n",
     )
     done = run("done", str(catch_up["task_id"]), env={"CAMPAIGN_TODAY": "2026-12-28"})
-    assert done.output == "Task 1 done.\nNext catch-up call: task 6 due 2027-02-08.\n"
+    assert done.output == "Task T1 done.\nNext catch-up call: task T6 due 2027-02-08.\n"
 
 
 def test_meeting_without_with_is_a_usage_error_and_records_nothing(
@@ -245,7 +245,7 @@ def test_a_second_meeting_moves_the_status_call_instead_of_adding_one(
         "2026-12-01",
     )
     assert second.exit_code == 0, second.output
-    assert f"  task {before['task_id']}: Status call due 2026-12-02" in second.output.splitlines()
+    assert f"  task T{before['task_id']}: Status call due 2026-12-02" in second.output.splitlines()
     [after] = json.loads(run("calls", "--due", "all", "--format", "json").output)
     assert (after["task_id"], after["uid"], after["due"], after["reason"]) == (
         before["task_id"],

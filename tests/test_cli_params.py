@@ -22,7 +22,7 @@ def test_every_due_and_date_option_uses_the_shared_types() -> None:
     assert {path for path, _ in dues} >= {"campaign calls", "campaign agenda", "campaign notes"}
     assert all(isinstance(o.type, DueParam) for _, o in dues)
     dates = [path for path, o in options if isinstance(o.type, DateParam)]
-    assert {"campaign log", "campaign meeting"} <= set(dates)
+    assert {"campaign log", "campaign meeting record", "campaign meeting edit"} <= set(dates)
     assert not [path for path, o in options if isinstance(o.type, click.DateTime)]
 
 

@@ -289,7 +289,7 @@ def test_unlock_removes_a_lock_from_another_host(run, sender_config: Path, store
     blocked = run("send")
     assert blocked.exit_code == 1
     assert blocked.stderr.endswith(", or if it died on laptop, run `campaign send --unlock`\n")
-    unlocked = run("send", "--unlock")
+    unlocked = run("send", "--unlock", input="y\n")  # asked: this host can't see laptop's pids
     assert (unlocked.exit_code, unlocked.stdout) == (0, "Removed the lock of pid 4242 on laptop.\n")
     assert run("send").exit_code == 0
     assert states(store) == [SendState.SENT]
@@ -511,11 +511,18 @@ def test_with_smtp_a_prospect_without_email_or_address_is_told_so_everywhere(
     doc = json.loads(run("status", "--format", "json").output)
     assert doc["remaining"]["prospects"] == 1
     assert doc["remaining"]["unreachable"] == 1
-    item = next(a for a in doc["attention"] if a["kind"] == "unreachable")
+    # With [smtp], no letter can reach only those with neither email nor address: they
+    # need one found (a research task), and `campaign edit` gives it.
+    assert doc["needs_address"] == 1
+    assert [a["kind"] for a in doc["attention"]].count("unreachable") == 0
+    item = next(a for a in doc["attention"] if a["kind"] == "needs_address")
     assert item["message"] == (
-        f"1 prospect no letter can reach ({why}), so `campaign send` leaves them out: 22"
+        "1 prospect without an email or postal address (in no wave until one is found): 22"
     )
-    assert item["command"] == fix
+    assert item["command"] == (
+        "`campaign edit ID --email E` (or --street, --city, --zip); research tasks are on "
+        "`campaign agenda`"
+    )
     assert run("report").exit_code == 0
     page = next(campaign_home.glob("output/report-*.html")).read_text(encoding="utf-8")
     assert f"<td>no letter can reach them ({why})</td>" in page
@@ -529,12 +536,17 @@ def test_on_send_day_status_counts_the_letters_to_post_that_agenda_lists(
     add_prospects(store, 2)
     assert run("send").exit_code == 0
     agenda = json.loads(run("agenda", "--format", "json").output)
-    assert [i["kind"] for i in agenda] == ["post_letter", "post_letter"]
+    # One task for the print pack: posted in one go, closed with one `campaign done`.
+    assert [(i["kind"], i["what"], i["command"]) for i in agenda] == [
+        ("post_letter", "Post 2 printed letters", f"done T{agenda[0]['task_id']}")
+    ]
     doc = json.loads(run("status", "--format", "json").output)
     assert (doc["due"]["tasks_today"], doc["due"]["tasks_by_kind"]) == (2, {"post_letter": 2})
     assert "`campaign agenda`: 2 other tasks due (2 letters to post)" in doc["next"]
-    # The day after, they count no more (agenda lists them on the day they were printed).
-    later = json.loads(
-        run("status", "--format", "json", env={"CAMPAIGN_TODAY": "2026-11-17"}).output
-    )
-    assert later["due"]["tasks_today"] == 0
+    # Not posted yet the day after: still due, overdue now, until it is done.
+    tuesday = {"CAMPAIGN_TODAY": "2026-11-17"}
+    later = json.loads(run("status", "--format", "json", env=tuesday).output)
+    assert (later["due"]["tasks_today"], later["due"]["tasks_overdue"]) == (0, 2)
+    assert run("done", f"T{agenda[0]['task_id']}", env=tuesday).exit_code == 0
+    done = json.loads(run("status", "--format", "json", env=tuesday).output)
+    assert done["due"]["tasks_overdue"] == 0

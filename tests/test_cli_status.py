@@ -104,7 +104,12 @@ def test_table_reads_as_a_summary_ending_with_next(run, campaign) -> None:
     assert "Still to write to 7 1 week at 20 a week (last wave 16 Nov 2026)" in out
     assert "1 delivery failed: send 10" in out
     assert "-> fix the address, then `campaign send --resend ID`" in out
-    assert "1 prospect without a phone number (no follow-up call possible): 40" in out
+    flat = " ".join(out.split())  # the longer items wrap between words
+    assert (
+        "1 prospect without a phone number (their follow-up call waits for one; the agenda "
+        "has a task to find it once a letter has gone): 40" in flat
+    )
+    assert "-> `campaign edit ID --phone NUMBER` places the call" in flat
     assert "2 calls overdue by more than a week: prospects 9, 8" in out
     next_block = out[out.index("Next:") :]
     assert "`campaign calls`: 2 due today and 3 overdue;" in next_block
@@ -131,7 +136,11 @@ def test_a_template_that_no_longer_renders_is_named(run, campaign, sender_config
     assert result.exit_code == 0
     problems = [a for a in json.loads(result.output)["attention"] if a["kind"] == "template"]
     assert len(problems) == 1
-    assert problems[0]["message"].startswith("letter 'marketing' does not render: ")
+    # Tried on the prospects the next send would take, and named: the first in line.
+    assert problems[0]["message"].startswith(
+        "letter 'marketing' does not render for prospect 36 (Company 36 Inc.): "
+    )
+    assert problems[0]["ids"] == [36]
     assert "templates/marketing.txt:5:" in problems[0]["message"]
     assert "compnay" in problems[0]["message"]
     assert problems[0]["command"] == (

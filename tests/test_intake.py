@@ -185,9 +185,8 @@ def test_missing_required_columns_are_all_named_at_once() -> None:
         match_columns(Path("x.csv"), ["Firm Size", "Phone"], {})
     assert cli_words(caught.value) == (
         "x.csv: no column for company (Company, Employer, Organization); hiring-authority "
-        "name (Hiring Manager, Contact, Name, or First/Last Name); email or postal address "
-        '(Email, or Address + City + Zip/State); found: Firm Size, Phone (use --map "Their '
-        'Column=field")'
+        "name (Hiring Manager, Contact, Name, or First/Last Name); found: Firm Size, Phone (use "
+        '--map "Their Column=field")'
     )
 
 
@@ -229,26 +228,6 @@ def test_a_good_row_is_parsed_into_name_parts_and_a_normalised_email() -> None:
     [
         ({"Company": "  "}, "no company"),
         ({"Hiring Manager": ""}, "no hiring-authority name"),
-        (
-            {"Hiring Manager": "Human Resources"},
-            "hiring authority 'Human Resources' is not a person: name who can hire you",
-        ),
-        ({"Hiring Manager": "H.R."}, "hiring authority 'H.R.' is not a person"),
-        ({"Hiring Manager": "recruiting"}, "hiring authority 'recruiting' is not a person"),
-        (
-            {"Email": ""},
-            "no way to reach them: no email, and the postal address lacks street, city, "
-            "zip or state",
-        ),
-        (
-            {"Email": "", "Address": "1 Main St"},
-            "no way to reach them: no email, and the postal address lacks city, zip or state",
-        ),
-        (
-            {"Email": "ada@"},
-            "invalid email 'ada@' (There must be something after the @-sign.) and no "
-            "postal address",
-        ),
         ({"Company": "Acme\nBcc: x@evil.example"}, "line break or control character in 'Company'"),
         (
             {"Hiring Manager": "Ada\x00Okafor"},
@@ -265,6 +244,40 @@ def test_rejected_rows_say_why(cells: dict[str, str], reason: str) -> None:
     checked = check(**cells)
     assert checked.record is None
     assert checked.reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("cells", "flag"),
+    [
+        ({"Hiring Manager": "Human Resources"}, "'Human Resources' is a department, not a person"),
+        ({"Hiring Manager": "H.R."}, "'H.R.' is a department, not a person"),
+        ({"Hiring Manager": "recruiting"}, "'Recruiting' is a department, not a person"),
+    ],
+)
+def test_hr_and_recruiting_are_kept_and_flagged(cells: dict[str, str], flag: str) -> None:
+    checked = check(**cells)
+    assert checked.record is not None
+    assert checked.flag == flag
+
+
+@pytest.mark.parametrize(
+    ("cells", "warning"),
+    [
+        ({"Email": ""}, ""),
+        ({"Email": "", "Address": "1 Main St"}, ""),
+        (
+            {"Email": "ada@"},
+            "invalid email 'ada@' (There must be something after the @-sign.); kept without "
+            "it: it needs an address or email",
+        ),
+    ],
+)
+def test_a_person_no_letter_can_reach_yet_is_kept(cells: dict[str, str], warning: str) -> None:
+    from campaign.models import needs_address
+
+    checked = check(**cells)
+    assert checked.record is not None and needs_address(checked.record)
+    assert checked.warning == warning
 
 
 def test_invalid_email_with_a_postal_address_is_kept_for_a_printed_letter() -> None:
@@ -357,9 +370,9 @@ def test_import_then_an_edited_file_updates_only_what_changed(tmp_path: Path) ->
     second = import_file(store, write_csv(path, rows), today=later, output_dir=tmp_path / "out")
     assert second.new == 1
     assert second.unchanged == 0
-    assert second.updated == [
-        (1, "Acme (Ada Okafor)", ["priority"]),
-        (2, "Beta (Bo Li)", ["email"]),
+    assert [(i, who, [str(c) for c in changes]) for i, who, changes in second.updated] == [
+        (1, "Acme (Ada Okafor)", ["priority: 2 -> 1"]),
+        (2, "Beta (Bo Li)", ["email: (blank) -> bo@beta.example"]),
     ]
     by_company = {p.company: p for p in store.list_prospects()}
     assert by_company["Acme"].priority == 1
@@ -385,7 +398,9 @@ def test_a_list_without_a_column_leaves_that_field_alone(tmp_path: Path) -> None
     )
     report = import_file(store, path, today=TODAY, output_dir=tmp_path)
     # A name typed in lower case is written as a name: only company and notes changed.
-    assert report.updated == [(1, "Acme (Ada Okafor)", ["company", "notes"])]
+    assert [(i, w, [c.field for c in ch]) for i, w, ch in report.updated] == [
+        (1, "Acme (Ada Okafor)", ["company", "notes"])
+    ]
     (prospect,) = store.list_prospects()
     assert (prospect.priority, prospect.email, prospect.notes) == (2, "ada@acme.example", "x")
 
@@ -495,13 +510,13 @@ def test_lists_as_exported_come_out_as_letters_write_them(tmp_path: Path) -> Non
 
 def test_a_corrected_rejects_file_imports_without_its_reason_column(tmp_path: Path) -> None:
     store = store_in(tmp_path)
-    path = write_csv(tmp_path / "list.csv", [["Acme", "Ada Okafor", "", "", "", "", "", "1"]])
+    path = write_csv(tmp_path / "list.csv", [["Acme", "Ada Okafor", "", "", "", "", "", "x"]])
     report = import_file(store, path, today=TODAY, output_dir=tmp_path)
     assert report.rejects_file is not None
     with report.rejects_file.open(encoding="utf-8-sig", newline="") as f:
         header, row = list(csv.reader(f))
     assert header[-1] == "reason"
-    row[2] = "ada@acme.example"  # the user adds the missing email
+    row[7] = "1"  # the user corrects the priority
     fixed = tmp_path / "fixed.csv"
     with fixed.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, row])

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from campaign.clock import BusinessCalendar
 from campaign.config import Interview, Settings
 from campaign.errors import InputError, NotFound, TemplateError
-from campaign.interview import MeetingRequest, assign, build_people, plan_meeting, record_meeting
-from campaign.models import Prospect, ProspectStatus, TaskState
+from campaign.interview import MeetingRequest, assign, meet, plan_meeting, record_meeting
+from campaign.models import Decision, Prospect, ProspectStatus, TaskState
 from campaign.people import parse_person
 from campaign.tasks import close_company, finish_task
 from tests.conftest import cli_words
@@ -51,24 +51,24 @@ def test_parse_person_splits_honorific_name_and_title() -> None:
 
 
 def test_options_match_people_by_full_first_or_last_name() -> None:
-    people = build_people(PANEL)
+    people = meet(PANEL)[0]
     assert [p.interest for p in people] == ["quilting", "sailing", ""]
     assert people[2].discussed == "the warehouse backlog"
     assert people[0].gift == "an article on the Gee's Bend quilters"
 
 
 def test_an_option_naming_nobody_met_is_refused() -> None:
-    people = build_people(PANEL)
+    people = meet(PANEL)[0]
     with pytest.raises(InputError) as err:
         assign(people, ["Zed: golf"], "interest")
     assert cli_words(err.value) == (
-        "--interest 'Zed: golf': start it with the name of someone met, e.g. --interest "
-        '"Ana Ruiz: ..." (met: Ana Ruiz, Bo Chen, Cy Diaz)'
+        "--interest 'Zed: golf': 'Zed' is not someone met (met: Ana Ruiz, Bo Chen, Cy Diaz); "
+        "start it with the name of someone met"
     )
 
 
 def test_with_one_person_a_bare_value_is_theirs() -> None:
-    people = build_people(MeetingRequest(1, TODAY, people=("Bo Chen",), interests=("ratio: 3:1",)))
+    people = meet(MeetingRequest(1, TODAY, people=("Bo Chen",), interests=("ratio: 3:1",)))[0]
     assert people[0].interest == "ratio: 3:1"
 
 
@@ -87,8 +87,9 @@ def test_panel_plan_three_emails_three_notes_one_call(tmp_path: Path) -> None:
     assert "quilting" in notes[0].detail["draft"]
     assert "Gee's Bend" in notes[0].detail["draft"]
     assert emails[1].detail["subject"] == "Thank you for our meeting on November 16"
-    assert emails[1].detail["draft"].startswith("Dear Bo,\n")
-    assert notes[1].detail["draft"].startswith("Dear Bo,\n")
+    # Ms. Ruiz and Dr. Diaz have honorifics: one style for the meeting, Bo by his full name.
+    assert emails[1].detail["draft"].startswith("Dear Bo Chen,\n")
+    assert notes[1].detail["draft"].startswith("Dear Bo Chen,\n")
 
 
 def test_a_problem_discussed_proposes_a_second_meeting_to_that_person(tmp_path: Path) -> None:
@@ -230,7 +231,8 @@ def test_record_panel_then_offer_closes_everything(campaign_home: Path) -> None:
         "the warehouse backlog",
     )
 
-    cancelled = close_company(store, acme.id, "offer", TODAY)
+    with store.transaction() as tx:
+        cancelled = close_company(tx, acme.id, Decision.OFFER, TODAY)
     assert cancelled == 7
     assert {store.get_task(t.id).state for t in saved.tasks} == {TaskState.CANCELLED}
     assert store.get_task(elsewhere).state == TaskState.OPEN
@@ -274,10 +276,11 @@ def test_done_status_call_schedules_the_next_until_a_decision(campaign_home: Pat
         date(2026, 12, 23),
         2,
     )
-    close_company(store, acme.id, "declined", day)
-    with pytest.raises(InputError, match=f"task {nxt.id} is already cancelled on 2026-11-23"):
+    with store.transaction() as tx:
+        close_company(tx, acme.id, Decision.DECLINED, day)
+    with pytest.raises(InputError, match=f"task T{nxt.id} is already cancelled on 2026-11-23"):
         finish_task(store, _settings(campaign_home), day, nxt.id)
-    with pytest.raises(NotFound, match="no task with id 99"):
+    with pytest.raises(NotFound, match="no task T99"):
         finish_task(store, _settings(campaign_home), day, 99)
 
 
@@ -288,7 +291,7 @@ def test_a_meeting_with_nobody_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_name_shared_by_two_people_met_is_ambiguous() -> None:
-    people = build_people(MeetingRequest(1, TODAY, people=("Ana Ruiz", "Ana Lopez", "Bo Ruiz")))
+    people = meet(MeetingRequest(1, TODAY, people=("Ana Ruiz", "Ana Lopez", "Bo Ruiz")))[0]
     with pytest.raises(InputError) as err:
         assign(people, ["Ana: golf"], "interest")
     assert cli_words(err.value) == (
@@ -328,8 +331,9 @@ def test_drafts_read_as_us_business_prose(tmp_path: Path, objection: str, senten
     email, note, cy_email, cy_note = (t.detail for t in plan.tasks[:4])
     assert email["subject"] == "Thank you for our meeting on November 17"
     assert [d["draft"].splitlines()[0] for d in (email, note, cy_email, cy_note)] == [
-        "Dear Nadia,",  # no honorific: the first name, in the email and on the card alike
-        "Dear Nadia,",
+        # No honorific, but Dr. Diaz has one: one style for the meeting, her full name.
+        "Dear Nadia Whitfield,",
+        "Dear Nadia Whitfield,",
         "Dear Dr. Diaz,",
         "Dear Dr. Diaz,",
     ]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from campaign.config import Sender, Settings, Smtp
 from campaign.errors import InputError, TemplateError
-from campaign.letters import letter_date, load_letter, render_batch, render_text
+from campaign.letters import letter_date, load_letter, render_batch
 from campaign.models import Prospect, Rendered
 from campaign.people import salutation
 from campaign.templating import period
@@ -303,14 +303,6 @@ def test_missing_resume_names_key_and_path(campaign_home: Path) -> None:
         render_batch(load_letter(settings, "cover"), [prospect()], settings, TODAY)
     assert "[sender] resume 'lists/cv.pdf': no such file" in str(caught.value)
     assert str(campaign_home / "lists" / "cv.pdf") in str(caught.value)
-
-
-def test_render_text_for_other_templates(tmp_path: Path) -> None:
-    path = tmp_path / "note.txt"
-    path.write_text("Thanks, {{ name }} {{ x }}!\n", encoding="utf-8")
-    assert render_text(path, {"name": "Zoë *", "x": "{{ 1 }}"}) == "Thanks, Zoë * {{ 1 }}!\n"
-    with pytest.raises(TemplateError, match=r"note.txt:1: 'x' is undefined"):
-        render_text(path, {"name": "Zoë"})
 
 
 @hsettings(

@@ -8,6 +8,7 @@ numbered step in ``migrations.py`` fails here, naming the table and the column.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import subprocess
@@ -244,6 +245,34 @@ def test_the_cli_says_to_upgrade(run, campaign_home: Path, tmp_path: Path) -> No
     ) in result.output
 
 
+def test_a_sqlite_campaigns_name_is_only_a_label(run, campaign_home: Path, tmp_path: Path) -> None:
+    # A version-1 file opened as the campaign "zoe-mueller" and one opened as before end
+    # up byte-for-byte alike in their tables and rows: the name changes nothing in a file.
+    named = campaign_home / "campaign.db"
+    v1_database(tmp_path).rename(named)
+    plain = v1_database(tmp_path)  # the same file again, opened the old way below
+    (campaign_home / "campaign.toml").write_text('[store]\ncampaign = "zoe-mueller"\n')
+    assert run("status").exit_code == 0
+    open_store(f"sqlite:///{plain}").close()
+
+    def everything(path: Path) -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[Any, ...]]]]:
+        with closing(sqlite3.connect(path)) as db:
+            ddl = sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+            tables = [name for kind, name, _ in ddl if kind == "table"]
+            rows = {
+                t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+                for t in tables
+                if t != "schema_migrations"  # applied_at: the moment each was opened
+            }
+        return ddl, rows
+
+    assert everything(named) == everything(plain)
+    listed = json.loads(run("campaigns", "--format", "json").stdout)
+    assert [(c["name"], c["prospects"], c["weekly_cap"]) for c in listed] == [
+        ("zoe-mueller", 3, 20)
+    ]
+
+
 # A child that imports first, says so, and opens the store only when told: all ten then
 # reach the blank database at the same moment.
 _OPEN_WHEN_TOLD = """
@@ -251,7 +280,7 @@ import sys
 from campaign.store import open_store
 print("ready", flush=True)
 sys.stdin.readline()
-open_store(sys.argv[1]).close()
+open_store(sys.argv[1], sys.argv[2]).close()
 """
 
 
@@ -294,15 +323,21 @@ def test_a_sqlite_file_made_after_a_postgres_database_keeps_every_constraint(
 
 @pytest.mark.slow
 def test_ten_processes_opening_a_blank_postgres_database_at_once(blank_postgres: str) -> None:
+    # Three campaigns: the default one (public) and two whose schemas a DBA has just
+    # made, empty. Each campaign's steps run once, under its own lock.
+    campaigns = ["default"] * 4 + ["zoe-mueller"] * 3 + ["ben"] * 3
+    engine = create_engine(blank_postgres)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE SCHEMA zoe_mueller; CREATE SCHEMA ben"))
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", _OPEN_WHEN_TOLD, blank_postgres],
+            [sys.executable, "-c", _OPEN_WHEN_TOLD, blank_postgres, campaign],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(10)
+        for campaign in campaigns
     ]
     try:
         for child in children:
@@ -317,9 +352,13 @@ def test_ten_processes_opening_a_blank_postgres_database_at_once(blank_postgres:
             child.kill()
             child.wait()
     assert [child.returncode for child in children] == [0] * 10, "\n".join(errors)
-    engine = create_engine(blank_postgres)
-    assert schema_differences(engine) == [], "\n".join(schema_differences(engine))
     with engine.connect() as conn:
-        versions = conn.execute(text("SELECT version FROM schema_migrations")).scalars().all()
-    assert sorted(versions) == [v for v, _, _ in MIGRATIONS]
+        for schema in ("public", "zoe_mueller", "ben"):
+            found = conn.execute(text(f"SELECT version FROM {schema}.schema_migrations"))
+            assert sorted(found.scalars()) == [v for v, _, _ in MIGRATIONS], schema
+    assert schema_differences(engine) == [], "\n".join(schema_differences(engine))
+    for schema in ("zoe_mueller", "ben"):
+        each = create_engine(blank_postgres, connect_args={"options": f"-csearch_path={schema}"})
+        assert schema_differences(each) == [], (schema, schema_differences(each))
+        each.dispose()
     engine.dispose()

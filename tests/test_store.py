@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, inspect
@@ -101,7 +102,7 @@ def test_read_transactions_see_committed_writes_only(tmp_path: Path) -> None:
     other = store_at(tmp_path)
     add_prospect(store)
     assert len(other.list_prospects()) == 1
-    assert other.count_prospects() == {"active": 1}
+    assert [p.status for p in other.list_prospects()] == ["active"]
 
 
 def test_v1_offers_recorded_as_hires_become_offers(tmp_path: Path) -> None:
@@ -121,8 +122,18 @@ def test_v1_offers_recorded_as_hires_become_offers(tmp_path: Path) -> None:
                 version=1, name=MIGRATIONS[0][1], applied_at=datetime.now(UTC).replace(tzinfo=None)
             )
         )
+    from campaign.store.migrations import _V1
+
+    def v1_prospect(n: int, status: str) -> int:
+        # Version 1's own table: today's prospects table has columns v1 lacked.
+        values = {"identity": f"p{n}", "company": f"C{n}", "contact": f"P{n}", "status": status}
+        with v1.write() as conn:
+            key = conn.execute(_V1.tables["prospects"].insert().values(**values))
+            return int(key.inserted_primary_key[0])
+
     logged, decided, hired, hired_after_meeting, active = (
-        add_prospect(v1, status=s) for s in ("hired", "hired", "hired", "hired", "active")
+        SimpleNamespace(id=v1_prospect(n, s))
+        for n, s in enumerate(("hired", "hired", "hired", "hired", "active"))
     )
     with v1.write() as conn:
         conn.execute(
@@ -144,7 +155,7 @@ def test_v1_offers_recorded_as_hires_become_offers(tmp_path: Path) -> None:
 
     store = open_store(url)
     with store.read() as conn:
-        assert applied_versions(conn) == {1, 2}
+        assert applied_versions(conn) == {v for v, _, _ in MIGRATIONS}
     statuses = [
         store.get_prospect(p.id).status
         for p in (logged, decided, hired, hired_after_meeting, active)

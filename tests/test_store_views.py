@@ -18,7 +18,7 @@ from campaign.store.reads import ALL_DATES
 from campaign.store.sql import SqlStore, open_sql_store
 from campaign.store.views import VIEWS
 from tests.factories import add_prospect, store_at
-from tests.history import TODAY, add_call, add_task, build_campaign
+from tests.history import TODAY, add_call, add_send, add_task, build_campaign
 
 
 def test_compiled_views_are_current() -> None:
@@ -38,6 +38,19 @@ def both(campaign_home: Path):
     for day in range(1, 4):
         add_call(store, contact.id, TODAY - timedelta(days=day), "voicemail", attempt=day)
     add_task(store, contact.id, TODAY + timedelta(days=3), kind="status_call")
+    # What intake, the inbox and the routine added: a prospect with no address, a bounced
+    # email, a thank-you in the ledger, a meeting planned, a print pack, a wind-down.
+    add_prospect(store, company="Nowhere Ltd.", email="", street="", city="")
+    bounced = add_prospect(store, company="Bounce Co.", email="gone@bounce.example")
+    add_send(store, bounced.id, TODAY - timedelta(days=5), channel="email", state="bounced")
+    store.update_prospect(bounced.id, undeliverable="gone@bounce.example")
+    thanked = add_send(store, contact.id, TODAY, letter="thank_you:1", channel="email")
+    with store.write() as conn:
+        conn.exec_driver_sql(f"UPDATE sends SET task_id = 1 WHERE id = {thanked}")
+    add_task(store, contact.id, TODAY + timedelta(days=2), kind="meeting")
+    with store.transaction() as tx:
+        tx.insert_task(kind="post_letter", due=TODAY, today=TODAY, detail={"letters": 3})
+    store.insert_wind_down(contact.id, TODAY, TODAY, {contact.id: "active"}, [1, 2], [3])
     url = store.url
     store.close()
     fast, slow = open_store(url), open_sql_store(url)
@@ -63,6 +76,7 @@ def _params(view: str) -> list[dict]:
         "id": [1, 40, 999],
         "contact_id": [1],
         "ids": [list(range(1, 45))],
+        "limit": [1, 5, 500],
     }
     combos: list[dict] = [{}]
     for key in kinds:
@@ -102,6 +116,16 @@ def test_every_view_read_gives_the_same_answer(both) -> None:
         TODAY - timedelta(days=30), TODAY
     )
     assert fast.referrals(1) == slow.referrals(1)
+    assert fast.bounced_sends() == slow.bounced_sends() != []
+    assert fast.open_calls() == slow.open_calls() != []
+    assert fast.open_calls([1, 3, 6, 41]) == slow.open_calls([1, 3, 6, 41])
+    assert fast.current_wind_down() == slow.current_wind_down() is not None
+    for can_email in (None, True, False):
+        assert fast.next_in_line("marketing", 5, can_email) == slow.next_in_line(
+            "marketing", 5, can_email
+        )
+    assert fast.interviews_to_come() == slow.interviews_to_come()
+    assert fast.pace_figures(TODAY, week) == slow.pace_figures(TODAY, week)
     # The rows come back as the models' types, dates as dates, JSON as dicts.
     prospect = fast.get_prospect(1)
     assert isinstance(prospect.extra, dict)

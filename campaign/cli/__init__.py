@@ -29,11 +29,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "import": (
         "campaign.cli.prospects", "import_",
-        "Import a CSV or XLSX list of employers and their hiring authorities.",
+        "Import a CSV, XLSX or vCard list of employers and their hiring authorities.",
     ),
     "prospects": (
         "campaign.cli.prospects", "prospects_",
         "List prospects in wave order: priority 1 first, then file order.",
+    ),
+    "show": (
+        "campaign.cli.record", "show",
+        "One prospect's whole record: person, address, letters, calls, meetings, tasks, next "
+        "step.",
+    ),
+    "edit": (
+        "campaign.cli.corrections", "edit",
+        "Correct a prospect, with the import's checks; says what changed in one line.",
     ),
     "merge": (
         "campaign.cli.letters", "merge",
@@ -43,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "campaign.cli.send", "send",
         "Deliver this week's letters: email where there is an address and [smtp], print "
         "the rest.",
+    ),
+    "inbox": (
+        "campaign.cli.inbox", "inbox",
+        "Read [imap]: replies, bounces and auto-replies change the next steps.",
     ),
     "calls": (
         "campaign.cli.calls", "calls",
@@ -58,6 +71,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Make a declined or closed prospect active again, with a call on the next business "
         "day.",
     ),
+    "resume": (
+        "campaign.cli.calls", "resume",
+        "Undo a hire's wind-down: the search goes on where it stood.",
+    ),
     "meeting": (
         "campaign.cli.meetings", "meeting",
         "Record a meeting and schedule a distinct thank-you to everyone met.",
@@ -71,7 +88,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Everything to do: calls, emails to send, notes to write, letters to post.",
     ),
     "done": (
-        "campaign.cli.agenda", "done",
+        "campaign.cli.done", "done",
         "Mark a task done: it leaves the agenda (calls to prospects use `campaign log`).",
     ),
     "notes": (
@@ -85,6 +102,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": (
         "campaign.cli.status", "report",
         "Write a self-contained HTML report with charts under output/ (prints on paper too).",
+    ),
+    "campaigns": (
+        "campaign.cli.firm", "campaigns",
+        "Every campaign of a shared database, with its pace this week.",
     ),
 }  # fmt: skip
 
@@ -173,26 +194,38 @@ FLAGS: dict[str, str] = {
     "answers": "--answer",
     "batch": "--batch",
     "callback": "--callback",
+    "city": "--city",
+    "clear": "--clear",
+    "decision": "--decision",
     "decision_by": "--decision-by",
     "discussed": "--discussed",
+    "drafts": "--drafts",
     "due": "--due",
     "email": "--email",
     "formats": "--to",
     "gift": "--gift",
+    "header_row": "--header-row",
     "held_on": "--on",
     "interest": "--interest",
     "letter": "--letter",
     "mapping": "--map",
     "no_cap": "--no-cap",
+    "not_sent": "--not-sent",
     "objections": "--objection",
     "outcome": "--outcome",
     "people": "--with",
+    "phone": "--phone",
+    "postal_code": "--zip",
+    "priority": "--priority",
     "referred": "--referred",
     "referred_by": "--referred-by",
     "resend": "--resend",
+    "respond_by": "--respond-by",
+    "role": "--role",
     "sent": "--sent",
     "settle": "--settle",
     "sheet": "--sheet",
+    "street": "--street",
     "test_to": "--test-to",
     "unlock": "--unlock",
 }

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import click
 
-from campaign.agenda import ACTIONS, to_ics
+from campaign.agenda import AgendaItem, to_ics
 from campaign.agenda import agenda as build
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json, echo_table
+from campaign.cli.output import Col, echo_json, echo_table, echo_wrapped
 from campaign.cli.params import DUE
 from campaign.clock import due_until
-from campaign.models import Decision
 from campaign.notecards import open_note_cards, write_note_cards
-from campaign.tasks import finish_task
-from campaign.wording import counted
+from campaign.winddown import hired_words
+from campaign.wording import counted, due_word, task_ref
 
 
 @click.command()
@@ -26,7 +25,9 @@ from campaign.wording import counted
 def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
     """Everything to do: calls, emails to send, notes to write, letters to post.
 
-    Overdue and today's tasks come first. Mark each one done with `campaign done ID`.
+    Overdue and today's tasks come first, one line each, starting with the command that
+    closes it: `done T7` (T7 is a task), `log 12` after a call (12 is the prospect),
+    `edit 12` once you have found a phone number, `meeting 12` once a meeting is held.
 
     \b
     Example:
@@ -40,48 +41,65 @@ def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:
         click.echo(to_ics(items, app.today).decode("utf-8"), nl=False)
     else:
         echo_table(
-            ["Task", "Due", "Do", "For", "Company", "Phone / email", "Why"],
-            [(i.task_id or "", i.due, i.what, i.who, i.company, i.reach, i.reason) for i in items],
-            caption=(
-                "`campaign done TASK` after each; a call is logged with "
-                "`campaign log PROSPECT --outcome ...`"
-                if items
-                else "Nothing due."
-            ),
+            AGENDA_COLUMNS,
+            [
+                (
+                    i.command or "-",
+                    due_word(i.due, app.today),
+                    i.short or i.what,
+                    i.who,
+                    i.company,
+                    i.reach,
+                    i.reason,
+                )
+                for i in items
+            ],
         )
+        echo_wrapped([("", _agenda_caption(app, items))])
         for item in items if drafts else []:
             if item.draft:
-                click.echo(f"\n--- task {item.task_id}: {item.what} to {item.who} ---")
+                ref = task_ref(item.task_id) if item.task_id is not None else ""
+                click.echo(f"\n--- {ref}: {item.what} to {item.who} ---")
                 if item.subject:
                     click.echo(f"Subject: {item.subject}\n")
                 click.echo(item.draft, nl=False)
 
 
-@click.command()
-@click.argument("task_id", type=int)
-@click.option("--note", default="", help="What you did or heard.")
-@click.option(
-    "--decision",
-    type=click.Choice([Decision.OFFER.value, Decision.DECLINED.value]),
-    help="The company decided: closes every open task for it and its interviewers.",
+# The agenda's columns at the screen's width: the command and the day never shorten.
+AGENDA_COLUMNS = (
+    Col("do", keep=True),
+    Col("due", keep=True),
+    Col("what", least=12),
+    Col("for", least=10),
+    Col("company", least=8, drop=2),
+    Col("phone / email", least=14),
+    Col("why", least=10, drop=1),
 )
-@pass_app
-def done(app: App, task_id: int, note: str, decision: str | None) -> None:
-    """Mark a task done: it leaves the agenda (calls to prospects use `campaign log`).
 
-    A status call that brings an offer (or a no) closes the loop with --decision.
+# What each command of a row does, for the caption (only those on the agenda are named).
+_LEGEND = {
+    "done": "`campaign done T7` once a task is done",
+    "log": "`campaign log 12 --outcome ...` after a call or an offer's answer",
+    "edit": "`campaign edit 12 --phone NUMBER` once you have found the number",
+    "meeting": '`campaign meeting 12 --on DATE --with "Name, Title"` once a meeting is held',
+}
 
-    \b
-    Example:
-      campaign done 7 --note "emailed from my phone"
-      campaign done 12 --decision offer --note "offer letter on Friday"
-    """
-    task, nxt = finish_task(app.store, app.settings, app.today, task_id, note, decision)
-    click.echo(f"Task {task.id} done.")
-    if decision is not None:
-        click.echo(f"Decision {decision}: every open task for prospect {task.prospect_id} closed.")
-    if nxt is not None:
-        click.echo(f"Next {ACTIONS[nxt.kind].lower()}: task {nxt.id} due {nxt.due}.")
+
+def _agenda_caption(app: App, items: list[AgendaItem]) -> str:
+    wound = app.store.current_wind_down()
+    hired = (
+        f"{hired_words(wound.company, wound.hired_on)}: the campaign is wound down. "
+        if wound is not None
+        else ""
+    )
+    if not items:
+        return f"{hired}Nothing due."
+    verbs = {i.command.split()[0] for i in items if i.command}
+    said = "; ".join(text for verb, text in _LEGEND.items() if verb in verbs)
+    return (
+        f"{hired}{counted(len(items), 'thing')} to do. Each row starts with the command "
+        f"that closes it (T7 is a task, a bare 12 a prospect): {said}."
+    )
 
 
 @click.command()

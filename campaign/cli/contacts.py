@@ -8,7 +8,14 @@ import click
 
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import echo_json, echo_table
-from campaign.contacts import add_contact, refer_prospect, referral_news
+from campaign.cli.params import ID
+from campaign.contacts import (
+    CONTACT_CLEARABLE,
+    add_contact,
+    edit_contact,
+    refer_prospect,
+    referral_news,
+)
 
 
 @click.group()
@@ -29,7 +36,7 @@ def contact() -> None:
 @click.option("--phone", default="", help="Their phone number.")
 @click.option("--email", default="", help="Their email address.")
 @click.option("--note", default="", help="How you know them, what they offered.")
-@click.option("--referred-by", type=int, help="The contact (id) who introduced you.")
+@click.option("--referred-by", type=ID, help="The contact (id) who introduced you.")
 @pass_app
 def contact_add(
     app: App, name: str, company: str, phone: str, email: str, note: str, referred_by: int | None
@@ -40,6 +47,7 @@ def contact_add(
     Example:
       campaign contact add "Dana Lee" --company "Lee & Co" --email dana@lee.example
     """
+    app.require_campaign_folder()
     person, task = add_contact(
         app.start_store(),
         app.settings,
@@ -87,8 +95,8 @@ def contact_list(app: App, fmt: str) -> None:
 
 
 @contact.command("refer")
-@click.argument("contact_id", type=int)
-@click.argument("prospect_id", type=int)
+@click.argument("contact_id", type=ID)
+@click.argument("prospect_id", type=ID)
 @pass_app
 def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
     """Record that a contact referred a prospect: their catch-up calls report on it.
@@ -99,3 +107,33 @@ def contact_refer(app: App, contact_id: int, prospect_id: int) -> None:
     """
     refer_prospect(app.store, contact_id, prospect_id, app.today)
     click.echo(f"Prospect {prospect_id} is recorded as referred by contact {contact_id}.")
+
+
+@contact.command("edit")
+@click.argument("contact_id", type=int)
+@click.option("--name", help="Their name as you write it.")
+@click.option("--title", help="Their job title.")
+@click.option("--company", help="Where they work.")
+@click.option("--email", help="Their email address (checked as import checks it).")
+@click.option("--phone", help="Their phone number.")
+@click.option("--interest", help="A point of connection.")
+@click.option("--note", "notes", help="How you know them, what they offered.")
+@click.option(
+    "--clear",
+    multiple=True,
+    type=click.Choice(CONTACT_CLEARABLE),
+    metavar="FIELD",
+    help=f"Empty a field (repeatable): {', '.join(CONTACT_CLEARABLE)}.",
+)
+@pass_app
+def contact_edit(app: App, contact_id: int, clear: tuple[str, ...], **values: str | None) -> None:
+    """Correct a contact (a person met or a networking contact); says what changed.
+
+    \b
+    Example:
+      campaign contact edit 4 --email bo.chen@acme.test --title CFO
+    """
+    edited = edit_contact(
+        app.store, contact_id, values=values, clear=clear, region=app.settings.country
+    )
+    click.echo(edited)

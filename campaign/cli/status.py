@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import click
 
 from campaign.cli import spell
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json
+from campaign.cli.output import echo_json, wrap_keeping_commands
 from campaign.errors import InputError
+from campaign.firm import write_firm_report
 from campaign.report import NOTHING_TO_REPORT, write_report
 from campaign.status import Status, campaign_status
 
@@ -44,17 +44,28 @@ def status(app: App, fmt: str) -> None:
 
 
 @click.command()
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="One page over every seeker's campaign in the shared database (for counsellors).",
+)
 @pass_app
-def report(app: App) -> None:
+def report(app: App, every: bool) -> None:
     """Write a self-contained HTML report with charts under output/ (prints on paper too).
 
     Each run writes a new file (output/report-DATE.html, then -2, -3 ...); it needs no
-    network to view.
+    network to view. With --all, output/firm-report-DATE.html: who is behind on calls,
+    who has not sent this week, who has interviews coming, and every campaign's pace.
 
     \b
     Example:
       campaign report && xdg-open output/report-2026-11-16.html
+      campaign report --all
     """
+    if every:
+        click.echo(f"Report written: {write_firm_report(app.settings, app.today)}")
+        return
     store = app.store_if_any
     if store is None:
         raise InputError(NOTHING_TO_REPORT)
@@ -71,10 +82,12 @@ def _print_status(s: Status) -> None:
         console = Console(width=100, highlight=False, emoji=False, markup=False)
     f = s.funnel
     console.print(f"Campaign status, {s.today:%A %d %B %Y} (week {s.week})")
+    if s.headline:
+        console.print(f"{s.headline}: congratulations. The campaign is wound down.")
     table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(justify="left")
-    table.add_column(justify="right")
-    table.add_column(justify="left")
+    table.add_column(justify="left", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="left", overflow="fold")  # wraps between words
     rows = [
         ("Prospects", f.prospects, _statuses(s)),
         (
@@ -120,24 +133,6 @@ def _print_wrapped(console: Any, text: str, lead: str, width: int) -> None:
     for line in wrap_keeping_commands(text, width - len(lead)):
         console.print(lead + line, soft_wrap=True)
         lead = " " * len(lead)
-
-
-def wrap_keeping_commands(text: str, width: int) -> list[str]:
-    """Wrap ``text`` to ``width``, never breaking inside a `backticked command`.
-
-    A command wider than the line gets a line of its own and runs past the edge: a
-    command cut in two can't be copied.
-    """
-    lines: list[str] = []
-    line = ""
-    for word in re.findall(r"`[^`]*`\S*|\S+", text):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return lines
 
 
 def _statuses(s: Status) -> str:

@@ -1,10 +1,16 @@
-"""A letter as an email: one recipient, text + HTML, a stable Message-ID, no header injection."""
+"""A letter as an email: one recipient, text + HTML, a unique Message-ID, no header injection.
+
+A Message-ID has a random part (``secrets``), so it is unique worldwide and never repeats
+across campaigns; the send run keeps it in the ledger, so a retry of the same letter goes
+with the id it first went with. The ``Date`` is the moment of sending, set by the run
+(``stamp``); a letter previewed by ``campaign merge`` carries mid-morning of its day.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import re
+import secrets
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from email.headerregistry import Address
@@ -17,9 +23,10 @@ from campaign.documents.mailpolicy import REUSED_HEADERS
 from campaign.errors import InputError
 from campaign.models import Rendered
 
-# The Date header's time of day: the core never reads the clock, and a letter dated
-# "today" is stamped mid-morning UTC; a send run that wants the minute can replace it.
+# A preview's Date (``campaign merge``): the core never reads the clock. A send run
+# stamps the moment of sending instead (``stamp``).
 DATE_TIME = time(9, 0, tzinfo=UTC)
+MAX_REFERENCES = 20  # References names at most this many earlier messages
 
 
 def one_line(value: str) -> str:
@@ -38,14 +45,49 @@ def _address(name: str, addr: str, what: str) -> Address:
         raise InputError(f"{what}: {addr!r} is not a usable email address: {exc}") from None
 
 
-def message_id(prospect_id: int, letter: str, sender_email: str) -> str:
-    """``<letter.ID.HASH@domain>``: the same for a resend of the same letter to the same person."""
+def message_id(letter: str, sender_email: str) -> str:
+    """``<letter.RANDOM@domain>``: unique worldwide (a random part), in the sender's domain."""
     domain = sender_email.rpartition("@")[2].strip().lower() or "campaign.invalid"
     domain = re.sub(r"[^a-z0-9.-]", "", domain) or "campaign.invalid"
-    key = f"{prospect_id}\0{letter}\0{sender_email.strip().lower()}".encode()
-    digest = hashlib.sha256(key).hexdigest()[:16]
-    safe_letter = re.sub(r"[^A-Za-z0-9_-]", "", letter) or "letter"
-    return f"<{safe_letter}.{prospect_id}.{digest}@{domain}>"
+    safe_letter = re.sub(r"[^A-Za-z0-9_-]", "", letter.replace(":", "-")) or "letter"
+    return f"<{safe_letter}.{secrets.token_hex(12)}@{domain}>"
+
+
+def stamp(
+    message: EmailMessage,
+    *,
+    ident: str | None = None,
+    when: datetime | None = None,
+    follows: Sequence[str] = (),
+) -> EmailMessage:
+    """Set what the send run decides: the Message-ID (from the ledger), the moment of
+    sending, and the thread (``follows``: the earlier messages, oldest first)."""
+    if ident:
+        del message["Message-ID"]
+        message["Message-ID"] = one_line(ident)
+    if when is not None:
+        del message["Date"]
+        message["Date"] = format_datetime(when)
+    earlier = [one_line(i) for i in follows if i][-MAX_REFERENCES:]
+    if earlier:
+        for name in ("In-Reply-To", "References"):
+            del message[name]
+        message["In-Reply-To"] = earlier[-1]
+        message["References"] = " ".join(earlier)
+    return message
+
+
+def plain_email(
+    sender: Sender, to_name: str, to_address: str, subject: str, body: str, what: str
+) -> EmailMessage:
+    """A short plain-text email (a thank-you) from the sender to one person."""
+    message = EmailMessage()
+    message["From"] = _address(sender.name, sender.email, "[sender] email")
+    message["To"] = _address(to_name, to_address, what)
+    message["Subject"] = one_line(subject)
+    message["Message-ID"] = message_id("thank_you", sender.email)
+    message.set_content(body.replace("\r\n", "\n").rstrip("\n") + "\n")
+    return message
 
 
 def email_message(
@@ -58,7 +100,7 @@ def email_message(
     message["To"] = _address(prospect.contact, prospect.email, f"prospect {prospect.id} email")
     message["Subject"] = one_line(rendered.subject)
     message["Date"] = format_datetime(datetime.combine(today, DATE_TIME))
-    message["Message-ID"] = message_id(prospect.id, rendered.letter, sender.email)
+    message["Message-ID"] = message_id(rendered.letter, sender.email)
     message.set_content(rendered.body_text)
     message.add_alternative(rendered.body_html, subtype="html")
     for path in attachments:

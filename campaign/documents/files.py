@@ -1,13 +1,26 @@
-"""Safe file and folder names under output/: nothing escapes it, nothing is overwritten."""
+"""Safe files under output/: nothing escapes it, nothing is overwritten, nothing half-written.
+
+Every file is written under a hidden temporary name in its own folder and renamed into
+place only once it is complete (``atomic_file``, ``write_new``), and a run's folder is
+built as a hidden ``.NAME.partial`` twin renamed when whole (``staged_folder``): a full
+disk, a crash or a kill leaves no 0-byte or truncated file looking finished. Every CSV
+cell goes through ``spreadsheet_safe``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
 import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from campaign.errors import InputError
+from campaign.errors import CampaignError, InputError
 from campaign.models import Rendered
 
 SLUG_LIMIT = 40
@@ -26,9 +39,147 @@ def slug(text: str, limit: int = SLUG_LIMIT) -> str:
     return cleaned[:limit].rstrip("-") or "x"
 
 
+# A spreadsheet evaluates a cell that starts with one of these (=HYPERLINK(...), =cmd|...).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+PARTIAL = ".partial"
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as typed: text starting ``= + - @``, tab or CR gets a '."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def _temporary(path: Path) -> Path:
+    # Hidden, unique, and in the same folder: the rename that publishes it is atomic.
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def _flush_to_disk(path: Path) -> None:
+    # The bytes reach the disk before the name does: a crash can't leave a 0-byte file.
+    with contextlib.suppress(OSError), path.open("rb") as written:
+        os.fsync(written.fileno())
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary path to write ``path``'s content to: renamed onto ``path`` when the block
+    ends, removed when it raises (a full disk, a crash of the writer)."""
+    temporary = _temporary(path)
+    try:
+        yield temporary
+        _flush_to_disk(temporary)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def write_new(folder: Path, stem: str, suffix: str, write: Callable[[Path], Any]) -> Path:
+    """``write`` a file to a temporary path, then publish it as ``folder/stem.suffix`` (else
+    ``stem-2.suffix``, ...): never over an earlier run's file, even with two runs at once.
+
+    A failure (a full disk, a read-only folder) leaves nothing behind and is one line.
+    """
+    name = f"{stem}{suffix}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary(folder / name)
+        try:
+            write(temporary)
+            _flush_to_disk(temporary)
+            return _publish_new(temporary, folder, stem, suffix)
+        finally:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+    except OSError as exc:
+        raise CampaignError(f"{folder}: can't write {name}: {_why(exc)}") from None
+
+
+def _publish_new(temporary: Path, folder: Path, stem: str, suffix: str) -> Path:
+    for number in range(1, 10_000):
+        path = folder / f"{stem}{'' if number == 1 else f'-{number}'}{suffix}"
+        try:
+            os.link(temporary, path)  # fails if the name is taken: nothing is overwritten
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: check, then rename
+            if path.exists():
+                continue
+            os.replace(temporary, path)
+        return path
+    raise CampaignError(f"{folder}: too many {stem}{suffix} files; clear some out")
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def ensure_writable(folder: Path) -> None:
+    """Create ``folder`` if need be and prove a file can be written there, or say why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = _temporary(folder / "probe")
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CampaignError(f"{folder}: can't write here: {_why(exc)}") from None
+
+
+def partial_twin(final: Path) -> Path:
+    """Where ``final``'s contents are built: the hidden ``.NAME.partial`` beside it."""
+    return final.with_name(f".{final.name}{PARTIAL}")
+
+
+def free_run_folder(output_dir: Path, label: str, today: date) -> Path:
+    """The next ``output/LABEL-YYYY-MM-DD-N`` that neither exists nor is being built (not made)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.") or "run"
+    number = 1
+    while True:
+        folder = output_dir / f"{safe}-{today.isoformat()}-{number}"
+        if not folder.exists() and not partial_twin(folder).exists():
+            return folder
+        number += 1
+
+
+@contextlib.contextmanager
+def staged_folder(final: Path) -> Iterator[Path]:
+    """Build ``final`` in its hidden partial twin (yielded); renamed to ``final`` when the
+    block ends, removed when it raises. ``final`` exists only once it is complete.
+
+    An OSError (a full disk, a read-only folder) becomes one line naming the folder.
+    """
+    twin = partial_twin(final)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        twin.mkdir()  # exclusive: two runs can't build the same folder
+    except OSError as exc:
+        raise CampaignError(f"{final.parent}: can't create {final.name}: {_why(exc)}") from None
+    try:
+        yield twin
+        if final.exists():
+            raise FileExistsError(f"{final} appeared while it was being written")
+        os.rename(twin, final)
+    except OSError as exc:
+        remove_tree(twin)
+        raise CampaignError(f"{final}: can't write: {_why(exc)}; nothing was left there") from None
+    except BaseException:
+        remove_tree(twin)
+        raise
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder and all in it, quietly (a partial run folder)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def new_file(folder: Path, stem: str, suffix: str) -> Path:
     """``folder/stem.suffix``, else ``stem-2.suffix``, ...: created empty and exclusively,
-    so no earlier run's file is ever overwritten, even by two runs at once."""
+    so no earlier run's file is ever overwritten, even by two runs at once.
+
+    Prefer ``write_new``: a writer that fails after this leaves an empty file behind.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for number in range(1, 10_000):

@@ -6,7 +6,11 @@
   return address top left, the recipient's block where a window-less envelope wants it;
 * ``labels.pdf``: the same addresses on Avery 5160-style sheets (30 per Letter page), for
   those who prefer labels to printing on envelopes;
-* ``manifest.csv``: who gets which letter, on which pages, with which envelope and label.
+* ``manifest.csv``: who gets which letter, on which pages, with which envelope and label
+  (spreadsheet-safe: no cell starts a formula).
+
+Each file is written under a temporary name and renamed when complete; the send run
+also builds the whole pack in a hidden folder (``campaign.sending``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from campaign import addresses
+from campaign.documents.files import atomic_file, spreadsheet_safe
 from campaign.documents.fonts import FAMILY, register_fonts
 from campaign.documents.pdf import letters_pdf
 from campaign.errors import InputError
@@ -105,13 +111,16 @@ def write_print_pack(
                 for page in resume_pages:
                     writer.add_page(page)
     writer.add_metadata({"/Title": "Letters", "/Producer": "campaign"})
-    with letters_path.open("wb") as out:
+    with atomic_file(letters_path) as temporary, temporary.open("wb") as out:
         writer.write(out)
     total = len(writer.pages)
     envelopes_path = write_envelopes(rendered, folder / "envelopes.pdf")
     labels_path = write_labels(rendered, folder / "labels.pdf") if labels and rendered else None
     manifest = folder / "manifest.csv"
-    with manifest.open("w", newline="", encoding="utf-8") as out:
+    with (
+        atomic_file(manifest) as temporary,
+        temporary.open("w", newline="", encoding="utf-8") as out,
+    ):
         table = csv.writer(out)
         table.writerow(MANIFEST_COLUMNS)
         for index, one in enumerate(rendered):
@@ -119,21 +128,20 @@ def write_print_pack(
             first = firsts[index]
             last = firsts[index + 1] if index + 1 < len(firsts) else total + 1
             p = one.prospect
-            table.writerow(
-                [
-                    index + 1,
-                    p.id,
-                    p.company,
-                    p.contact,
-                    one.letter,
-                    first,
-                    last - first,
-                    index + 1,
-                    sheet + 1 if labels_path else "",
-                    position + 1 if labels_path else "",
-                    " / ".join(one.recipient_lines),
-                ]
-            )
+            row = [
+                index + 1,
+                p.id,
+                p.company,
+                p.contact,
+                one.letter,
+                first,
+                last - first,
+                index + 1,
+                sheet + 1 if labels_path else "",
+                position + 1 if labels_path else "",
+                " / ".join(one.recipient_lines),
+            ]
+            table.writerow([spreadsheet_safe(cell) for cell in row])
     return PrintPack(letters_path, envelopes_path, manifest, labels_path, total)
 
 
@@ -166,21 +174,9 @@ def _fit(
     return fitted, size
 
 
-LABEL_LINES = 5  # what an Avery 5160 label holds at a legible size
-
-
 def label_lines(prospect: Prospect) -> list[str]:
-    """The address on a label: never without its city line, within ``LABEL_LINES``.
-
-    The title goes first (an attention line the post office doesn't need), then the
-    second street line joins the first.
-    """
-    lines = [prospect.contact.strip(), prospect.company.strip(), *prospect.address_lines]
-    lines = [line for line in lines if line]
-    if len(lines) > LABEL_LINES and prospect.street and prospect.street2:
-        at = lines.index(prospect.street)
-        lines[at : at + 2] = [f"{prospect.street}, {prospect.street2}"]
-    return lines
+    """The address on a label (``addresses.label_lines``, for domestic mail)."""
+    return addresses.label_lines(prospect)
 
 
 def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
@@ -188,8 +184,13 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
     from reportlab.pdfgen.canvas import Canvas
 
     register_fonts()
+    with atomic_file(path) as temporary:
+        _envelope_pages(Canvas(str(temporary), pagesize=ENVELOPE, invariant=True), rendered)
+    return path
+
+
+def _envelope_pages(canvas: Any, rendered: Sequence[Rendered]) -> None:
     width, height = ENVELOPE
-    canvas = Canvas(str(path), pagesize=ENVELOPE, invariant=True)
     canvas.setTitle("Envelopes")
     for one in rendered:
         sender = one.return_lines or one.sender_lines
@@ -204,7 +205,6 @@ def write_envelopes(rendered: Sequence[Rendered], path: Path) -> Path:
         _text_block(canvas, 3.9 * INCH, max(top, low), recipient, size)
         canvas.showPage()
     canvas.save()
-    return path
 
 
 def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
@@ -213,7 +213,14 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
     from reportlab.pdfgen.canvas import Canvas
 
     register_fonts()
-    canvas = Canvas(str(path), pagesize=LETTER, invariant=True)
+    with atomic_file(path) as temporary:
+        _label_sheets(Canvas(str(temporary), pagesize=LETTER, invariant=True), rendered)
+    return path
+
+
+def _label_sheets(canvas: Any, rendered: Sequence[Rendered]) -> None:
+    from reportlab.lib.pagesizes import LETTER
+
     canvas.setTitle("Address labels")
     per_sheet = LABEL_COLUMNS * LABEL_ROWS
     label_w, label_h = LABEL_SIZE
@@ -223,9 +230,10 @@ def write_labels(rendered: Sequence[Rendered], path: Path) -> Path:
         row, column = divmod(index % per_sheet, LABEL_COLUMNS)
         x = LABEL_LEFT + column * LABEL_PITCH_X + 0.15 * INCH
         top = LETTER[1] - LABEL_TOP - row * label_h
-        lines, size = _fit(label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6)
+        lines, size = _fit(
+            list(one.label_lines) or label_lines(one.prospect), label_w - 0.3 * INCH, 8, 6
+        )
         block = len(lines) * size * 1.25
         _text_block(canvas, x, top - (label_h - block) / 2 - size, lines, size)
     canvas.showPage()
     canvas.save()
-    return path

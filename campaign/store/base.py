@@ -1,7 +1,13 @@
-"""The engine, its transactions, and the one place SQLAlchemy errors become CampaignErrors."""
+"""The engine, its transactions, and the one place SQLAlchemy errors become CampaignErrors.
+
+On PostgreSQL an engine may be bound to one campaign's schema: every connection it makes
+sets ``search_path`` to that schema and nothing else, so each query of the store (written
+schema-blind, as for SQLite) reads and writes that campaign's tables and no other's.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -11,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from campaign.config import DEFAULT_CAMPAIGN
 from campaign.errors import StoreError
 
 BUSY_TIMEOUT_SECONDS = 15
@@ -47,17 +54,24 @@ def store_exists(url: str) -> bool:
     return Path(database).exists()
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite gets WAL, FULL sync, FKs and BEGIN IMMEDIATE."""
+def create_store_engine(url: str, schema: str | None = None) -> Engine:
+    """An engine for any SQLAlchemy URL; SQLite gets WAL, FULL sync, FKs and BEGIN IMMEDIATE.
+
+    ``schema`` (PostgreSQL): every connection searches that schema only, so the store's
+    queries see one campaign. ``None`` leaves the server's search_path as it is.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"database URL {url!r} is not a SQLAlchemy URL") from None
     if parsed.get_backend_name() != "sqlite":
         try:
-            return create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True)
         except (ImportError, SQLAlchemyError) as exc:
             raise StoreError(f"{display_url(url)}: can't use this database: {exc}") from None
+        if schema is not None and engine.dialect.name == "postgresql":
+            _search_only(engine, schema)
+        return engine
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
@@ -80,6 +94,22 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
+def _search_only(engine: Engine, schema: str) -> None:
+    """Each new connection of ``engine`` searches ``schema`` alone (a checked name: no quoting)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", schema):
+        raise StoreError(f"{schema!r} is not a schema name campaign uses")
+
+    # insert=True: before SQLAlchemy's first look at the connection, so it too sees the schema.
+    @event.listens_for(engine, "connect", insert=True)
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True  # a SET of the session, not of a transaction
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"SET search_path TO {schema}")
+        cursor.close()
+        dbapi_conn.autocommit = autocommit
+
+
 class Connected:
     """What every query mixin stands on: a connection to read with and one to write with.
 
@@ -95,12 +125,34 @@ class Connected:
         """A connection to write with."""
         raise NotImplementedError
 
+    @property
+    def dialect(self) -> str:
+        """The database's kind: "sqlite", "postgresql" ..."""
+        raise NotImplementedError
+
+    def open_session(self, name: str) -> Connection:
+        """A connection of its own, kept open under ``name`` until ``close_session``.
+
+        For what must outlive transactions (a PostgreSQL session lock), apart from the
+        pooled connections the queries use; ``close`` ends any still open.
+        """
+        raise StoreError("a session is opened on the store, not inside a unit of work")
+
+    def close_session(self, name: str) -> Connection | None:
+        """Forget the session ``name`` and hand it back to be closed (None if none is open)."""
+        return None
+
 
 class InTransaction(Connected):
     """Queries joined to one open transaction: nothing commits until the unit of work ends."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    @property
+    def dialect(self) -> str:
+        """The database's kind: "sqlite", "postgresql" ..."""
+        return str(self.conn.dialect.name)
 
     def read(self) -> AbstractContextManager[Connection]:
         """The transaction's own connection."""
@@ -114,9 +166,29 @@ class InTransaction(Connected):
 class StoreBase(Connected):
     """Owns the engine; every query runs inside ``write()`` or ``read()``."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, campaign: str = DEFAULT_CAMPAIGN) -> None:
         self.engine = engine
         self.url = url
+        self.campaign = campaign
+        self.sessions: dict[str, Connection] = {}
+
+    @property
+    def dialect(self) -> str:
+        """The database's kind: "sqlite", "postgresql" ..."""
+        return str(self.engine.dialect.name)
+
+    def open_session(self, name: str) -> Connection:
+        """A connection of its own, kept under ``name`` until ``close_session``."""
+        try:
+            conn = self.engine.connect()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+        self.sessions[name] = conn
+        return conn
+
+    def close_session(self, name: str) -> Connection | None:
+        """Forget the session ``name`` and hand it back to be closed (None if none is open)."""
+        return self.sessions.pop(name, None)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -126,6 +198,8 @@ class StoreBase(Connected):
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+        except OverflowError as exc:  # a number beyond the database's integers (2**63)
+            raise StoreError(f"{display_url(self.url)}: {exc}") from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -137,13 +211,86 @@ class StoreBase(Connected):
                     yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+        except OverflowError as exc:  # a number beyond the database's integers (2**63)
+            raise StoreError(f"{display_url(self.url)}: {exc}") from exc
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Close any session still open (ending what it held), then every pooled connection."""
+        for name in list(self.sessions):
+            conn = self.sessions.pop(name)
+            try:
+                conn.invalidate()  # closed for good: a session lock must not go back to the pool
+                conn.close()
+            except SQLAlchemyError:
+                pass  # the server already let go of it
         self.engine.dispose()
+
+
+def reason(exc: SQLAlchemyError) -> str:
+    """What went wrong, in one line a user can act on (a driver's words reworded)."""
+    return _reason(exc)
+
+
+# The driver's words for a failed connection -> ours. Checked in order; {0} is the match.
+_CONNECTION_FAILURES: list[tuple[str, str]] = [
+    (
+        r'database "([^"]+)" does not exist',
+        'the database "{0}" does not exist on the server (create it, e.g. `createdb {0}`, '
+        "or correct the database name in the URL)",
+    ),
+    (
+        r'password authentication failed for user "([^"]+)"',
+        'the server refused the password of "{0}" (the password comes from the URL, '
+        "PGPASSWORD or ~/.pgpass; never from campaign.toml)",
+    ),
+    (
+        r"no password supplied|password is required",
+        "the server wants a password and none was given (put it in PGPASSWORD or ~/.pgpass)",
+    ),
+    (
+        r'role "([^"]+)" does not exist',
+        'the server has no role "{0}" (correct the user name in the URL, or ask the '
+        "database's administrator to create it)",
+    ),
+    (
+        r'permission denied for database "([^"]+)"',
+        'the role in the URL may not connect to the database "{0}" (its administrator '
+        "grants it with GRANT CONNECT ON DATABASE {0} TO the role)",
+    ),
+    (
+        r"failed to resolve host '([^']+)'|could not translate host name \"([^\"]+)\"",
+        'the database server "{0}" is not known (correct the host in the URL)',
+    ),
+    (
+        r"Connection refused|No such file or directory|Is the server running"
+        r"|timeout expired"
+        r"|Network is unreachable|No route to host|server closed the connection",
+        "the database server is not answering ({0}): is it running, and are the host and "
+        "port in the URL right?",
+    ),
+]
 
 
 def _reason(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    full = str(orig if orig is not None else exc).strip()
+    lines = full.splitlines()
+    first = lines[0] if lines else type(exc).__name__
+    for pattern, words in _CONNECTION_FAILURES:
+        found = re.search(pattern, full)
+        if found:
+            named = [g for g in found.groups() if g]
+            detail = named[0] if named else _failure(first)
+            return words.format(detail)
+    return first
+
+
+def _failure(line: str) -> str:
+    # 'connection failed: connection to server at "h", port 1 failed: Connection refused'
+    # -> 'connection refused at "h", port 1'
+    where = re.search(r'(on socket "[^"]+"|at "[^"]+", port \d+)', line)
+    cause = line.rsplit(":", 1)[-1].strip().rstrip(".")
+    cause = cause[:1].lower() + cause[1:]
+    if cause == "no such file or directory":
+        cause = "nothing is listening"
+    return f"{cause} {where.group(1)}" if where else cause

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Contact, ContactKind, Meeting, TaskState
+from campaign.models import Contact, ContactKind, Meeting, Task, TaskState
 from campaign.store.base import Connected
-from campaign.store.rows import to_contact, to_meeting
+from campaign.store.rows import to_contact, to_meeting, to_task
 from campaign.store.schema import contacts, meeting_people, meetings, tasks
 
 
@@ -74,6 +74,34 @@ class MeetingQueries(Connected):
         )
         with self.read() as conn:
             return [(to_contact(r), r.discussed, r.gift) for r in conn.execute(query)]
+
+    def get_meeting(self, meeting_id: int) -> Meeting:
+        """One meeting by id, or NotFound naming the id."""
+        with self.read() as conn:
+            row = conn.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
+        if row is None:
+            raise NotFound(f"no meeting with id {meeting_id} (see `campaign show PROSPECT`)")
+        return to_meeting(row)
+
+    def update_meeting(self, meeting_id: int, **values: Any) -> None:
+        """Change the given columns of one meeting."""
+        with self.write() as conn:
+            conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(**values))
+
+    def meeting_tasks(self, meeting_id: int) -> list[Task]:
+        """The tasks a meeting planned (thank-yous, notes, its status call), by id."""
+        query = select(tasks).where(tasks.c.meeting_id == meeting_id).order_by(tasks.c.id)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
+    def delete_meeting(self, meeting_id: int) -> None:
+        """Remove a meeting and who was met at it; its tasks stay, no longer tied to it."""
+        with self.write() as conn:
+            conn.execute(
+                update(tasks).where(tasks.c.meeting_id == meeting_id).values(meeting_id=None)
+            )
+            conn.execute(delete(meeting_people).where(meeting_people.c.meeting_id == meeting_id))
+            conn.execute(delete(meetings).where(meetings.c.id == meeting_id))
 
     def settle_meetings(self, prospect_id: int, outcome: str) -> None:
         """Give every undecided meeting of a prospect its ``outcome``."""

@@ -33,22 +33,31 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
     exists,
+    func,
     inspect,
     or_,
     select,
+    table,
     text,
     update,
 )
 
 from campaign.errors import StoreError
+from campaign.store.schema import REGISTRY_SCHEMA, registry, registry_metadata
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
-# Held by the migration transaction on PostgreSQL, so processes opening a blank database
-# at once run the steps one after the other instead of racing on CREATE TABLE. Any fixed
-# 64-bit key will do; this one is "campaign" in ASCII.
+# Held by the migration transaction on PostgreSQL, so processes opening a blank campaign
+# at once run the steps one after the other instead of racing on CREATE TABLE (or on
+# CREATE SCHEMA). Each campaign's schema has its own lock, so campaigns never wait for
+# each other: the public schema (the "default" campaign) keeps the one fixed key of
+# earlier versions ("campaign" in ASCII), so an older campaign opening it at the same
+# moment waits too; any other schema's is the pair (MIGRATION_LOCK_CLASS, hashtext of its
+# name). Two names sharing a hash only ever take turns; nothing else depends on it.
 PG_MIGRATION_LOCK = 0x63616D706169676E
+MIGRATION_LOCK_CLASS = 0x6D696772  # "migr"
 
 
 # ---------------------------------------------------------------------------------
@@ -252,9 +261,130 @@ def _m002_offers_are_not_hires(conn: Connection) -> None:
     conn.execute(update(p).where(p.c.status == "hired", offered, ~hired).values(status="offer"))
 
 
+def _m010_import_digests_and_former_emails(conn: Connection) -> None:
+    # A digest of the list row each prospect was last imported from (a re-import of an
+    # unchanged row skips all per-field work), and the addresses corrections replaced.
+    conn.execute(
+        text("ALTER TABLE prospects ADD COLUMN import_digest VARCHAR(40) NOT NULL DEFAULT ''")
+    )
+    former = Table(
+        "former_emails",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("email", Text, nullable=False),
+        Column("until", Date, nullable=False),
+        Index("ix_former_emails_email", "email"),
+    )
+    Table("prospects", former.metadata, Column("id", Integer, primary_key=True))
+    former.create(conn)
+
+
+def _m020_thank_yous_in_the_ledger(conn: Connection) -> None:
+    # A thank-you email is a ledger row too (letter "thank_you:TASK"): the task it carries
+    # out and the person met, each at most once. Message-IDs are looked up by the inbox.
+    conn.execute(text("ALTER TABLE sends ADD COLUMN task_id INTEGER REFERENCES tasks (id)"))
+    conn.execute(text("ALTER TABLE sends ADD COLUMN contact_id INTEGER REFERENCES contacts (id)"))
+    conn.execute(text("CREATE UNIQUE INDEX uq_sends_task ON sends (task_id)"))
+    conn.execute(text("CREATE INDEX ix_sends_message_id ON sends (message_id)"))
+
+
+def _m021_undeliverable_addresses(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE prospects ADD COLUMN undeliverable TEXT NOT NULL DEFAULT ''"))
+
+
+def _m022_inbox(conn: Connection) -> None:
+    # Written out (not schema.py's tables): the tables as this step made them.
+    frozen = MetaData()
+    Table(
+        "inbox_cursors",
+        frozen,
+        Column("folder", String(500), primary_key=True),
+        Column("uidvalidity", Integer, nullable=False),
+        Column("last_uid", Integer, nullable=False),
+        Column("checked_on", Date, nullable=False),
+    )
+    Table("prospects", frozen, Column("id", Integer, primary_key=True))
+    Table("contacts", frozen, Column("id", Integer, primary_key=True))
+    Table("sends", frozen, Column("id", Integer, primary_key=True))
+    messages = Table(
+        "inbox_messages",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("key", String(500), nullable=False, unique=True),
+        Column("kind", String(20), nullable=False),
+        Column("folder", String(500), nullable=False),
+        Column("uid", Integer, nullable=False),
+        Column("received", DateTime, nullable=True),
+        Column("sender", Text, nullable=False, default=""),
+        Column("subject", Text, nullable=False, default=""),
+        Column("matched_by", String(20), nullable=False, default=""),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=True),
+        Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+        Column("send_id", Integer, ForeignKey("sends.id"), nullable=True),
+        Column("change", Text, nullable=False, default=""),
+        Column("detail", JSON, nullable=False, default=dict),
+        Column("found_on", Date, nullable=False),
+    )
+    Index("ix_inbox_messages_prospect", messages.c.prospect_id)
+    frozen.tables["inbox_cursors"].create(conn)
+    messages.create(conn)
+
+
+def _m030_sends_keep_their_address(conn: Connection) -> None:
+    # The ledger refuses a letter to a mailbox that already had it, whichever prospect
+    # row carries that address now: each send keeps its recipient's email (for a printed
+    # letter too: the same person). Rows from before this step get their prospect's
+    # email now, the best the database knows.
+    # promised_on: the day the letter names for the first call, kept from the claim so a
+    # rerun that adopts a print pack a killed run finished keeps the letters' promise.
+    conn.execute(text("ALTER TABLE sends ADD COLUMN address TEXT NOT NULL DEFAULT ''"))
+    conn.execute(text("ALTER TABLE sends ADD COLUMN promised_on DATE"))
+    sends = table(
+        "sends", column("id"), column("prospect_id"), column("channel"), column("address")
+    )
+    prospects = table("prospects", column("id"), column("email"))
+    email = (
+        select(func.lower(func.trim(prospects.c.email)))
+        .where(prospects.c.id == sends.c.prospect_id)
+        .scalar_subquery()
+    )
+    conn.execute(update(sends).values(address=func.coalesce(email, "")))
+    conn.execute(text("CREATE INDEX ix_sends_address ON sends (letter, address)"))
+
+
+def _m040_wind_downs(conn: Connection) -> None:
+    # A hire winds the campaign down (and a resume undoes it): one row per wind-down.
+    frozen = MetaData()
+    Table("prospects", frozen, Column("id", Integer, primary_key=True))
+    wind_downs = Table(
+        "wind_downs",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("prospect_id", Integer, ForeignKey("prospects.id"), nullable=False),
+        Column("hired_on", Date, nullable=False),
+        Column("statuses", JSON, nullable=False, default=dict),
+        Column("tasks", JSON, nullable=False, default=list),
+        Column("made", JSON, nullable=False, default=list),
+        Column("created_on", Date, nullable=True),
+        Column("resumed_on", Date, nullable=True),
+    )
+    wind_downs.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "prospects, sends ledger, tasks, calls, contacts, meetings, locks", _m001_initial),
     (2, "offers recorded as hires get the offer status", _m002_offers_are_not_hires),
+    (10, "import digests and former emails", _m010_import_digests_and_former_emails),
+    (20, "thank-you emails in the sends ledger", _m020_thank_yous_in_the_ledger),
+    (21, "addresses that bounced", _m021_undeliverable_addresses),
+    (22, "inbox cursors and the messages matched", _m022_inbox),
+    (
+        30,
+        "sends keep the address they went to and the call day they promised",
+        _m030_sends_keep_their_address,
+    ),
+    (40, "wind_downs: a hire closes the campaign, a resume reopens it", _m040_wind_downs),
 ]
 
 
@@ -280,16 +410,34 @@ def _refuse_newer(conn: Connection, done: set[int]) -> None:
         )
 
 
-def migrate(conn: Connection) -> list[int]:
-    """Apply every step not yet applied; returns the versions applied now.
+def hold_migration_lock(conn: Connection, schema: str) -> None:
+    """PostgreSQL: wait for the migration lock of ``schema``, held until the transaction ends.
+
+    Taking it twice in one transaction is harmless (advisory locks stack), so whoever
+    creates a schema can take it first and then ``migrate`` it.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    if schema == "public":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+    else:
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, hashtext(:schema))"),
+            {"cls": MIGRATION_LOCK_CLASS, "schema": schema},
+        )
+
+
+def migrate(conn: Connection, schema: str | None = None) -> list[int]:
+    """Apply every step not yet applied to the campaign; returns the versions applied now.
 
     Refuses (StoreError) a database written by a newer campaign before changing anything.
-    On PostgreSQL it first waits for the migration lock, held until the transaction ends:
-    whoever comes second sees the steps the first applied and runs none of them again.
-    (SQLite needs none: the store's BEGIN IMMEDIATE already serialises writers.)
+    On PostgreSQL it first waits for the migration lock of the campaign's ``schema`` (by
+    default the connection's current one), held until the transaction ends: whoever comes
+    second sees the steps the first applied and runs none of them again. (SQLite needs
+    none: the store's BEGIN IMMEDIATE already serialises writers.)
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+        hold_migration_lock(conn, schema or conn.scalar(text("SELECT current_schema()")) or "")
     done = applied_versions(conn)
     _refuse_newer(conn, done)
     ran = []
@@ -304,6 +452,28 @@ def migrate(conn: Connection) -> list[int]:
         )
         ran.append(version)
     return ran
+
+
+def ensure_registry(conn: Connection) -> None:
+    """PostgreSQL: create the firm's registry of campaigns where there is none yet.
+
+    Its own schema, closed to everyone but its owner (the counsellor who made it); each
+    seeker's role is granted, by ``campaign campaigns add``, the right to read and note
+    the pace of its own row only: a row-level policy on the role column (the one table
+    where a campaign is a column). Raced by two counsellors at once: under a lock.
+    """
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, hashtext(:schema))"),
+        {"cls": MIGRATION_LOCK_CLASS, "schema": REGISTRY_SCHEMA},
+    )
+    if inspect(conn).has_table(registry.name, schema=REGISTRY_SCHEMA):
+        return
+    conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {REGISTRY_SCHEMA}"))
+    conn.execute(text(f"REVOKE ALL ON SCHEMA {REGISTRY_SCHEMA} FROM PUBLIC"))
+    registry_metadata.create_all(conn)
+    name = f"{REGISTRY_SCHEMA}.{registry.name}"
+    conn.execute(text(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text(f"CREATE POLICY own_campaign ON {name} USING (role_name = current_user)"))
 
 
 def _database_name(conn: Connection) -> str:

@@ -6,13 +6,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, nulls_last, select, update
+from sqlalchemy import and_, func, nulls_last, or_, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Prospect, ProspectStatus
+from campaign.models import Contact, Prospect, ProspectHistory
 from campaign.store.base import Connected
-from campaign.store.rows import IMPORTED_FIELDS, to_prospect
-from campaign.store.schema import prospects
+from campaign.store.rows import (
+    IMPORTED_FIELDS,
+    to_call,
+    to_contact,
+    to_meeting,
+    to_prospect,
+    to_send,
+    to_task,
+)
+from campaign.store.schema import (
+    calls,
+    contacts,
+    former_emails,
+    meeting_people,
+    meetings,
+    prospects,
+    sends,
+    tasks,
+)
 
 # Wave order: priority 1 first, prospects without a priority after, then file order.
 WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), prospects.c.id.asc())
@@ -40,14 +57,6 @@ class ProspectQueries(Connected):
                     found[row.id] = to_prospect(row)
         return found
 
-    def count_prospects(self) -> dict[str, int]:
-        """How many prospects there are in each status."""
-        query = select(prospects.c.status, func.count()).group_by(prospects.c.status)
-        with self.read() as conn:
-            counts: dict[str, int] = dict(conn.execute(query).all())
-        counts.setdefault(ProspectStatus.ACTIVE, 0)
-        return counts
-
     def prospect_rows(self) -> dict[int, dict[str, Any]]:
         """Every prospect as a plain dict by id (what identity matching compares against).
 
@@ -72,6 +81,7 @@ class ProspectQueries(Connected):
                     "source_file": source_file,
                     "source_row": int(row.get("source_row") or 0),
                     "seq": seq + number,
+                    "import_digest": str(row.get("import_digest") or ""),
                     "created_on": today,
                     "updated_on": today,
                 }
@@ -89,3 +99,81 @@ class ProspectQueries(Connected):
             )
         if done.rowcount == 0:
             raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
+
+    def import_digests(self) -> dict[str, int]:
+        """The digest of the list row each prospect was last imported from -> its id."""
+        query = select(prospects.c.import_digest, prospects.c.id).where(
+            prospects.c.import_digest != ""
+        )
+        with self.read() as conn:
+            return {str(d): int(i) for d, i in conn.execute(query)}
+
+    def add_former_email(self, prospect_id: int, email: str, until: date) -> None:
+        """Remember an address a correction replaced (who was mailed where)."""
+        with self.write() as conn:
+            conn.execute(
+                former_emails.insert().values(prospect_id=prospect_id, email=email, until=until)
+            )
+
+    def former_email_list(self, prospect_id: int) -> list[tuple[str, date]]:
+        """The addresses a prospect had before, oldest first, with the day each was replaced."""
+        query = (
+            select(former_emails.c.email, former_emails.c.until)
+            .where(former_emails.c.prospect_id == prospect_id)
+            .order_by(former_emails.c.until, former_emails.c.id)
+        )
+        with self.read() as conn:
+            return [(str(e), u) for e, u in conn.execute(query)]
+
+    def prospect_history(self, prospect_id: int) -> ProspectHistory:
+        """Everything recorded about one prospect (NotFound naming the id if none)."""
+        with self.read() as conn:
+            row = conn.execute(select(prospects).where(prospects.c.id == prospect_id)).first()
+            if row is None:
+                raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
+            met = [
+                to_meeting(r)
+                for r in conn.execute(
+                    select(meetings)
+                    .where(meetings.c.prospect_id == prospect_id)
+                    .order_by(meetings.c.held_on, meetings.c.id)
+                )
+            ]
+            people: dict[int, list[Contact]] = {m.id: [] for m in met}
+            if met:
+                for r in conn.execute(
+                    select(contacts, meeting_people.c.meeting_id)
+                    .join(meeting_people, meeting_people.c.contact_id == contacts.c.id)
+                    .where(meeting_people.c.meeting_id.in_([m.id for m in met]))
+                    .order_by(contacts.c.id)
+                ):
+                    people[r.meeting_id].append(to_contact(r))
+            interviewers = select(contacts.c.id).where(contacts.c.prospect_id == prospect_id)
+            theirs = or_(
+                tasks.c.prospect_id == prospect_id,
+                tasks.c.meeting_id.in_([m.id for m in met] or [-1]),
+                and_(tasks.c.prospect_id.is_(None), tasks.c.contact_id.in_(interviewers)),
+            )
+            return ProspectHistory(
+                prospect=to_prospect(row),
+                sends=[
+                    to_send(r)
+                    for r in conn.execute(
+                        select(sends).where(sends.c.prospect_id == prospect_id).order_by(sends.c.id)
+                    )
+                ],
+                calls=[
+                    to_call(r)
+                    for r in conn.execute(
+                        select(calls)
+                        .where(calls.c.prospect_id == prospect_id)
+                        .order_by(calls.c.called_on, calls.c.id)
+                    )
+                ],
+                meetings=met,
+                people=people,
+                tasks=[
+                    to_task(r)
+                    for r in conn.execute(select(tasks).where(theirs).order_by(tasks.c.id))
+                ],
+            )

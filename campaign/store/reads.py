@@ -5,6 +5,9 @@ and shapes them into the plain data of ``campaign.models``. Two runners answer: 
 SQLAlchemy one (``CoreViews``: any database, and every unit of work) and, for a current
 SQLite file, the standard library's sqlite3 running the same statements precompiled
 (``campaign.store.lite``). This module imports neither: it is the part both share.
+
+(Also here, because status reads them: the open calls, the bounced emails, the wind-down
+in force, who is next in line; and a campaign's pace for the counsellor's list.)
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from campaign.models import (
     CallRecord,
     Contact,
     DueCount,
+    PaceFigures,
     Prospect,
     ReportHistory,
     Send,
@@ -30,8 +34,17 @@ from campaign.models import (
     StatusFigures,
     Task,
     TaskKind,
+    WindDown,
 )
-from campaign.store.rows import to_call, to_contact, to_meeting, to_prospect, to_send, to_task
+from campaign.store.rows import (
+    to_call,
+    to_contact,
+    to_meeting,
+    to_prospect,
+    to_send,
+    to_task,
+    to_wind_down,
+)
 
 # "No limit" for a due date: every stored date sorts before it, in SQLite and PostgreSQL.
 ALL_DATES = date(9999, 12, 31)
@@ -132,12 +145,69 @@ class ViewQueries:
         return given, people
 
     def letters_to_post(self, start: date, end: date) -> list[tuple[Send, Prospect]]:
-        """Printed letters counted as sent from ``start`` to ``end``: they must go in the post."""
+        """Printed letters counted as sent from ``start`` to ``end``: they must go in the post.
+
+        Only those printed before print packs became tasks (no ``post_letter`` task was
+        made that day): a pack printed since is on the agenda as its own task.
+        """
         with self.views() as run:
             found = [to_send(r) for r in run.rows("sends.to_post", start=start, end=end)]
-            people = _by_ids(run, "prospects.by_ids", [s.prospect_id for s in found])
-        by_id = {p.id: p for p in map(to_prospect, people)}
-        return [(send, by_id[send.prospect_id]) for send in found]
+            return _with_prospects(run, found)
+
+    def bounced_sends(self) -> list[tuple[Send, Prospect]]:
+        """Emails that bounced for good and are not yet sent another way, oldest first."""
+        with self.views() as run:
+            return _with_prospects(run, [to_send(r) for r in run.rows("sends.bounced")])
+
+    def open_calls(self, prospect_ids: Sequence[int] | None = None) -> list[Task]:
+        """Open follow-up calls (of these prospects, or all), in due order."""
+        with self.views() as run:
+            if prospect_ids is None:
+                return [to_task(r) for r in run.rows("tasks.open_calls")]
+            found = [to_task(r) for r in _by_ids(run, "tasks.open_calls_of", prospect_ids)]
+        return sorted(found, key=lambda t: (t.due, t.id))
+
+    def current_wind_down(self) -> WindDown | None:
+        """The wind-down in force (not resumed), if the campaign has one."""
+        with self.views() as run:
+            found = run.rows("status.wind_down")
+        return to_wind_down(found[0]) if found else None
+
+    def next_in_line(
+        self, letter: str, limit: int, can_email: bool | None = None
+    ) -> list[Prospect]:
+        """The first ``limit`` active prospects not yet sent ``letter``, in wave order.
+
+        ``can_email`` (is [smtp] set up?): only those a letter can reach, as the send
+        run takes them; None takes everyone waiting.
+        """
+        with self.views() as run:
+            view = f"prospects.next_in_line.{_reach(can_email)}"
+            rows = run.rows(view, letter=letter, limit=limit)
+        return [to_prospect(r) for r in rows]
+
+    def interviews_to_come(self) -> list[Prospect]:
+        """Prospects with a meeting agreed and none recorded yet, in wave order."""
+        with self.views() as run:
+            return [to_prospect(r) for r in run.rows("prospects.interviews_to_come")]
+
+    def pace_figures(self, today: date, week: str, letter: str = "marketing") -> PaceFigures:
+        """The campaign's pace as of ``today`` (ISO ``week``), in one query (the firm's list)."""
+        with self.views() as run:
+            row = run.rows("firm.pace", today=today, week=week, letter=letter)[0]
+        days = [row[k] for k in _LATEST if row[k] is not None]
+        return PaceFigures(
+            prospects=int(row["prospects"] or 0),
+            sent_this_week=int(row["sent_this_week"] or 0),
+            calls_due=int(row["calls_due"] or 0),
+            calls_overdue=int(row["calls_overdue"] or 0),
+            oldest_call_due=row["oldest_call_due"],
+            meetings=int(row["meetings"] or 0),
+            offers=int(row["offers"] or 0),
+            interviews_agreed=int(row["interviews_agreed"] or 0),
+            waiting=int(row["waiting"] or 0),
+            last_activity=max(days) if days else None,
+        )
 
     # -- the call sheet and the agenda ---------------------------------------------------
 
@@ -210,6 +280,21 @@ class ViewQueries:
             )
 
 
+# The columns of ``firm.pace`` whose latest day is the campaign's last activity.
+_LATEST = ("last_sent", "last_claimed", "last_called", "last_met", "last_updated", "last_closed")
+
+
+def _reach(can_email: bool | None) -> str:
+    """The views' name for the channels a campaign may use (``views.REACH``)."""
+    return "any" if can_email is None else "email" if can_email else "post"
+
+
+def _with_prospects(run: Runner, found: Sequence[Send]) -> list[tuple[Send, Prospect]]:
+    people = _by_ids(run, "prospects.by_ids", [s.prospect_id for s in found])
+    by_id = {p.id: p for p in map(to_prospect, people)}
+    return [(send, by_id[send.prospect_id]) for send in found]
+
+
 def _sheet_rows(run: Runner, found: Sequence[Task]) -> list[SheetRow]:
     """Each task with its prospect, the send or meeting it follows, and the call history."""
     pids = [t.prospect_id for t in found if t.prospect_id is not None]
@@ -243,13 +328,19 @@ def _status_figures(
     late_before: date | None,
     can_email: bool | None,
 ) -> StatusFigures:
-    reach = "any" if can_email is None else "email" if can_email else "post"
+    reach = _reach(can_email)
     unreachable, unreachable_ids = 0, []
     if can_email is not None:
         unreachable = _count(run, f"status.unreachable.{reach}", letter=letter)
         unreachable_ids = _column(run, f"status.unreachable_ids.{reach}", letter=letter)
     spoken = run.rows("status.spoken_met_offered")[0]
     due = [DueCount(r["kind"], r["due"], int(r["n"])) for r in run.rows("status.due", today=today)]
+    # A print pack to post counts its letters, as the agenda's row says them.
+    letters: dict[date, int] = {}
+    for r in run.rows("status.packs_due", today=today):
+        count = int(dict(r["detail"] or {}).get("letters") or 1)
+        letters[r["due"]] = letters.get(r["due"], 0) + count
+    due += [DueCount(TaskKind.POST_LETTER, day, n) for day, n in sorted(letters.items())]
     to_post = _count(run, "status.to_post", today=today)
     if to_post:
         due.append(DueCount(TaskKind.POST_LETTER, today, to_post))
@@ -283,6 +374,11 @@ def _status_figures(
         no_phone_ids=_column(run, "status.no_phone_ids"),
         no_contact=_count(run, "status.no_contact"),
         no_contact_ids=_column(run, "status.no_contact_ids"),
+        needs_address=_count(run, "status.needs_address"),
+        needs_address_ids=_column(run, "status.needs_address_ids"),
+        people=[
+            (int(r["id"]), str(r["contact"]), str(r["title"])) for r in run.rows("status.people")
+        ],
         late_call_ids=late_call_ids,
         unreachable=unreachable,
         unreachable_ids=unreachable_ids,

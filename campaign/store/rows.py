@@ -10,7 +10,16 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Union
 
-from campaign.models import CallRecord, Contact, Meeting, Prospect, Send, Task
+from campaign.models import (
+    CallRecord,
+    Contact,
+    InboxMessage,
+    Meeting,
+    Prospect,
+    Send,
+    Task,
+    WindDown,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -26,12 +35,13 @@ _TASK = _fields(Task)
 _CALL = _fields(CallRecord)
 _CONTACT = _fields(Contact)
 _MEETING = _fields(Meeting)
+_INBOX = _fields(InboxMessage)
 
 # What an import may set; seq, status and the dates are the store's own business.
 IMPORTED_FIELDS = (
     "company", "contact", "honorific", "first_name", "middle_name", "last_name", "suffix",
     "title", "email", "phone", "street", "street2", "city", "region", "postal_code",
-    "country", "priority", "notes", "extra",
+    "country", "priority", "notes", "extra", "gatekeeper",
 )  # fmt: skip
 
 AnyRow = Union["Row[Any]", Mapping[str, Any]]
@@ -74,3 +84,25 @@ def to_contact(row: AnyRow) -> Contact:
 def to_meeting(row: AnyRow) -> Meeting:
     """A ``meetings`` row as a Meeting."""
     return Meeting(**_values(row, _MEETING))
+
+
+def to_inbox_message(row: AnyRow) -> InboxMessage:
+    """An ``inbox_messages`` row as an InboxMessage."""
+    values = _values(row, _INBOX)
+    values["detail"] = dict(values.get("detail") or {})
+    return InboxMessage(**values)
+
+
+def to_wind_down(row: AnyRow) -> WindDown:
+    """A ``wind_downs`` row joined with its prospect's ``company`` as a WindDown."""
+    r = row._mapping if hasattr(row, "_mapping") else row
+    return WindDown(
+        id=r["id"],
+        prospect_id=r["prospect_id"],
+        company=r["company"],
+        hired_on=r["hired_on"],
+        statuses={int(k): str(v) for k, v in dict(r["statuses"] or {}).items()},
+        tasks=tuple(int(t) for t in (r["tasks"] or ())),
+        made=tuple(int(t) for t in (r["made"] or ())),
+        resumed_on=r["resumed_on"],
+    )

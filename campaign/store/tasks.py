@@ -12,13 +12,14 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from campaign.errors import NotFound
 from campaign.models import CALL_KINDS, CallRecord, Task, TaskState
 from campaign.store.base import Connected
 from campaign.store.rows import to_call, to_task
-from campaign.store.schema import calls, tasks
+from campaign.store.schema import calls, meetings, tasks
+from campaign.wording import task_ref
 
 _CALLS = [str(k) for k in CALL_KINDS]
 _OPEN = str(TaskState.OPEN)
@@ -43,7 +44,7 @@ class TaskQueries(Connected):
         with self.read() as conn:
             row = conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
         if row is None:
-            raise NotFound(f"no task with id {task_id} (see `campaign agenda`)")
+            raise NotFound(f"no task {task_ref(task_id)} (see `campaign agenda`)")
         return to_task(row)
 
     def insert_task(
@@ -117,6 +118,64 @@ class TaskQueries(Connected):
                 .values(state=str(TaskState.CANCELLED), closed_on=today, note=note)
             )
         return int(done.rowcount)
+
+    def tasks_of(self, prospect_id: int) -> list[Task]:
+        """Every task of a prospect (or of its meetings), open, done and cancelled, by due day."""
+        of_meetings = select(meetings.c.id).where(meetings.c.prospect_id == prospect_id)
+        query = (
+            select(tasks)
+            .where(or_(tasks.c.prospect_id == prospect_id, tasks.c.meeting_id.in_(of_meetings)))
+            .order_by(tasks.c.due, tasks.c.id)
+        )
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
+    def contact_tasks(self, contact_id: int) -> list[Task]:
+        """Every task for a contact, by due day."""
+        query = select(tasks).where(tasks.c.contact_id == contact_id).order_by(tasks.c.due)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
+    def cancel_tasks(self, task_ids: Sequence[int], today: date, note: str) -> int:
+        """Cancel these tasks where they are still open; how many were."""
+        done = 0
+        with self.write() as conn:
+            for chunk in _in_chunks(task_ids):
+                done += conn.execute(
+                    update(tasks)
+                    .where(tasks.c.id.in_(chunk), tasks.c.state == _OPEN)
+                    .values(state=str(TaskState.CANCELLED), closed_on=today, note=note)
+                ).rowcount
+        return int(done)
+
+    def open_tasks(self, kinds: Sequence[str] | None = None) -> list[Task]:
+        """Every open task (only those of ``kinds``, if given), by due day."""
+        query = select(tasks).where(tasks.c.state == _OPEN).order_by(tasks.c.due, tasks.c.id)
+        if kinds is not None:
+            query = query.where(tasks.c.kind.in_([str(k) for k in kinds]))
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
+
+    def tasks_by_id(self, task_ids: Sequence[int]) -> list[Task]:
+        """The tasks with these ids (those that exist), by id."""
+        found: list[Task] = []
+        with self.read() as conn:
+            for chunk in _in_chunks(task_ids):
+                query = select(tasks).where(tasks.c.id.in_(chunk)).order_by(tasks.c.id)
+                found += [to_task(r) for r in conn.execute(query)]
+        return found
+
+    def prospect_tasks(
+        self, prospect_id: int, kinds: Sequence[str] | None = None, open_only: bool = False
+    ) -> list[Task]:
+        """A prospect's tasks (of ``kinds``; only the open ones if asked), oldest first."""
+        query = select(tasks).where(tasks.c.prospect_id == prospect_id).order_by(tasks.c.id)
+        if kinds is not None:
+            query = query.where(tasks.c.kind.in_([str(k) for k in kinds]))
+        if open_only:
+            query = query.where(tasks.c.state == _OPEN)
+        with self.read() as conn:
+            return [to_task(r) for r in conn.execute(query)]
 
     def last_task(self, prospect_id: int, kind: str) -> Task | None:
         """The prospect's latest task of ``kind`` in any state, if any."""

@@ -10,6 +10,9 @@ the standard library's sqlite3, so they never pay for importing SQLAlchemy.
 
 A view whose shape depends on a setting (can the campaign email?) is registered once per
 shape (``status.waiting.email``, ``.post``, ``.any``): a view has no Python branches.
+
+The conditions the views share (who is reachable, met, offered ...) are defined here once;
+the SQLAlchemy primitives that need them too import them from here.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from campaign.models import (
     CALL_KINDS,
     CAP_STATES,
     CONVERSATIONS,
+    POSTAL_RULE,
     Channel,
     Outcome,
     ProspectStatus,
@@ -46,7 +50,15 @@ from campaign.models import (
     TaskState,
 )
 from campaign.store.prospects import WAVE_ORDER
-from campaign.store.schema import calls, contacts, meetings, prospects, sends, tasks
+from campaign.store.schema import (
+    calls,
+    contacts,
+    meetings,
+    prospects,
+    sends,
+    tasks,
+    wind_downs,
+)
 
 # How many ids an attention item names (the count is always exact).
 SAMPLE = 10
@@ -119,19 +131,74 @@ def _met(outcome: str | None = None) -> Any:
     return query if outcome is None else query.where(meetings.c.outcome == outcome)
 
 
+def _planned() -> Any:
+    """Prospects with a meeting planned on the agenda (a ``meeting`` task, in any state)."""
+    return select(tasks.c.prospect_id).where(
+        tasks.c.kind == str(TaskKind.MEETING), tasks.c.prospect_id.is_not(None)
+    )
+
+
 def _reached_condition() -> Any:
     """Prospects spoken with: a conversation on a call, or a meeting."""
     return or_(prospects.c.id.in_(_called(CONVERSATIONS)), prospects.c.id.in_(_met()))
 
 
-def _reachable(can_email: bool) -> Any:
-    """A letter can reach them: by email (with [smtp]), or by post (a complete address)."""
-    by_post = and_(
-        prospects.c.street != "",
-        prospects.c.city != "",
-        or_(prospects.c.postal_code != "", prospects.c.region != ""),
+def met_condition() -> Any:
+    """Prospects met: a meeting recorded, one agreed on a call, or one planned on the agenda."""
+    return or_(
+        prospects.c.id.in_(_met()),
+        prospects.c.id.in_(_called((Outcome.MEETING,))),
+        prospects.c.id.in_(_planned()),
     )
-    return or_(prospects.c.email != "", by_post) if can_email else by_post
+
+
+def offered_condition() -> Any:
+    """Prospects that made an offer (or hired): by status, at a meeting or on a call."""
+    return or_(
+        prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
+        prospects.c.id.in_(_met(str(Outcome.OFFER))),
+        prospects.c.id.in_(_called((Outcome.HIRED, Outcome.OFFER))),
+    )
+
+
+def interview_to_come() -> Any:
+    """In the interview stage with no meeting recorded yet: a meeting agreed, still to come."""
+    return and_(
+        prospects.c.status == str(ProspectStatus.INTERVIEW),
+        ~exists().where(meetings.c.prospect_id == prospects.c.id),
+    )
+
+
+def has_postal_address() -> Any:
+    """SQL for ``Prospect.has_postal_address``: built from the same ``POSTAL_RULE``."""
+    return and_(
+        *(or_(*(func.trim(prospects.c[name]) != "" for name in group)) for group in POSTAL_RULE)
+    )
+
+
+def needs_address() -> Any:
+    """SQL for ``Prospect.needs_address``: no email and no complete postal address."""
+    return and_(func.trim(prospects.c.email) == "", ~has_postal_address())
+
+
+def reachable(can_email: bool) -> Any:
+    """A letter can reach them: by email (with [smtp]), or by post (a complete address)."""
+    by_post = has_postal_address()
+    # An address that bounced is no way to reach them (a corrected one is).
+    emailable = and_(prospects.c.email != "", prospects.c.email != prospects.c.undeliverable)
+    return or_(emailable, by_post) if can_email else by_post
+
+
+def untracked_post() -> Any:
+    """A printed letter whose pack is no task: no ``post_letter`` task was made its day."""
+    return ~exists().where(
+        tasks.c.kind == str(TaskKind.POST_LETTER), tasks.c.created_on == sends.c.sent_on
+    )
+
+
+def _letter() -> Any:
+    """A letter of the campaign: thank-you emails are in the ledger, not in the mailing."""
+    return sends.c.task_id.is_(None)
 
 
 def _unsent() -> Any:
@@ -159,20 +226,34 @@ REACH = {"any": None, "email": True, "post": False}
 
 def _waiting(reach: str, what: str) -> Select[Any]:
     can_email = REACH[reach]
-    unsent = _unsent() if can_email is None else and_(_unsent(), _reachable(can_email))
+    unsent = _unsent() if can_email is None else and_(_unsent(), reachable(can_email))
     if what == "count":
         return _count(unsent)
     return select(prospects.c.id).where(unsent).order_by(*WAVE_ORDER).limit(1)
 
 
 def _unreachable(reach: str, what: str) -> Select[Any]:
-    cut_off = and_(_unsent(), ~_reachable(bool(REACH[reach])))
+    # Those who need an address are counted on their own (status.needs_address).
+    cut_off = and_(_unsent(), ~reachable(bool(REACH[reach])), ~needs_address())
     return _count(cut_off) if what == "count" else _first_ids(cut_off)
+
+
+def _next_in_line(reach: str) -> Select[Any]:
+    """The first ``:limit`` active prospects not yet sent ``:letter`` (reachable), in wave order."""
+    can_email = REACH[reach]
+    unsent = _unsent() if can_email is None else and_(_unsent(), reachable(can_email))
+    return (
+        select(prospects)
+        .where(unsent)
+        .order_by(*WAVE_ORDER)
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 for _reach in REACH:
     VIEWS[f"status.waiting.{_reach}"] = partial(_waiting, _reach, "count")
     VIEWS[f"status.next_waiting.{_reach}"] = partial(_waiting, _reach, "first")
+    VIEWS[f"prospects.next_in_line.{_reach}"] = partial(_next_in_line, _reach)
 for _reach in ("email", "post"):
     VIEWS[f"status.unreachable.{_reach}"] = partial(_unreachable, _reach, "count")
     VIEWS[f"status.unreachable_ids.{_reach}"] = partial(_unreachable, _reach, "ids")
@@ -187,7 +268,7 @@ def _by_status() -> Select[Any]:
 def _sent_by_channel() -> Select[Any]:
     return (
         select(sends.c.channel, func.count().label("n"))
-        .where(sends.c.state == str(SendState.SENT))
+        .where(sends.c.state == str(SendState.SENT), _letter())
         .group_by(sends.c.channel)
     )
 
@@ -200,6 +281,7 @@ def _cap_used() -> Select[Any]:
         .where(
             sends.c.week == bindparam("week", type_=String),
             sends.c.state.in_(_values(CAP_STATES)),
+            _letter(),  # thank-you emails need no slot
         )
     )
 
@@ -220,16 +302,10 @@ def _status_calls_done() -> Select[Any]:
 
 @view("status.spoken_met_offered")
 def _spoken_met_offered() -> Select[Any]:
-    met = or_(prospects.c.id.in_(_met()), prospects.c.id.in_(_called((Outcome.MEETING,))))
-    offered = or_(
-        prospects.c.status.in_(_values((ProspectStatus.OFFER, ProspectStatus.HIRED))),
-        prospects.c.id.in_(_met(str(Outcome.OFFER))),
-        prospects.c.id.in_(_called((Outcome.HIRED, Outcome.OFFER))),
-    )
     return select(
         func.sum(case((_reached_condition(), 1), else_=0)).label("spoken"),
-        func.sum(case((met, 1), else_=0)).label("met"),
-        func.sum(case((offered, 1), else_=0)).label("offered"),
+        func.sum(case((met_condition(), 1), else_=0)).label("met"),
+        func.sum(case((offered_condition(), 1), else_=0)).label("offered"),
     ).select_from(prospects)
 
 
@@ -237,9 +313,27 @@ def _spoken_met_offered() -> Select[Any]:
 def _due() -> Select[Any]:
     return (
         select(tasks.c.kind, tasks.c.due, func.count().label("n"))
-        .where(tasks.c.state == _OPEN, tasks.c.due <= _day("today"))
+        .where(
+            tasks.c.state == _OPEN,
+            tasks.c.due <= _day("today"),
+            tasks.c.kind != str(TaskKind.POST_LETTER),
+        )
         .group_by(tasks.c.kind, tasks.c.due)
         .order_by(tasks.c.due)
+    )
+
+
+@view("status.packs_due")
+def _packs_due() -> Select[Any]:
+    """Print packs to post (a task each): their day and detail (how many letters)."""
+    return (
+        select(tasks.c.due, tasks.c.detail)
+        .where(
+            tasks.c.state == _OPEN,
+            tasks.c.due <= _day("today"),
+            tasks.c.kind == str(TaskKind.POST_LETTER),
+        )
+        .order_by(tasks.c.due, tasks.c.id)
     )
 
 
@@ -252,6 +346,7 @@ def _to_post() -> Select[Any]:
             sends.c.channel == str(Channel.POST),
             sends.c.state == str(SendState.SENT),
             sends.c.sent_on == _day("today"),
+            untracked_post(),
         )
     )
 
@@ -311,10 +406,90 @@ def _no_contact() -> Any:
     return and_(_live(), func.trim(prospects.c.contact) == "")
 
 
+def _incomplete() -> Any:
+    return and_(prospects.c.status == str(ProspectStatus.ACTIVE), needs_address())
+
+
 VIEWS["status.no_phone"] = lambda: _count(_no_phone())
 VIEWS["status.no_phone_ids"] = lambda: _first_ids(_no_phone())
 VIEWS["status.no_contact"] = lambda: _count(_no_contact())
 VIEWS["status.no_contact_ids"] = lambda: _first_ids(_no_contact())
+VIEWS["status.needs_address"] = lambda: _count(_incomplete())
+VIEWS["status.needs_address_ids"] = lambda: _first_ids(_incomplete())
+
+
+@view("status.people")
+def _people() -> Select[Any]:
+    """(id, contact, title) of the live prospects: the domain tells who looks like HR."""
+    return (
+        select(prospects.c.id, prospects.c.contact, prospects.c.title)
+        .where(_live())
+        .order_by(prospects.c.id)
+    )
+
+
+@view("status.wind_down")
+def _wind_down() -> Select[Any]:
+    """The wind-down in force (not resumed), with the company that hired."""
+    return (
+        select(wind_downs, prospects.c.company)
+        .join(prospects, prospects.c.id == wind_downs.c.prospect_id)
+        .where(wind_downs.c.resumed_on.is_(None))
+        .order_by(wind_downs.c.id.desc())
+        .limit(1)
+    )
+
+
+@view("sends.bounced")
+def _bounced() -> Select[Any]:
+    return select(sends).where(sends.c.state == str(SendState.BOUNCED)).order_by(sends.c.id)
+
+
+# -- a counsellor's list: one campaign's pace -----------------------------------------
+
+
+@view("firm.pace")
+def _pace() -> Select[Any]:
+    """One campaign's pace as of ``:today`` (ISO ``:week``) for ``:letter``, in one query."""
+
+    def count(table: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(table).where(*where).scalar_subquery()
+
+    def latest(column: Any) -> Any:
+        return select(func.max(column)).scalar_subquery()
+
+    today = _day("today")
+    open_call = and_(tasks.c.state == _OPEN, _one_of(tasks.c.kind, _CALLS))
+    week = bindparam("week", type_=String)
+    return select(
+        count(prospects).label("prospects"),
+        # As status counts the cap: thank-you emails use no slot.
+        count(sends, sends.c.week == week, sends.c.state.in_(_values(CAP_STATES)), _letter()).label(
+            "sent_this_week"
+        ),
+        count(tasks, open_call, tasks.c.due <= today).label("calls_due"),
+        count(tasks, open_call, tasks.c.due < today).label("calls_overdue"),
+        select(func.min(tasks.c.due))
+        .where(open_call, tasks.c.due < today)
+        .scalar_subquery()
+        .label("oldest_call_due"),
+        count(prospects, met_condition()).label("meetings"),
+        count(prospects, offered_condition()).label("offers"),
+        count(prospects, interview_to_come()).label("interviews_agreed"),
+        count(prospects, _unsent()).label("waiting"),
+        latest(sends.c.sent_on).label("last_sent"),
+        latest(sends.c.claimed_on).label("last_claimed"),
+        latest(calls.c.called_on).label("last_called"),
+        latest(meetings.c.held_on).label("last_met"),
+        latest(prospects.c.updated_on).label("last_updated"),
+        latest(tasks.c.closed_on).label("last_closed"),
+    )
+
+
+@view("prospects.interviews_to_come")
+def _interviews_to_come() -> Select[Any]:
+    return select(prospects).where(interview_to_come()).order_by(*WAVE_ORDER)
+
 
 # -- the report's history -------------------------------------------------------------
 
@@ -326,7 +501,8 @@ def _all_prospects() -> Select[Any]:
 
 @view("report.sends")
 def _all_sends() -> Select[Any]:
-    return select(sends).order_by(sends.c.id)
+    # The letters: thank-you emails are not part of the mailing.
+    return select(sends).where(_letter()).order_by(sends.c.id)
 
 
 @view("report.calls")
@@ -419,6 +595,28 @@ def _open_call() -> Select[Any]:
     )
 
 
+@view("tasks.open_calls")
+def _open_calls() -> Select[Any]:
+    return (
+        select(tasks)
+        .where(_one_of(tasks.c.kind, _CALLS), tasks.c.state == _OPEN)
+        .order_by(tasks.c.due, tasks.c.id)
+    )
+
+
+@view("tasks.open_calls_of")
+def _open_calls_of() -> Select[Any]:
+    return (
+        select(tasks)
+        .where(
+            _one_of(tasks.c.kind, _CALLS),
+            tasks.c.state == _OPEN,
+            tasks.c.prospect_id.in_(_ids()),
+        )
+        .order_by(tasks.c.due, tasks.c.id)
+    )
+
+
 @view("tasks.open_call_load")
 def _open_call_load() -> Select[Any]:
     return (
@@ -490,6 +688,9 @@ def _letters_to_post() -> Select[Any]:
             sends.c.state == str(SendState.SENT),
             sends.c.sent_on >= _day("start"),
             sends.c.sent_on <= _day("end"),
+            # Only those printed before print packs became tasks: a pack printed since
+            # is on the agenda as its own task.
+            untracked_post(),
         )
         .order_by(sends.c.sent_on, sends.c.id)
     )
