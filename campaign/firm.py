@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from campaign.clock import iso_week
 from campaign.config import Settings
 from campaign.documents.files import new_file
 from campaign.errors import CampaignError, InputError
 from campaign.models import MARKETING, PaceFigures
-from campaign.store import Firm, open_firm
-from campaign.store.base import display_url
-from campaign.store.registry import Added
+from campaign.store import display_url, open_firm
 from campaign.templating import page_environment
+
+if TYPE_CHECKING:  # SQLAlchemy's side: `campaign report` (this module's caller) must not load it
+    from campaign.store.registry import Added
+    from campaign.store.sql import Firm
 
 
 @dataclass(frozen=True)

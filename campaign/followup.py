@@ -23,6 +23,7 @@ The rules of the follow-up live here and nowhere else:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -93,12 +94,19 @@ class CallLoad:
     A send run holds the send lock, so only a concurrent `campaign log` could add a
     call meanwhile; at worst one day gets one call over its cap. Reading the load again
     for every letter made a 2,000-letter run 2x slower.
+
+    Placing a call does not walk past the full days one by one (that made a run of
+    10,000 letters quadratic: 9.5 s): the full business days are kept as runs of
+    consecutive business days (``_FullDays``), so a call due inside a run jumps to the
+    business day after it, and ``add``/``remove`` grow, merge or split the runs as days
+    fill and empty. ``days`` holds the counts; change it only through ``add``/``remove``.
     """
 
     calendar: BusinessCalendar
     per_day: int
     days: dict[date, int] = field(default_factory=dict)
     start: date | None = None
+    _full: _FullDays | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def read(
@@ -109,17 +117,28 @@ class CallLoad:
         return cls(calendar, per_day, days, start)
 
     def place(self, earliest: date) -> date:
-        """The first business day on or after ``earliest`` with room for one more call."""
-        return place_call(self.calendar, earliest, self.days, self.per_day)
+        """The first business day on or after ``earliest`` with room for one more call.
+
+        The same day as ``place_call`` (the plain walk) gives, in O(log runs) steps.
+        """
+        day = self.calendar.on_or_after(earliest)
+        end = self._full_days().run_end(day)
+        return day if end is None else self.calendar.after(end)
 
     def add(self, day: date) -> None:
         """A call now falls on ``day``."""
-        self.days[day] = self.days.get(day, 0) + 1
+        before = self.days.get(day, 0)
+        self.days[day] = before + 1
+        if self._full is not None and before < self.per_day <= before + 1:
+            self._full.fill(day)
 
     def remove(self, day: date) -> None:
         """A call no longer falls on ``day`` (moved or closed)."""
-        if self.days.get(day):
-            self.days[day] -= 1
+        before = self.days.get(day, 0)
+        if before:
+            self.days[day] = before - 1
+            if self._full is not None and before - 1 < self.per_day <= before:
+                self._full.empty(day)
 
     def book(self, earliest: date, skip: date | None = None) -> date:
         """Place one call (a call moved off ``skip`` does not compete with itself) and count it."""
@@ -128,6 +147,92 @@ class CallLoad:
         day = self.place(earliest)
         self.add(day)
         return day
+
+    def _full_days(self) -> _FullDays:
+        if self._full is None:
+            full = [d for d, n in self.days.items() if n >= self.per_day]
+            self._full = _FullDays(self.calendar, full)
+        return self._full
+
+
+class _FullDays:
+    """The full business days as maximal runs of consecutive business days.
+
+    A run ``start..end`` holds every business day from ``start`` to ``end`` and no other
+    days; the business days just before and after it have room. ``place`` finds the run
+    holding a day by bisecting the sorted run starts; filling or emptying one day
+    touches at most two runs.
+    """
+
+    def __init__(self, calendar: BusinessCalendar, full: Sequence[date]) -> None:
+        self.calendar = calendar
+        self.starts: list[date] = []
+        self.end: dict[date, date] = {}  # run start -> run end
+        self.start_of: dict[date, date] = {}  # run end -> run start
+        for day in sorted(d for d in full if calendar.is_business_day(d)):
+            if self.starts and calendar.after(self.end[self.starts[-1]]) == day:
+                self._set(self.starts[-1], day)
+            else:
+                self.starts.append(day)
+                self._set(day, day)
+
+    def _set(self, start: date, end: date) -> None:
+        old_end = self.end.get(start)
+        if old_end is not None and self.start_of.get(old_end) == start:
+            del self.start_of[old_end]
+        self.end[start] = end
+        self.start_of[end] = start
+
+    def _drop_start(self, start: date) -> None:
+        del self.starts[bisect_left(self.starts, start)]
+        del self.end[start]
+
+    def _add_start(self, start: date, end: date) -> None:
+        insort(self.starts, start)
+        self._set(start, end)
+
+    def run_end(self, day: date) -> date | None:
+        """The last day of the run holding ``day``, or None when ``day`` has room."""
+        i = bisect_right(self.starts, day) - 1
+        if i < 0:
+            return None
+        end = self.end[self.starts[i]]
+        return end if day <= end else None
+
+    def _before(self, day: date) -> date:
+        day -= timedelta(days=1)
+        while not self.calendar.is_business_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def fill(self, day: date) -> None:
+        """``day`` has just become full: a new run, or one grown, or two joined."""
+        if not self.calendar.is_business_day(day):
+            return
+        left = self.start_of.get(self._before(day))  # a run ending the business day before
+        nxt = self.calendar.after(day)
+        right = self.end.get(nxt)  # a run starting the business day after
+        if right is not None:
+            self._drop_start(nxt)
+            del self.start_of[right]
+        if left is not None:
+            self._set(left, right if right is not None else day)
+        else:
+            self._add_start(day, right if right is not None else day)
+
+    def empty(self, day: date) -> None:
+        """``day`` has just got room again: its run shrinks, splits or goes."""
+        if not self.calendar.is_business_day(day):
+            return
+        i = bisect_right(self.starts, day) - 1
+        start = self.starts[i]
+        end = self.end[start]
+        del self.start_of[end]
+        self._drop_start(start)
+        if start < day:
+            self._add_start(start, self._before(day))
+        if day < end:
+            self._add_start(self.calendar.after(day), end)
 
 
 def place_call(
@@ -167,14 +272,11 @@ def promised_calls(
     Each is placed under ``calls_per_day`` on top of ``load`` (the open calls already
     scheduled), so the day a letter promises is the day its call will be due.
     """
-    days = dict(load)
-    promised: dict[int, date] = {}
-    for prospect_id, channel in sends:
-        earliest = first_call_earliest(channel, sent_on, schedule)
-        due = place_call(calendar, earliest, days, schedule.calls_per_day)
-        days[due] = days.get(due, 0) + 1
-        promised[prospect_id] = due
-    return promised
+    calls = CallLoad(calendar, schedule.calls_per_day, dict(load))
+    return {
+        prospect_id: calls.book(first_call_earliest(channel, sent_on, schedule))
+        for prospect_id, channel in sends
+    }
 
 
 def first_call_reason(letter: str, channel: str, sent_on: date) -> str:

@@ -212,7 +212,7 @@ class InboxKind(StrEnum):
 
 # A postal address the post office can deliver to: a field of every group is filled
 # (street, city, and a zip or a state). The one rule: ``Prospect.has_postal_address``
-# and the store's SQL (``store.reporting``) are both built from it.
+# and the store's SQL (``store.views``) are both built from it.
 POSTAL_RULE: tuple[tuple[str, ...], ...] = (("street",), ("city",), ("postal_code", "region"))
 
 

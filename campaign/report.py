@@ -33,9 +33,10 @@ from campaign.models import (
     SendState,
     TaskKind,
 )
-from campaign.status import Funnel, Status, campaign_status
+from campaign.status import Status, campaign_status
 from campaign.store import Store
 from campaign.templating import page_environment
+from campaign.wording import counted, noun
 
 # A status call closed with `campaign done` and no decision yet (one with a decision
 # counts under that decision: offer, declined).
@@ -72,6 +73,7 @@ class Report:
     calls_per_day: int
     rows: list[ProspectLine]
     holidays: dict[date, str] = field(default_factory=dict)  # in call_load: no calls then
+    written_to: int = 0  # prospects sent at least one letter (the funnel counts prospects)
 
     @property
     def outcomes(self) -> list[str]:
@@ -139,6 +141,7 @@ def shape_report(
             for d in weekdays
             if not calendar.is_business_day(d)
         },
+        written_to=len({s.prospect_id for s in history.sends if s.state == SendState.SENT}),
     )
 
 
@@ -277,12 +280,14 @@ def render_report(report: Report) -> str:
     """The self-contained HTML page: charts inline, no network needed, printable."""
     env = page_environment()
     env.filters["code"] = commands_as_code
+    env.globals["noun"] = noun
+    env.globals["counted"] = counted
     source = files("campaign").joinpath("data", "report.html.j2").read_text(encoding="utf-8")
     template = env.from_string(source)
     images = {
         "sends": charts.sends_per_week(report.sends_per_week, report.status.weekly_cap),
         "calls": charts.calls_per_week(report.calls_per_week, report.outcomes),
-        "funnel": charts.funnel(_funnel_stages(report.status.funnel)),
+        "funnel": charts.funnel(*funnel_bars(report)),
         "rates": charts.response_rates(report.by_band, report.by_letter),
         "load": charts.call_load(report.call_load, report.calls_per_day, report.holidays),
     }
@@ -300,16 +305,22 @@ def commands_as_code(text: str) -> Any:
     return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
 
 
-def _funnel_stages(f: Funnel) -> list[tuple[str, int]]:
-    return [
+def funnel_bars(report: Report) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The funnel's stages, each counting prospects; and apart, the letters and calls made.
+
+    Letters and calls are items, not prospects (206 calls to 121 prospects): drawn on
+    the prospects' scale they would read as more people than the list holds.
+    """
+    f = report.status.funnel
+    stages = [
         ("Prospects", f.prospects),
-        ("Letters sent", f.letters_sent),
-        ("Calls made", f.calls_made),
-        ("Conversations", f.conversations),
-        ("Meetings", f.meetings),
-        ("Offers", f.offers),
-        ("Hired", f.hired),
+        ("Written to", report.written_to),
+        ("Spoken with", f.conversations),
+        ("Met", f.meetings),
+        ("Made an offer", f.offers),
+        ("Hired you", f.hired),
     ]
+    return stages, [("Letters sent", f.letters_sent), ("Calls made", f.calls_made)]
 
 
 def write_report(
@@ -317,9 +328,7 @@ def write_report(
 ) -> Path:
     """Build, render and write the report under output/ (``report-DATE.html``, or ``-2``,
     ``-3`` ... so no earlier run is overwritten); returns its path."""
-    report = build_report(store, settings, today, spell)
-    with charts.cache_in(settings.output_dir / ".cache" / "matplotlib"):
-        page = render_report(report)
+    page = render_report(build_report(store, settings, today, spell))
     return write_new(
         settings.output_dir,
         f"report-{today.isoformat()}",

@@ -265,3 +265,30 @@ def test_done_decision_offer_records_an_offer(run, campaign_home: Path) -> None:
     assert run("done", str(call["task_id"]), "--decision", "offer").exit_code == 0
     assert store.get_prospect(acme.id).status == "offer"
     assert store.list_meetings(acme.id)[0].outcome == "offer"
+
+
+def test_the_agenda_imports_nothing_heavy(campaign_home: Path) -> None:
+    """Each morning: a current SQLite campaign is read with sqlite3, no SQLAlchemy."""
+    import subprocess
+    import sys
+
+    store = store_at(campaign_home)
+    person = add_prospect(store)
+    with store.transaction() as tx:
+        tx.insert_task(kind="call", due=TODAY, today=TODAY, prospect_id=person.id)
+        tx.insert_task(kind="thank_you_email", due=TODAY, today=TODAY, prospect_id=person.id)
+    store.close()
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom campaign.cli import cli\n"
+        "for fmt in ('table', 'json'):\n"
+        "    r = CliRunner().invoke(cli, ['agenda', '--due', 'week', '--format', fmt])\n"
+        "    assert r.exit_code == 0, r.output\n"
+        "heavy = ('sqlalchemy', 'pandas', 'reportlab', 'icalendar', 'holidays', 'docx', 'jinja2',\n"
+        "         'smtplib')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {"CAMPAIGN_HOME": str(campaign_home), "CAMPAIGN_TODAY": TODAY.isoformat()}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout == "[]\n"

@@ -215,7 +215,8 @@ def test_the_call_sheet_imports_nothing_heavy(store, campaign_home):
         "for fmt in ('table', 'json', 'csv'):\n"
         "    r = CliRunner().invoke(cli, ['calls', '--format', fmt])\n"
         "    assert r.exit_code == 0, r.output\n"
-        "heavy = ('pandas', 'reportlab', 'matplotlib', 'icalendar', 'holidays', 'docx')\n"
+        "heavy = ('pandas', 'reportlab', 'matplotlib', 'icalendar', 'holidays', 'docx',\n"
+        "         'sqlalchemy', 'smtplib', 'jinja2')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     env = {"CAMPAIGN_HOME": str(campaign_home), "CAMPAIGN_TODAY": "2026-11-27"}

@@ -44,3 +44,27 @@ def test_help_starts_without_heavy_imports() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_flags_table_spells_each_argument_as_its_command_does() -> None:
+    # `campaign status` words its advice from FLAGS, without importing every command.
+    import ast
+    from pathlib import Path
+
+    from campaign.cli import FLAGS, spellings
+
+    assert {name: spellings().get(name) for name in FLAGS} == FLAGS
+    named = set()
+    for path in (Path(__file__).parents[1] / "campaign").rglob("*.py"):
+        if "cli" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "arg"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                named.add(node.args[0].value)
+    missing = sorted(named - set(FLAGS))
+    assert missing == [], f"add these arguments to campaign.cli.FLAGS: {missing}"

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 from campaign.models import Outcome
@@ -53,10 +54,11 @@ def test_report_date_follows_campaign_today(run, campaign_home: Path) -> None:
 
 
 def _chart_text(html: str, chart: str) -> list[str]:
-    """The words and numbers drawn in one embedded chart (matplotlib keeps each as a comment)."""
+    """The words and numbers drawn in one embedded chart, each text element in order."""
     found = re.search(rf'id="{chart}" src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert found is not None, chart
-    return re.findall(r"<!-- (.*?) -->", base64.b64decode(found.group(1)).decode("utf-8"))
+    svg = base64.b64decode(found.group(1)).decode("utf-8")
+    return [unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
 
 
 def test_every_call_is_in_the_calls_chart_and_holidays_are_days_off(run, campaign_home) -> None:
@@ -100,3 +102,25 @@ def test_every_call_is_in_the_calls_chart_and_holidays_are_days_off(run, campaig
     assert load_chart.count("holiday") == 1  # 4 Dec to 31 Dec: only Christmas Day
     for chart in ("chart-calls", "chart-load", "chart-sends"):
         assert not [t for t in _chart_text(html, chart) if re.fullmatch(r"\d+\.\d+", t)], chart
+
+
+def test_the_report_draws_its_charts_without_a_plotting_library(campaign_home: Path) -> None:
+    """The SVG is written directly, and a current SQLite campaign is read with sqlite3."""
+    import subprocess
+    import sys
+
+    store = store_at(campaign_home)
+    build_campaign(store)
+    store.close()
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom campaign.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['report'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "heavy = ('matplotlib', 'sqlalchemy', 'pandas', 'reportlab', 'docx', 'smtplib')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {"CAMPAIGN_HOME": str(campaign_home), "CAMPAIGN_TODAY": "2026-11-16"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout == "[]\n"

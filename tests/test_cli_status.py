@@ -155,7 +155,10 @@ def test_unknown_format_is_a_usage_error(run) -> None:
 
 
 def test_status_loads_no_heavy_library(campaign, sender_config, campaign_home) -> None:
-    """Status must answer in a blink: no pandas, matplotlib, reportlab or holiday tables."""
+    """Status must answer in a blink: no SQLAlchemy, pandas, reportlab, holiday tables or rich.
+
+    (Status in JSON prints no table; a current SQLite campaign is read with sqlite3.)
+    """
     import subprocess
     import sys
 
@@ -169,7 +172,8 @@ def test_status_loads_no_heavy_library(campaign, sender_config, campaign_home) -
     code = (
         "import sys; from campaign.cli import cli\n"
         "cli(['status', '--format', 'json'], standalone_mode=False)\n"
-        "heavy = {'pandas', 'matplotlib', 'reportlab', 'docxtpl', 'docx', 'holidays', 'yagmail'}\n"
+        "heavy = {'pandas', 'matplotlib', 'reportlab', 'docxtpl', 'docx', 'holidays', 'yagmail',\n"
+        "         'sqlalchemy', 'rich', 'smtplib'}\n"
         "print('HEAVY', sorted(heavy & set(sys.modules)))\n"
     )
     env = {**env_without("CAMPAIGN_DB"), "CAMPAIGN_HOME": str(campaign_home)}

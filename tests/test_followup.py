@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from campaign.clock import due_until
 from campaign.config import Schedule, Settings
 from campaign.errors import InputError
-from campaign.followup import SUGGEST_GIFT, log_call, next_step, place_call, unanswered_streak
+from campaign.followup import (
+    SUGGEST_GIFT,
+    CallLoad,
+    log_call,
+    next_step,
+    place_call,
+    unanswered_streak,
+)
 from campaign.models import FINISHED_STATUSES, CallRecord, Channel, Outcome, ProspectStatus
 from campaign.people import format_phone
 from campaign.store.schema import tasks
@@ -185,3 +192,35 @@ def test_the_cli_offers_exactly_the_outcomes_the_rules_know():
 
     (option,) = [p for p in log.params if p.name == "outcome"]
     assert tuple(option.type.choices) == OUTCOMES
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    per_day=st.integers(1, 3),
+    initial=st.dictionaries(st.integers(0, 40), st.integers(0, 4), max_size=25),
+    steps=st.lists(
+        st.tuples(st.sampled_from(["book", "move", "close", "remove", "add"]), st.integers(0, 45)),
+        max_size=60,
+    ),
+)
+def test_fast_call_placement_equals_the_plain_walk(per_day, initial, steps) -> None:
+    # Around Thanksgiving and Christmas: weekends and holidays inside the runs of full days.
+    start = date(2026, 11, 20)
+    load = CallLoad(US, per_day, {start + timedelta(days=k): n for k, n in initial.items()})
+    booked: list[date] = []
+    for action, offset in steps:
+        day = start + timedelta(days=offset)
+        assert load.place(day) == place_call(US, day, dict(load.days), per_day)
+        if action == "book":
+            booked.append(load.book(day))
+        elif action == "move" and booked:
+            booked.append(load.book(day, skip=booked.pop(offset % len(booked))))
+        elif action == "close" and booked:
+            load.remove(booked.pop(offset % len(booked)))
+        elif action == "remove":
+            load.remove(day)  # any call of the load closed: a full run may split
+        elif action == "add":
+            load.add(day)  # a day over its cap (a concurrent `campaign log`) stays full
+    for offset in range(50):
+        day = start + timedelta(days=offset)
+        assert load.place(day) == place_call(US, day, dict(load.days), per_day)

@@ -15,7 +15,7 @@ from tests.factories import TODAY, add_prospects, store_at
 pytestmark = pytest.mark.slow
 
 
-def test_report_keeps_matplotlibs_cache_inside_the_campaign(
+def test_report_writes_nothing_in_the_users_home(
     sender_config: Path, campaign_home: Path, tmp_path: Path
 ) -> None:
     store = store_at(campaign_home)
@@ -38,4 +38,6 @@ def test_report_keeps_matplotlibs_cache_inside_the_campaign(
     )
     assert result.returncode == 0, result.stderr
     assert list(home.rglob("*")) == []
-    assert (campaign_home / "output" / ".cache" / "matplotlib").is_dir()
+    assert [p.name for p in (campaign_home / "output").glob("report-*.html")] == [
+        "report-2026-11-16.html"
+    ]

@@ -335,3 +335,30 @@ def test_open_store_keeps_each_campaign_to_its_schema(firm: FirmDatabase) -> Non
         assert conn.execute(text("SHOW search_path")).scalar() == "ben"
     zoe.close()
     ben.close()
+
+
+def test_the_view_reads_of_a_campaign_see_its_schema_alone(firm: FirmDatabase) -> None:
+    """On PostgreSQL the sqlite3 fast path is never taken: the reads of status, the call
+    sheet and the report go through the engine that searches the campaign's schema only."""
+    from datetime import date
+
+    from campaign.clock import iso_week
+    from tests.factories import add_prospect
+
+    for schema in ("zoe_mueller", "ben"):
+        firm.sql(f"CREATE SCHEMA {schema}")
+    url = firm.url(make_url(firm.server_url).username)
+    zoe, ben = open_store(url, "zoe-mueller"), open_store(url, "ben")
+    for store, count in ((zoe, 3), (ben, 1)):
+        for n in range(count):
+            add_prospect(store, company=f"C{n}")
+    today = date(2026, 11, 16)
+    assert (zoe.fast, zoe.dialect, ben.fast) == (False, "postgresql", False)
+    assert zoe.status_figures(today, iso_week(today)).by_status == {"active": 3}
+    assert ben.status_figures(today, iso_week(today)).by_status == {"active": 1}
+    assert len(zoe.report_history().prospects) == 3
+    with ben.transaction() as tx:  # a unit of work's reads: the same schema
+        assert [p.company for p in tx.report_history().prospects] == ["C0"]
+        assert tx.next_in_line("marketing", 10) == tx.report_history().prospects
+    zoe.close()
+    ben.close()

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from campaign import charts
 from campaign.cli import spell
 from campaign.clock import iso_week
 from campaign.config import load_settings
-from campaign.report import build_report, render_report, write_report
+from campaign.report import build_report, funnel_bars, render_report, write_report
 from campaign.status import campaign_status, weeks_to_finish
 from campaign.store import Store
 from tests.factories import add_prospect, store_at
@@ -294,3 +295,49 @@ def test_the_same_figures_on_postgresql(store, campaign_home, request) -> None:
         assert build_report(pg, cfg, TODAY).rows == build_report(store, cfg, TODAY).rows
     finally:
         pg.close()
+
+
+def _page_text(html: str) -> str:
+    """The page as a reader sees it: tags and the charts' data URIs taken out."""
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_page_counts_its_nouns_and_shows_no_markdown(store, campaign_home) -> None:
+    import re
+
+    one = add_prospect(store)
+    add_send(store, one.id, TODAY - timedelta(days=10), channel="email")
+    add_call(store, one.id, TODAY - timedelta(days=3), "meeting")
+    add_prospect(store, street="")  # email only, no [smtp]: "`campaign send` leaves them out"
+    add_prospect(store, phone="")
+    page = render_report(build_report(store, load_settings(campaign_home, {}), TODAY, spell))
+    text = _page_text(page)
+    assert "1 offer" not in text  # none made: "0 offers"
+    assert '<b id="fig-calls">1</b><span>call made</span>' in page
+    assert '<b id="fig-meetings">1</b><span>meeting</span>' in page
+    assert not re.search(r"\b1 (prospects|letters|calls|meetings|offers|weeks)\b", text)
+    # Every backticked command is shown as code; no markdown reaches the reader.
+    assert "`" not in page and "**" not in page
+    assert "<code>campaign send</code> leaves them out" in page
+
+
+def test_the_funnel_counts_prospects_and_draws_the_work_apart(store, campaign_home) -> None:
+    import base64
+    import re
+
+    build_campaign(store)
+    for pid in range(1, 9):  # far more calls than prospects spoken with
+        for day in range(1, 6):
+            add_call(store, pid, TODAY - timedelta(days=day), "voicemail", attempt=day)
+    report = build_report(store, load_settings(campaign_home, {}), TODAY)
+    stages, work = funnel_bars(report)
+    f = report.status.funnel
+    assert [label for label, _ in work] == ["Letters sent", "Calls made"]
+    assert dict(work)["Calls made"] == f.calls_made > f.prospects
+    counts = [n for _, n in stages]
+    assert counts[0] == f.prospects and counts == sorted(counts, reverse=True)
+    svg = base64.b64decode(charts.funnel(stages, work).split(",", 1)[1]).decode()
+    titles = re.findall(r'font-weight="bold">([^<]+)<', svg)
+    assert titles == ["prospects at each stage", "letters and calls made (items, not prospects)"]

@@ -108,13 +108,13 @@ def test_read_transactions_see_committed_writes_only(tmp_path: Path) -> None:
 def test_v1_offers_recorded_as_hires_become_offers(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from campaign.store import Store
     from campaign.store.base import create_store_engine
     from campaign.store.schema import calls, meetings, schema_migrations
+    from campaign.store.sql import SqlStore
 
     # A database as version 1 left it: only step 1 applied, offers stored as "hired".
     url = f"sqlite:///{tmp_path / 'v1.db'}"
-    v1 = Store(create_store_engine(url), url)
+    v1 = SqlStore(create_store_engine(url), url)
     with v1.write() as conn:
         MIGRATIONS[0][2](conn)
         conn.execute(

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 
-from campaign.agenda import ACTIONS, AgendaItem, to_ics
+from campaign.agenda import AgendaItem, to_ics
 from campaign.agenda import agenda as build
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import Col, echo_json, echo_table, echo_wrapped
-from campaign.cli.params import DATE, DUE, TASK
-from campaign.cli.send import send_thanks
+from campaign.cli.params import DUE
 from campaign.clock import due_until
-from campaign.models import Decision
 from campaign.notecards import open_note_cards, write_note_cards
-from campaign.tasks import finish_task
 from campaign.winddown import hired_words
 from campaign.wording import counted, due_word, task_ref
 
@@ -105,67 +100,6 @@ def _agenda_caption(app: App, items: list[AgendaItem]) -> str:
         f"{hired}{counted(len(items), 'thing')} to do. Each row starts with the command "
         f"that closes it (T7 is a task, a bare 12 a prospect): {said}."
     )
-
-
-@click.command()
-@click.argument("task_id", metavar="TASK", type=TASK)
-@click.option("--note", default="", help="What you did or heard.")
-@click.option(
-    "--decision",
-    type=click.Choice([Decision.OFFER.value, Decision.DECLINED.value]),
-    help="The company decided: closes every open task for it and its interviewers.",
-)
-@click.option(
-    "--respond-by", type=DATE, help="With --decision offer: the day you must answer it by."
-)
-@click.option(
-    "--send", "send_it", is_flag=True, help="A thank-you email: send its draft now, then done."
-)
-@pass_app
-def done(
-    app: App,
-    task_id: int,
-    note: str,
-    decision: str | None,
-    respond_by: datetime | None,
-    send_it: bool,
-) -> None:
-    """Mark a task done: it leaves the agenda (calls to prospects use `campaign log`).
-
-    TASK is the task's id as the agenda shows it (T7; a plain 7 works too). A status
-    call that brings an offer (or a no) closes the loop with --decision; an offer's
-    --respond-by day goes on the agenda.
-
-    \b
-    Example:
-      campaign done T7 --note "emailed from my phone"
-      campaign done T12 --decision offer --respond-by 2026-12-04 --note "offer letter Friday"
-      campaign done T3 --send              # email the thank-you drafted for task T3
-    """
-    if send_it:
-        if decision is not None or respond_by is not None:
-            raise click.UsageError("--send goes alone: it sends the thank-you, then marks it done")
-        send_thanks(app, task_id=task_id, skip_inbox=True)
-        return
-    task, nxt = finish_task(
-        app.store,
-        app.settings,
-        app.today,
-        task_id,
-        note,
-        decision,
-        respond_by=respond_by.date() if respond_by else None,
-    )
-    click.echo(f"Task {task_ref(task.id)} done.")
-    if decision is not None:
-        click.echo(f"Decision {decision}: every open task for prospect {task.prospect_id} closed.")
-    if respond_by is not None:
-        click.echo(
-            f"The offer's deadline is on the agenda: answer by {respond_by:%a %d %b %Y} with "
-            f"`campaign log {task.prospect_id} --outcome hired` (or `--outcome declined`)."
-        )
-    if nxt is not None:
-        click.echo(f"Next {ACTIONS[nxt.kind].lower()}: task {task_ref(nxt.id)} due {nxt.due}.")
 
 
 @click.command()

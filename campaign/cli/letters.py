@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from campaign.batches import BATCHES, why_unreachable
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import progress
-from campaign.cli.params import FORMATS
 from campaign.config import Settings
 from campaign.letters import review_notes
-from campaign.merge import MergeResult, merge_batch
+from campaign.merge import MergeResult, format_problem, merge_batch, parse_formats
 from campaign.models import MARKETING
 from campaign.wording import counted, noun
+
+
+class FormatsParam(click.ParamType):
+    """``docx,pdf,email`` -> ("docx", "pdf", "email"): the letter formats ``merge`` writes.
+
+    (Here rather than in ``params``: it needs ``campaign.merge``, which the morning
+    commands, importing ``params``, must not load.)
+    """
+
+    name = "FORMATS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        problem = format_problem(str(value))
+        if problem is not None:
+            self.fail(f"{value!r}: {problem}", param, ctx)
+        return parse_formats(str(value))
+
+
+FORMATS = FormatsParam()
 
 
 @click.command()

@@ -15,8 +15,6 @@ from typing import Any
 import click
 
 from campaign.clock import DAY_RANGE, DUE_WORDS, in_range
-from campaign.intake.columns import map_item_problem
-from campaign.merge import format_problem, parse_formats
 
 DATE_WORDING = "a date as YYYY-MM-DD"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -65,32 +63,6 @@ class DueParam(click.ParamType):
         if day is not None:
             return text
         self.fail(f"{value!r} is not today, week, all or {DATE_WORDING}", param, ctx)
-
-
-class FormatsParam(click.ParamType):
-    """``docx,pdf,email`` -> ("docx", "pdf", "email"): the letter formats ``merge`` writes."""
-
-    name = "FORMATS"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, tuple):
-            return value
-        problem = format_problem(str(value))
-        if problem is not None:
-            self.fail(f"{value!r}: {problem}", param, ctx)
-        return parse_formats(str(value))
-
-
-class ColumnMapParam(click.ParamType):
-    """``"Their Column=field"``: checked here, read by the import as written."""
-
-    name = '"COLUMN=field"'
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        problem = map_item_problem(str(value))
-        if problem is not None:
-            self.fail(f"{value!r}: {problem}", param, ctx)
-        return value
 
 
 class IdParam(click.types.IntParamType):
@@ -156,5 +128,3 @@ DATE = DateParam()
 TASK = TaskParam()
 TIME = TimeParam()
 DUE = DueParam()
-FORMATS = FormatsParam()
-COLUMN_MAP = ColumnMapParam()

@@ -6,8 +6,6 @@ import os
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from campaign.cli import spell
 from campaign.cli.app import App, pass_app
@@ -76,6 +74,9 @@ def report(app: App, every: bool) -> None:
 
 
 def _print_status(s: Status) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, emoji=False, markup=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=100, highlight=False, emoji=False, markup=False)

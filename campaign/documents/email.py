@@ -14,16 +14,14 @@ import re
 import secrets
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time
-from email.headerregistry import Address, HeaderRegistry
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import default
 from email.utils import format_datetime
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from campaign.config import Sender
 from campaign.documents.files import atomic_file
+from campaign.documents.mailpolicy import REUSED_HEADERS
 from campaign.errors import InputError
 from campaign.models import Rendered
 
@@ -99,7 +97,7 @@ def email_message(
 ) -> EmailMessage:
     """The email for one rendered letter: From the sender, To exactly the contact."""
     prospect = rendered.prospect
-    message = EmailMessage(policy=_policy())
+    message = EmailMessage(policy=REUSED_HEADERS)
     message["From"] = _address(sender.name, sender.email, "[sender] email")
     message["To"] = _address(prospect.contact, prospect.email, f"prospect {prospect.id} email")
     message["Subject"] = one_line(rendered.subject)
@@ -131,59 +129,6 @@ def _boundaries(rendered: Rendered) -> Iterator[str]:
         while boundary in rendered.body_text or boundary in rendered.body_html:
             boundary = f"={boundary}="
         yield boundary
-
-
-# Headers every message of a run shares (their values parse the same each time).
-_SHARED_HEADERS = frozenset({"mime-version", "content-transfer-encoding", "date"})
-
-
-@cache
-def _policy() -> Any:
-    """The standard library's default policy, parsing less for a batch of letters.
-
-    Its header registry makes a new class for every header it parses and parses the
-    same "MIME-Version: 1.0" for every message; this one makes each class once and
-    keeps the headers all messages share. The messages are the same, byte for byte.
-    """
-
-    class Headers(HeaderRegistry):
-        def __init__(self) -> None:
-            super().__init__()
-            self._classes: dict[str, Any] = {}
-            self._shared: dict[tuple[str, str], Any] = {}
-
-        def __getitem__(self, name: str) -> Any:
-            key = name.lower()
-            if key not in self._classes:
-                self._classes[key] = super().__getitem__(name)
-            return self._classes[key]
-
-        def __call__(self, name: str, value: Any) -> Any:
-            if name.lower() not in _SHARED_HEADERS or not isinstance(value, str):
-                return super().__call__(name, value)
-            key = (name, value)
-            if key not in self._shared:
-                if len(self._shared) > 64:
-                    self._shared.clear()
-                self._shared[key] = _folded_once(super().__call__(name, value))
-            return self._shared[key]
-
-    return default.clone(header_factory=Headers())
-
-
-def _folded_once(header: Any) -> Any:
-    """A shared header that folds once per policy (it is the same line in every message)."""
-    folded: dict[int, tuple[Any, str]] = {}
-    fold = header.fold
-
-    def fold_once(*, policy: Any) -> str:
-        known = folded.get(id(policy))
-        if known is None or known[0] is not policy:
-            known = folded[id(policy)] = (policy, fold(policy=policy))
-        return known[1]
-
-    header.fold = fold_once
-    return header
 
 
 def check_addresses(rendered: Rendered, sender: Sender) -> None:

@@ -1,12 +1,11 @@
 """A serif TTF with wide coverage (Łódź, Ødegaard, Zoë) embedded in every PDF.
 
-DejaVu Serif ships with matplotlib (mpl-data/fonts/ttf); it is found without importing
-matplotlib, which would cost a second.
+The four DejaVu Serif files ship inside the package (campaign/data/fonts, with their
+licence): no font package to install, nothing imported to find them.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -24,11 +23,8 @@ FILES = {
 
 
 def font_dir() -> Path:
-    """matplotlib's bundled TTF folder."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise CampaignError("the DejaVu fonts come with matplotlib: pip install matplotlib")
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+    """The package's own TTF folder (DejaVu Serif and its licence)."""
+    return Path(__file__).resolve().parent.parent / "data" / "fonts"
 
 
 @cache
@@ -42,7 +38,7 @@ def register_fonts() -> str:
     for name, file in FILES.items():
         path = folder / file
         if not path.is_file():
-            raise CampaignError(f"{path}: font missing; reinstall matplotlib")
+            raise CampaignError(f"{path}: font missing; reinstall campaign")
         pdfmetrics.registerFont(TTFont(name, str(path)))
     addMapping(FAMILY, 0, 0, FAMILY)
     addMapping(FAMILY, 1, 0, f"{FAMILY}-Bold")

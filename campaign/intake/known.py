@@ -19,7 +19,7 @@ from typing import Any
 
 from campaign.people import identity, identity_keys
 from campaign.store import Transaction
-from campaign.store.prospects import IMPORTED_FIELDS
+from campaign.store.rows import IMPORTED_FIELDS
 
 
 @dataclass(frozen=True)

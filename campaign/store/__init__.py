@@ -1,4 +1,4 @@
-"""The store: the only module that talks SQL; it hands out the plain data of ``campaign.models``.
+"""The store: the only package that talks SQL; it hands out the plain data of ``campaign.models``.
 
 ``open_store(url, campaign)`` opens any SQLAlchemy URL (SQLite by default), brings the
 campaign's schema up to date with the numbered migrations, and returns a ``Store``. Its
@@ -10,61 +10,111 @@ and handed down. ``store_exists(url)`` says whether opening would create a new S
 file (what a command that only reads must not do).
 
 A SQLite file holds one campaign (its name is a label). A PostgreSQL database holds many,
-a schema each (``registry``); ``open_firm(url)`` is the counsellor's view of them all.
+a schema each (``registry``); ``open_firm(url)`` is the counsellor's view of them all
+(``sql.Firm``).
+
+Two halves, so that the morning commands never import SQLAlchemy (0.2 s, more than
+their work): the reads of status, the call sheet, the agenda and the report are
+``reads.ViewQueries``, written once over named views; on a current SQLite file they
+run over the standard library's sqlite3 (``lite``), elsewhere through SQLAlchemy (on
+PostgreSQL always, so every read goes through the engine bound to the campaign's
+schema). Every other primitive, every write and every unit of work is in ``sql``
+(SQLAlchemy), which a ``Store`` loads the first time it needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+import importlib
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from campaign.config import DEFAULT_CAMPAIGN
-from campaign.errors import InputError, NoCampaign, StoreError
-from campaign.store.base import InTransaction, StoreBase, create_store_engine, store_exists
-from campaign.store.inbox import InboxQueries
-from campaign.store.meetings import MeetingQueries
-from campaign.store.migrations import migrate
-from campaign.store.prospects import ProspectQueries
-from campaign.store.registry import (
-    Added,
-    CampaignEntry,
-    add_campaign,
-    enter_campaign,
-    list_entries,
-    note_weekly_cap,
-    schema_for,
-)
-from campaign.store.reporting import ReportQueries
-from campaign.store.sends import SendQueries
-from campaign.store.tasks import TaskQueries
-from campaign.store.winddowns import WindDownQueries
+from campaign.store.lite import SqliteReader, open_reader, sqlite_file
+from campaign.store.reads import Runner, ViewQueries
+
+if TYPE_CHECKING:  # the SQLAlchemy primitives, typed: the class bodies below forward to them
+    from sqlalchemy import Connection
+
+    from campaign.store.queries import Queries as _Queries
+else:
+    _Queries = object
 
 
-class Queries(
-    ProspectQueries,
-    SendQueries,
-    TaskQueries,
-    MeetingQueries,
-    ReportQueries,
-    InboxQueries,
-    WindDownQueries,
-):
-    """Every primitive of the store, by concern."""
-
-
-class Transaction(Queries, InTransaction):
+class Transaction(ViewQueries, _Queries):
     """The unit of work: every query joins one transaction, committed when the block ends."""
 
 
-class Store(Queries, StoreBase):
-    """The campaign's state: prospects, the sends ledger, tasks, calls, meetings, contacts."""
+class Store(ViewQueries, _Queries):
+    """The campaign's state: prospects, the sends ledger, tasks, calls, meetings, contacts.
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    Opened by ``open_store``. The view reads go to the sqlite3 reader when there is one;
+    everything else goes to the SQLAlchemy store (``campaign.store.sql.SqlStore``),
+    opened and migrated on first use (or handed in, already open, as ``sql``).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        campaign: str = DEFAULT_CAMPAIGN,
+        reader: SqliteReader | None = None,
+        sql: Any = None,
+    ) -> None:
+        self.url = url
+        self.campaign = campaign
+        self._reader = reader
+        self._sql_store: Any = sql
+
+    @property
+    def fast(self) -> bool:
+        """Whether the view reads run over sqlite3 (no SQLAlchemy)."""
+        return self._reader is not None
+
+    @property
+    def dialect(self) -> str:
+        """The database's kind: "sqlite", "postgresql" ..."""
+        if self._reader is not None:
+            return "sqlite"
+        return str(self._sql().dialect)
+
+    def views(self) -> AbstractContextManager[Runner]:
+        """A runner for the view reads, inside one read transaction."""
+        if self._reader is not None:
+            return self._reader.views()
+        return self._sql().views()
+
+    def read(self) -> AbstractContextManager[Connection]:
+        """A read-only SQLAlchemy transaction: a consistent view that takes no write lock."""
+        return self._sql().read()
+
+    def write(self) -> AbstractContextManager[Connection]:
+        """One committed SQLAlchemy write transaction; rolled back on error."""
+        return self._sql().write()
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
         """A unit of work: committed when the block ends, rolled back if it raises."""
-        with self.write() as conn:
-            yield Transaction(conn)
+        return self._sql().transaction()
+
+    def close(self) -> None:
+        """Release the connections (and end any session still open: a send lock's)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._sql_store is not None:
+            self._sql_store.close()
+            self._sql_store = None
+
+    def _sql(self) -> Any:
+        if self._sql_store is None:
+            self._sql_store = _sql_module().open_sql_store(self.url, self.campaign)
+        return self._sql_store
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # Every primitive that is not a view read: the SQLAlchemy store's own.
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return getattr(self._sql(), name)
 
 
 def open_store(
@@ -72,117 +122,41 @@ def open_store(
 ) -> Store:
     """Open (creating and migrating if needed) the campaign ``campaign`` of the database at ``url``.
 
-    SQLite: the file is the campaign. PostgreSQL: the campaign's schema, which must exist
-    (NoCampaign says how to add it), except the ``default`` campaign's (``public``).
-    ``weekly_cap``: the seeker's, noted in the registry for the counsellor's list.
+    SQLite: the file is the campaign; a current file opens without SQLAlchemy (it loads
+    on the first write). PostgreSQL: the campaign's schema, which must exist (NoCampaign
+    says how to add it), except the ``default`` campaign's (``public``), opened through
+    SQLAlchemy now. ``weekly_cap``: the seeker's, noted in the registry for the
+    counsellor's list (PostgreSQL).
     """
-    schema = schema_for(campaign)
-    engine = create_store_engine(url, schema=schema)
-    store = Store(engine, url, campaign)
-    try:
-        with store.write() as conn:
-            if store.dialect == "postgresql":
-                enter_campaign(conn, url, campaign, schema)
-                migrate(conn, schema)
-                if weekly_cap is not None and schema != "public":
-                    note_weekly_cap(conn, schema, weekly_cap, _now())
-            else:
-                migrate(conn)
-    except NoCampaign:
-        engine.dispose()
-        raise
-    except StoreError as exc:
-        engine.dispose()
-        hint = ""
-        if url.startswith("sqlite") and "unable to open" in str(exc):
-            hint = " (does the campaign folder exist?)"
-        raise StoreError(f"can't open the store: {exc}{hint}") from None
-    return store
+    reader = open_reader(url)
+    if reader is not None:
+        return Store(url, campaign, reader)
+    return Store(url, campaign, sql=_sql_module().open_sql_store(url, campaign, weekly_cap))
 
 
-class Firm(StoreBase):
-    """A counsellor's view of a database: every campaign in it, each readable as a ``Store``.
-
-    On PostgreSQL one engine serves them all: each campaign's ``Store`` names its schema
-    in every query it sends (SQLAlchemy's schema_translate_map), so reading a hundred
-    campaigns takes one connection. A SQLite file is one campaign, called ``label``.
-    """
-
-    def __init__(self, url: str, label: str) -> None:
-        super().__init__(create_store_engine(url), url, label)
-        self._stores: dict[str, Store] = {}
-
-    def campaigns(self) -> list[CampaignEntry]:
-        """Every campaign in the database, by name."""
-        if self.dialect != "postgresql":
-            return [CampaignEntry(self.campaign, "main", "")] if store_exists(self.url) else []
-        with self.read() as conn:
-            return list_entries(conn)
-
-    def store(self, entry: CampaignEntry) -> Store:
-        """The campaign ``entry`` as a Store (migrated only by its seeker's own commands)."""
-        if entry.schema not in self._stores:
-            if self.dialect != "postgresql":
-                self._stores[entry.schema] = open_store(self.url, entry.name)
-            else:
-                engine = self.engine.execution_options(schema_translate_map={None: entry.schema})
-                self._stores[entry.schema] = Store(engine, self.url, entry.name)
-        return self._stores[entry.schema]
-
-    @contextmanager
-    def reading(self) -> Iterator[Callable[[CampaignEntry], Queries]]:
-        """One read transaction over many campaigns: ``at(entry)`` is one campaign's queries.
-
-        A hundred campaigns then cost a hundred queries, not a hundred transactions. On
-        PostgreSQL the one connection is pointed at each campaign's schema in turn, so
-        finish with one campaign's queries before asking ``at`` for the next.
-        """
-        if self.dialect != "postgresql":
-            yield self.store
-            return
-        with self.read() as conn:
-
-            def at(entry: CampaignEntry) -> Queries:
-                return Transaction(
-                    conn.execution_options(schema_translate_map={None: entry.schema})
-                )
-
-            yield at
-
-    def add(self, name: str, role: str) -> Added:
-        """Create the campaign ``name`` worked by the PostgreSQL role ``role`` (see registry)."""
-        if self.dialect != "postgresql":
-            raise InputError(
-                "a SQLite file holds one campaign (this folder's); campaigns are added to a "
-                "shared PostgreSQL database ([store] url in campaign.toml, or CAMPAIGN_DB)"
-            )
-        with self.write() as conn:
-            return add_campaign(conn, self.url, name, role, _now())
-
-    def close(self) -> None:
-        """Close every campaign opened, then the engine."""
-        if self.dialect != "postgresql":  # each campaign opened its own file
-            for store in self._stores.values():
-                store.close()
-        super().close()
+def open_firm(url: str, label: str = DEFAULT_CAMPAIGN) -> Any:
+    """The database at ``url`` as a counsellor sees it (a ``sql.Firm``; loads SQLAlchemy)."""
+    return _sql_module().open_firm(url, label)
 
 
-def open_firm(url: str, label: str = DEFAULT_CAMPAIGN) -> Firm:
-    """The database at ``url`` as a counsellor sees it (connects on first use)."""
-    return Firm(url, label)
+def store_exists(url: str) -> bool:
+    """False only when ``url`` is a SQLite file that does not exist yet (see ``base``)."""
+    path = sqlite_file(url)
+    if path is not None:
+        return path.exists()
+    return bool(importlib.import_module("campaign.store.base").store_exists(url))
 
 
-def _now() -> datetime:
-    # A record's timestamp, as schema_migrations.applied_at: UTC, stored without a zone.
-    return datetime.now(UTC).replace(tzinfo=None)
+def display_url(url: str) -> str:
+    """The URL with any password hidden, fit for an error message (see ``base``)."""
+    if sqlite_file(url) is not None:
+        return url
+    return str(importlib.import_module("campaign.store.base").display_url(url))
 
 
-__all__ = [
-    "CampaignEntry",
-    "Firm",
-    "Store",
-    "Transaction",
-    "open_firm",
-    "open_store",
-    "store_exists",
-]
+def _sql_module() -> Any:
+    # The SQLAlchemy half, loaded the way the CLI loads a command: on first use.
+    return importlib.import_module("campaign.store.sql")
+
+
+__all__ = ["Store", "Transaction", "display_url", "open_firm", "open_store", "store_exists"]

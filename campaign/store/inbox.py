@@ -6,14 +6,13 @@ the ledger and the people for matching and writes what it is handed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from campaign.models import (
-    CALL_KINDS,
     Contact,
     Cursor,
     InboxMessage,
@@ -189,39 +188,7 @@ class InboxQueries(Connected):
         with self.read() as conn:
             return conn.scalar(select(func.min(sends.c.claimed_on)))
 
-    # -- what the follow-up needs --------------------------------------------------------
-
-    def open_calls(self, prospect_ids: Sequence[int] | None = None) -> list[Task]:
-        """Open follow-up calls (of these prospects, or all), in due order."""
-        query = (
-            select(tasks)
-            .where(
-                tasks.c.kind.in_([str(k) for k in CALL_KINDS]), tasks.c.state == str(TaskState.OPEN)
-            )
-            .order_by(tasks.c.due, tasks.c.id)
-        )
-        with self.read() as conn:
-            if prospect_ids is None:
-                return [to_task(r) for r in conn.execute(query)]
-            found: list[Task] = []
-            for chunk in _chunks(prospect_ids):
-                found += [
-                    to_task(r) for r in conn.execute(query.where(tasks.c.prospect_id.in_(chunk)))
-                ]
-            return sorted(found, key=lambda t: (t.due, t.id))
-
-    def bounced_sends(self) -> list[tuple[Send, Prospect]]:
-        """Emails that bounced for good and are not yet sent another way, oldest first."""
-        with self.read() as conn:
-            rows = conn.execute(
-                select(sends).where(sends.c.state == str(SendState.BOUNCED)).order_by(sends.c.id)
-            ).all()
-            found = [to_send(r) for r in rows]
-            people: dict[int, Prospect] = {}
-            for chunk in _chunks(s.prospect_id for s in found):
-                for r in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
-                    people[r.id] = to_prospect(r)
-        return [(s, people[s.prospect_id]) for s in found]
+    # -- what the follow-up needs (open_calls and bounced_sends: ``reads``) ------------
 
     def reopen_task(self, task_id: int, due: date, reason: str) -> Task:
         """A task done or cancelled opened again on ``due`` (same calendar UID)."""

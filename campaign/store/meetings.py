@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Contact, ContactKind, Meeting, Prospect, Task, TaskState
+from campaign.models import Contact, ContactKind, Meeting, Task, TaskState
 from campaign.store.base import Connected
-from campaign.store.rows import to_contact, to_meeting, to_prospect, to_task
-from campaign.store.schema import contacts, meeting_people, meetings, prospects, tasks
+from campaign.store.rows import to_contact, to_meeting, to_task
+from campaign.store.schema import contacts, meeting_people, meetings, tasks
 
 
 def _new_id(result: Any) -> int:
@@ -171,24 +171,3 @@ class MeetingQueries(Connected):
         if values:
             with self.write() as conn:
                 conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**values))
-
-    def referrals(self, contact_id: int) -> tuple[list[Prospect], list[Contact]]:
-        """The prospects and contacts that ``contact_id`` referred."""
-        with self.read() as conn:
-            given = [
-                to_prospect(r)
-                for r in conn.execute(
-                    select(prospects)
-                    .where(prospects.c.referred_by == contact_id)
-                    .order_by(prospects.c.id)
-                )
-            ]
-            people = [
-                to_contact(r)
-                for r in conn.execute(
-                    select(contacts)
-                    .where(contacts.c.referred_by == contact_id)
-                    .order_by(contacts.c.id)
-                )
-            ]
-        return given, people

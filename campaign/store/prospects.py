@@ -6,23 +6,33 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, nulls_last, select, update
+from sqlalchemy import and_, func, nulls_last, or_, select, update
 
 from campaign.errors import NotFound
-from campaign.models import Prospect
+from campaign.models import Contact, Prospect, ProspectHistory
 from campaign.store.base import Connected
-from campaign.store.rows import to_prospect
-from campaign.store.schema import former_emails, prospects
+from campaign.store.rows import (
+    IMPORTED_FIELDS,
+    to_call,
+    to_contact,
+    to_meeting,
+    to_prospect,
+    to_send,
+    to_task,
+)
+from campaign.store.schema import (
+    calls,
+    contacts,
+    former_emails,
+    meeting_people,
+    meetings,
+    prospects,
+    sends,
+    tasks,
+)
 
 # Wave order: priority 1 first, prospects without a priority after, then file order.
 WAVE_ORDER = (nulls_last(prospects.c.priority.asc()), prospects.c.seq.asc(), prospects.c.id.asc())
-
-# What an import may set; seq, status and the dates are the store's own business.
-IMPORTED_FIELDS = (
-    "company", "contact", "honorific", "first_name", "middle_name", "last_name", "suffix",
-    "title", "email", "phone", "street", "street2", "city", "region", "postal_code",
-    "country", "priority", "notes", "extra", "gatekeeper",
-)  # fmt: skip
 
 
 class ProspectQueries(Connected):
@@ -35,14 +45,6 @@ class ProspectQueries(Connected):
             query = query.where(prospects.c.status.in_([str(s) for s in statuses]))
         with self.read() as conn:
             return [to_prospect(r) for r in conn.execute(query)]
-
-    def get_prospect(self, prospect_id: int) -> Prospect:
-        """One prospect by id, or NotFound naming the id."""
-        with self.read() as conn:
-            row = conn.execute(select(prospects).where(prospects.c.id == prospect_id)).first()
-        if row is None:
-            raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
-        return to_prospect(row)
 
     def prospects_by_id(self, ids: Iterable[int]) -> dict[int, Prospect]:
         """The prospects with these ids (those that exist)."""
@@ -122,3 +124,56 @@ class ProspectQueries(Connected):
         )
         with self.read() as conn:
             return [(str(e), u) for e, u in conn.execute(query)]
+
+    def prospect_history(self, prospect_id: int) -> ProspectHistory:
+        """Everything recorded about one prospect (NotFound naming the id if none)."""
+        with self.read() as conn:
+            row = conn.execute(select(prospects).where(prospects.c.id == prospect_id)).first()
+            if row is None:
+                raise NotFound(f"no prospect with id {prospect_id} (see `campaign prospects`)")
+            met = [
+                to_meeting(r)
+                for r in conn.execute(
+                    select(meetings)
+                    .where(meetings.c.prospect_id == prospect_id)
+                    .order_by(meetings.c.held_on, meetings.c.id)
+                )
+            ]
+            people: dict[int, list[Contact]] = {m.id: [] for m in met}
+            if met:
+                for r in conn.execute(
+                    select(contacts, meeting_people.c.meeting_id)
+                    .join(meeting_people, meeting_people.c.contact_id == contacts.c.id)
+                    .where(meeting_people.c.meeting_id.in_([m.id for m in met]))
+                    .order_by(contacts.c.id)
+                ):
+                    people[r.meeting_id].append(to_contact(r))
+            interviewers = select(contacts.c.id).where(contacts.c.prospect_id == prospect_id)
+            theirs = or_(
+                tasks.c.prospect_id == prospect_id,
+                tasks.c.meeting_id.in_([m.id for m in met] or [-1]),
+                and_(tasks.c.prospect_id.is_(None), tasks.c.contact_id.in_(interviewers)),
+            )
+            return ProspectHistory(
+                prospect=to_prospect(row),
+                sends=[
+                    to_send(r)
+                    for r in conn.execute(
+                        select(sends).where(sends.c.prospect_id == prospect_id).order_by(sends.c.id)
+                    )
+                ],
+                calls=[
+                    to_call(r)
+                    for r in conn.execute(
+                        select(calls)
+                        .where(calls.c.prospect_id == prospect_id)
+                        .order_by(calls.c.called_on, calls.c.id)
+                    )
+                ],
+                meetings=met,
+                people=people,
+                tasks=[
+                    to_task(r)
+                    for r in conn.execute(select(tasks).where(theirs).order_by(tasks.c.id))
+                ],
+            )

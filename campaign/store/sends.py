@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, exists, func, select, text
+from sqlalchemy import Connection, Integer, Row, String, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -30,14 +31,12 @@ from campaign.models import (
     Channel,
     Claim,
     LockHolder,
-    Prospect,
     Send,
     SendState,
-    TaskKind,
 )
 from campaign.store.base import Connected
-from campaign.store.rows import to_prospect, to_send
-from campaign.store.schema import locks, prospects, sends, tasks
+from campaign.store.rows import to_send
+from campaign.store.schema import locks, sends
 
 SEND_LOCK = "send"
 # The advisory lock of the named lock in this campaign: the pair (hashtext of the name, the
@@ -58,10 +57,25 @@ _LOCK_SESSION = (
 )
 
 
-def untracked_post() -> Any:
-    """A printed letter whose pack is no task: no ``post_letter`` task was made its day."""
-    return ~exists().where(
-        tasks.c.kind == str(TaskKind.POST_LETTER), tasks.c.created_on == sends.c.sent_on
+@cache
+def _transition(sources: tuple[str, ...], keys: tuple[str, ...], attempted: bool) -> Any:
+    """UPDATE one row in one of ``sources`` RETURNING it: built once per shape, not per send.
+
+    A send run moves each email twice (TRANSMITTING, then SENT): building the statement
+    anew each time, and reading the row back with a second SELECT, cost more than the
+    durable commit itself.
+    """
+    values: dict[str, Any] = {k: bindparam(f"set_{k}", type_=sends.c[k].type) for k in keys}
+    if attempted:
+        values["attempts"] = sends.c.attempts + 1
+    return (
+        sends.update()
+        .where(
+            sends.c.id == bindparam("send_id", type_=Integer),
+            or_(*(sends.c.state == state for state in sources)),
+        )
+        .values(state=bindparam("target", type_=String), **values)
+        .returning(*sends.c)
     )
 
 
@@ -165,34 +179,6 @@ class SendQueries(Connected):
             for s in self.list_sends([SendState.CLAIMED, SendState.DEFERRED])
             if not s.is_thank_you
         ]
-
-    def letters_to_post(self, start: date, end: date) -> list[tuple[Send, Prospect]]:
-        """Printed letters counted as sent from ``start`` to ``end``: they must go in the post.
-
-        Only those printed before print packs became tasks (no ``post_letter`` task was
-        made that day): a pack printed since is on the agenda as its own task.
-        """
-        query = (
-            select(sends)
-            .where(
-                sends.c.channel == str(Channel.POST),
-                sends.c.state == str(SendState.SENT),
-                sends.c.sent_on >= start,
-                sends.c.sent_on <= end,
-                untracked_post(),
-            )
-            .order_by(sends.c.sent_on, sends.c.id)
-        )
-        with self.read() as conn:
-            found = [to_send(r) for r in conn.execute(query)]
-            wanted = sorted({s.prospect_id for s in found})
-            by_id: dict[int, Prospect] = {}
-            for i in range(0, len(wanted), 500):
-                chunk = prospects.c.id.in_(wanted[i : i + 500])
-                by_id.update(
-                    (r.id, to_prospect(r)) for r in conn.execute(select(prospects).where(chunk))
-                )
-        return [(send, by_id[send.prospect_id]) for send in found]
 
     # -- state changes ------------------------------------------------------------------
 
@@ -328,22 +314,20 @@ class SendQueries(Connected):
         ``refusal``, if given) when the row is in none of ``sources``: another run moved
         it first.
         """
-        if attempted:
-            values["attempts"] = sends.c.attempts + 1
+        statement = _transition(tuple(str(s) for s in sources), tuple(sorted(values)), attempted)
+        params = {f"set_{k}": v for k, v in values.items()}
         with self.write() as conn:
-            result = conn.execute(
-                sends.update()
-                .where(sends.c.id == send_id, sends.c.state.in_([str(s) for s in sources]))
-                .values(state=str(target), **values)
-            )
-            if result.rowcount != 1:
+            row = conn.execute(
+                statement, {"send_id": send_id, "target": str(target), **params}
+            ).first()
+            if row is None:
                 row = conn.execute(select(sends.c.state).where(sends.c.id == send_id)).first()
                 state = row.state if row is not None else "missing"
                 raise LedgerConflict(
                     refusal.format(state=state)
                     or f"send {send_id} is not {' or '.join(sources)}; it can't become {target}"
                 )
-            return to_send(conn.execute(select(sends).where(sends.c.id == send_id)).one())
+            return to_send(row)
 
     def mark_transmitting(self, send_id: int, message_id: str = "") -> None:
         """CLAIMED -> TRANSMITTING, committed just before the message goes to the server."""

@@ -12,17 +12,19 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from campaign.errors import NotFound
-from campaign.models import CALL_KINDS, AgendaRow, CallRecord, SheetRow, Task, TaskState
+from campaign.models import CALL_KINDS, CallRecord, Task, TaskState
 from campaign.store.base import Connected
-from campaign.store.rows import to_call, to_contact, to_meeting, to_prospect, to_send, to_task
-from campaign.store.schema import calls, contacts, meetings, prospects, sends, tasks
+from campaign.store.rows import to_call, to_task
+from campaign.store.schema import calls, meetings, tasks
 from campaign.wording import task_ref
 
 _CALLS = [str(k) for k in CALL_KINDS]
 _OPEN = str(TaskState.OPEN)
+# Built once: a send run inserts one call per letter (RETURNING spares a SELECT).
+_INSERT_TASK = tasks.insert().returning(*tasks.c)
 
 
 def _in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -30,39 +32,6 @@ def _in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     ordered = sorted(set(ids))
     for i in range(0, len(ordered), 500):
         yield ordered[i : i + 500]
-
-
-def _sheet_rows(conn: Connection, found: Sequence[Task]) -> list[SheetRow]:
-    """Each task with its prospect, the send or meeting it follows, and the call history."""
-    by_id = {}
-    history: dict[int, list[CallRecord]] = {}
-    for chunk in _in_chunks([t.prospect_id for t in found if t.prospect_id is not None]):
-        for r in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
-            by_id[r.id] = to_prospect(r)
-        calls_of = calls.c.prospect_id.in_(chunk)
-        for r in conn.execute(
-            select(calls).where(calls_of).order_by(calls.c.called_on, calls.c.id)
-        ):
-            history.setdefault(r.prospect_id, []).append(to_call(r))
-    by_send = {}
-    for chunk in _in_chunks([t.send_id for t in found if t.send_id is not None]):
-        for r in conn.execute(select(sends).where(sends.c.id.in_(chunk))):
-            by_send[r.id] = to_send(r)
-    by_meeting = {}
-    for chunk in _in_chunks([t.meeting_id for t in found if t.meeting_id is not None]):
-        for r in conn.execute(select(meetings).where(meetings.c.id.in_(chunk))):
-            by_meeting[r.id] = to_meeting(r)
-    return [
-        SheetRow(
-            t,
-            by_id[t.prospect_id],
-            by_send.get(t.send_id) if t.send_id is not None else None,
-            tuple(history.get(t.prospect_id, ())),
-            by_meeting.get(t.meeting_id) if t.meeting_id is not None else None,
-        )
-        for t in found
-        if t.prospect_id is not None
-    ]
 
 
 class TaskQueries(Connected):
@@ -93,28 +62,24 @@ class TaskQueries(Connected):
         detail: dict[str, Any] | None = None,
     ) -> Task:
         """Add an open task (with a new calendar UID); returns it."""
+        values = {
+            "kind": str(kind),
+            "state": _OPEN,
+            "due": due,
+            "prospect_id": prospect_id,
+            "contact_id": contact_id,
+            "send_id": send_id,
+            "meeting_id": meeting_id,
+            "attempt": attempt,
+            "reason": reason,
+            "note": "",
+            "uid": f"{kind}-{uuid.uuid4().hex}@campaign",
+            "sequence": 0,
+            "detail": detail or {},
+            "created_on": today,
+        }
         with self.write() as conn:
-            result = conn.execute(
-                tasks.insert().values(
-                    kind=str(kind),
-                    state=_OPEN,
-                    due=due,
-                    prospect_id=prospect_id,
-                    contact_id=contact_id,
-                    send_id=send_id,
-                    meeting_id=meeting_id,
-                    attempt=attempt,
-                    reason=reason,
-                    note="",
-                    uid=f"{kind}-{uuid.uuid4().hex}@campaign",
-                    sequence=0,
-                    detail=detail or {},
-                    created_on=today,
-                )
-            )
-            key = result.inserted_primary_key
-            assert key is not None  # an INSERT of one row always has one
-            return to_task(conn.execute(select(tasks).where(tasks.c.id == key[0])).one())
+            return to_task(conn.execute(_INSERT_TASK, values).one())
 
     def move_task(self, task_id: int, due: date, **values: Any) -> Task:
         """Move a task to ``due`` (and change ``values``); returns it.
@@ -212,21 +177,6 @@ class TaskQueries(Connected):
         with self.read() as conn:
             return [to_task(r) for r in conn.execute(query)]
 
-    def open_call(self, prospect_id: int) -> Task | None:
-        """The prospect's open follow-up call, if any (there is at most one)."""
-        query = (
-            select(tasks)
-            .where(
-                tasks.c.prospect_id == prospect_id,
-                tasks.c.kind.in_(_CALLS),
-                tasks.c.state == _OPEN,
-            )
-            .order_by(tasks.c.id)
-        )
-        with self.read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else to_task(row)
-
     def last_task(self, prospect_id: int, kind: str) -> Task | None:
         """The prospect's latest task of ``kind`` in any state, if any."""
         query = (
@@ -237,21 +187,6 @@ class TaskQueries(Connected):
         with self.read() as conn:
             row = conn.execute(query).first()
         return None if row is None else to_task(row)
-
-    def open_call_load(self, start: date, end: date) -> dict[date, int]:
-        """How many open follow-up calls fall on each day from ``start`` to ``end`` inclusive."""
-        query = (
-            select(tasks.c.due, func.count())
-            .where(
-                tasks.c.state == _OPEN,
-                tasks.c.kind.in_(_CALLS),
-                tasks.c.due >= start,
-                tasks.c.due <= end,
-            )
-            .group_by(tasks.c.due)
-        )
-        with self.read() as conn:
-            return {due: int(n) for due, n in conn.execute(query)}
 
     def open_call_dues(self, prospect_ids: Sequence[int]) -> dict[int, date]:
         """The day of each of these prospects' open follow-up call, for those that have one."""
@@ -266,80 +201,9 @@ class TaskQueries(Connected):
                 found.update((int(pid), due) for pid, due in conn.execute(query))
         return found
 
-    def call_load(self, start: date, end: date) -> tuple[dict[date, int], int]:
-        """Open calls per day from ``start`` to ``end``, and how many are overdue before it."""
-        with self.read() as conn:
-            overdue = conn.execute(
-                select(func.count()).where(
-                    tasks.c.state == _OPEN, tasks.c.kind.in_(_CALLS), tasks.c.due < start
-                )
-            ).scalar()
-        return self.open_call_load(start, end), int(overdue or 0)
-
     # -- the call sheet ----------------------------------------------------------------
 
-    def call_sheet(self, until: date | None) -> list[SheetRow]:
-        """Open follow-up calls due on or before ``until`` (all when None), oldest first."""
-        query = (
-            select(tasks)
-            .where(tasks.c.kind.in_(_CALLS), tasks.c.state == _OPEN)
-            .where(tasks.c.prospect_id.is_not(None))
-            .order_by(tasks.c.due, tasks.c.id)
-        )
-        if until is not None:
-            query = query.where(tasks.c.due <= until)
-        with self.read() as conn:
-            return _sheet_rows(conn, [to_task(r) for r in conn.execute(query)])
-
-    def cancelled_calls(self, since: date) -> list[SheetRow]:
-        """Follow-up calls dropped on or after ``since``: calendars must hear of them."""
-        query = (
-            select(tasks)
-            .where(
-                tasks.c.kind.in_(_CALLS),
-                tasks.c.state == str(TaskState.CANCELLED),
-                tasks.c.closed_on >= since,
-            )
-            .where(tasks.c.prospect_id.is_not(None))
-            .order_by(tasks.c.due, tasks.c.id)
-        )
-        with self.read() as conn:
-            return _sheet_rows(conn, [to_task(r) for r in conn.execute(query)])
-
-    def open_agenda(self, until: date | None) -> list[AgendaRow]:
-        """Every open task due on or before ``until`` (all when None), with its people."""
-        query = select(tasks).where(tasks.c.state == _OPEN).order_by(tasks.c.due, tasks.c.id)
-        if until is not None:
-            query = query.where(tasks.c.due <= until)
-        with self.read() as conn:
-            found = [to_task(r) for r in conn.execute(query)]
-            by_pid, by_cid = {}, {}
-            for chunk in _in_chunks([t.prospect_id for t in found if t.prospect_id is not None]):
-                for r in conn.execute(select(prospects).where(prospects.c.id.in_(chunk))):
-                    by_pid[r.id] = to_prospect(r)
-            for chunk in _in_chunks([t.contact_id for t in found if t.contact_id is not None]):
-                for r in conn.execute(select(contacts).where(contacts.c.id.in_(chunk))):
-                    by_cid[r.id] = to_contact(r)
-        return [
-            AgendaRow(
-                t,
-                None if t.prospect_id is None else by_pid.get(t.prospect_id),
-                None if t.contact_id is None else by_cid.get(t.contact_id),
-            )
-            for t in found
-        ]
-
     # -- the call log ------------------------------------------------------------------
-
-    def call_history(self, prospect_id: int) -> list[CallRecord]:
-        """Every call logged for a prospect, oldest first."""
-        with self.read() as conn:
-            rows = conn.execute(
-                select(calls)
-                .where(calls.c.prospect_id == prospect_id)
-                .order_by(calls.c.called_on, calls.c.id)
-            )
-            return [to_call(r) for r in rows]
 
     def insert_call(
         self,

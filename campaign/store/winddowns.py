@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select, update
 
 from campaign.models import WindDown
 from campaign.store.base import Connected
+from campaign.store.rows import to_wind_down
 from campaign.store.schema import prospects, wind_downs
-
-
-def _to_wind_down(row: Any) -> WindDown:
-    return WindDown(
-        id=row.id,
-        prospect_id=row.prospect_id,
-        company=row.company,
-        hired_on=row.hired_on,
-        statuses={int(k): str(v) for k, v in dict(row.statuses or {}).items()},
-        tasks=tuple(int(t) for t in (row.tasks or ())),
-        made=tuple(int(t) for t in (row.made or ())),
-        resumed_on=row.resumed_on,
-    )
-
 
 _WITH_COMPANY = select(wind_downs, prospects.c.company).join(
     prospects, prospects.c.id == wind_downs.c.prospect_id
@@ -32,16 +18,7 @@ _WITH_COMPANY = select(wind_downs, prospects.c.company).join(
 
 
 class WindDownQueries(Connected):
-    """Reading and writing wind-downs."""
-
-    def current_wind_down(self) -> WindDown | None:
-        """The wind-down in force (not resumed), if the campaign has one."""
-        query = _WITH_COMPANY.where(wind_downs.c.resumed_on.is_(None)).order_by(
-            wind_downs.c.id.desc()
-        )
-        with self.read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else _to_wind_down(row)
+    """Writing wind-downs (the one in force is read by ``reads.current_wind_down``)."""
 
     def insert_wind_down(
         self,
@@ -66,7 +43,7 @@ class WindDownQueries(Connected):
             ).inserted_primary_key
             assert key is not None
             row = conn.execute(_WITH_COMPANY.where(wind_downs.c.id == key[0])).one()
-        return _to_wind_down(row)
+        return to_wind_down(row)
 
     def mark_resumed(self, wind_down_id: int, today: date) -> None:
         """The wind-down is undone as of ``today``."""
