@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from campaign.cli import cli, spell
 from campaign.errors import CampaignError
+from tests.factories import SENDER_TOML
 from tests.imap_server import imap_server, imap_user  # noqa: F401 - one private Dovecot
 from tests.postgres import postgres_url  # noqa: F401 - one private server per test session
 
@@ -46,12 +47,7 @@ def run(campaign_home: Path):
 def sender_config(campaign_home: Path) -> Path:
     """A campaign.toml with a complete sender and no SMTP (every letter is printed)."""
     path = campaign_home / "campaign.toml"
-    path.write_text(
-        '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
-        'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
-        'email = "pat@example.com"\n',
-        encoding="utf-8",
-    )
+    path.write_text(SENDER_TOML, encoding="utf-8")
     return path
 
 

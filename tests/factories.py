@@ -1,17 +1,31 @@
-"""Prospects straight into a real store, for tests of later stages (import has its own tests)."""
+"""Prospects straight into a real store, for tests of later stages (import has its own tests).
+
+And the one sender every test writes letters as.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from campaign.config import Sender
 from campaign.models import Prospect
 from campaign.store import Store, open_store
 from campaign.store.rows import to_prospect
 from campaign.store.schema import prospects
 
 TODAY = date(2026, 11, 16)
+
+# The one sender of the tests: a campaign.toml's [sender] (``sender_config`` writes it)
+# and the same person as a Sender (for tests that build Settings themselves).
+SENDER_TOML = (
+    '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
+    'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
+    'email = "pat@example.com"\n'
+)
+SENDER = Sender(**tomllib.loads(SENDER_TOML)["sender"])
 
 
 def store_at(home: Path) -> Store:

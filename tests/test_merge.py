@@ -12,23 +12,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from campaign.config import Sender, Settings, Smtp
+from campaign.config import Settings, Smtp
 from campaign.errors import InputError, TemplateError
 from campaign.letters import letter_date, load_letter, render_batch, render_text
 from campaign.models import Prospect, Rendered
 from campaign.people import salutation
 from campaign.templating import period
+from tests.factories import SENDER
 
 TODAY = date(2026, 11, 16)  # a Monday; Thursday 26 Nov 2026 is Thanksgiving
-SENDER = Sender(
-    name="Pat Example",
-    street="12 Elm Street",
-    city="Springfield",
-    region="IL",
-    postal_code="62701",
-    phone="+1 217 555 0100",
-    email="pat@example.com",
-)
 
 
 def make_settings(home: Path, **changes: object) -> Settings:

@@ -21,14 +21,9 @@ from campaign.models import CAP_STATES, Claim, SendState
 from campaign.sending import RunLock, SendRequest, SendSummary, plan_run, send_run, settle
 from campaign.store import Store
 from tests.conftest import cli_words
-from tests.factories import TODAY, add_prospect, add_prospects, store_at
+from tests.factories import SENDER_TOML, TODAY, add_prospect, add_prospects, store_at
 from tests.smtp_server import SmtpServer, free_port
 
-SENDER = (
-    '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
-    'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
-    'email = "pat@example.com"\n'
-)
 LETTER = (
     "Subject: Operations help for {{ company }}\n\n{{ salutation }}\n\n"
     "I will call you on {{ call_date }}.\n\nSincerely,\n"
@@ -44,7 +39,7 @@ def write_config(home: Path, port: int | None, extra: str = "") -> Settings:
             f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
             'user = ""\ntimeout = 2\n'
         )
-    (home / "campaign.toml").write_text(SENDER + smtp + extra, encoding="utf-8")
+    (home / "campaign.toml").write_text(SENDER_TOML + smtp + extra, encoding="utf-8")
     (home / "templates").mkdir(exist_ok=True)
     (home / "templates" / "marketing.txt").write_text(LETTER, encoding="utf-8")
     return load_settings(home, {})
