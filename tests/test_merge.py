@@ -18,6 +18,7 @@ from campaign.letters import letter_date, load_letter, render_batch, render_text
 from campaign.models import Prospect, Rendered
 from campaign.people import salutation
 from campaign.templating import period
+from tests.conftest import examples
 from tests.factories import SENDER
 
 TODAY = date(2026, 11, 16)  # a Monday; Thursday 26 Nov 2026 is Thanksgiving
@@ -306,7 +307,9 @@ def test_render_text_for_other_templates(tmp_path: Path) -> None:
 
 
 @hsettings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     company=st.text(

@@ -16,6 +16,7 @@ from campaign.config import load_settings
 from campaign.report import build_report, render_report, report_path, write_report
 from campaign.status import campaign_status, weeks_to_finish
 from campaign.store import Store
+from tests.conftest import examples
 from tests.factories import add_prospect, store_at
 from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
 
@@ -228,7 +229,9 @@ def test_weeks_to_finish_covers_exactly_the_list(remaining: int, cap: int, used:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     history=st.lists(

@@ -20,7 +20,7 @@ from campaign.mailer import open_smtp
 from campaign.models import CAP_STATES, Claim, SendState
 from campaign.sending import RunLock, SendRequest, SendSummary, plan_run, send_run, settle
 from campaign.store import Store
-from tests.conftest import cli_words
+from tests.conftest import cli_words, examples
 from tests.factories import SENDER_TOML, TODAY, add_prospect, add_prospects, store_at
 from tests.smtp_server import SmtpServer, free_port
 
@@ -278,7 +278,7 @@ RULES = st.sampled_from(["accept", "accept", "accept", "451", "550", "drop"])
 
 
 @settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
