@@ -50,7 +50,7 @@ def kill_at(server: SmtpServer, home: Path, point: str, n: int) -> None:
     server.handler.paused.clear()
     proc = start_send(home)
     try:
-        reached = server.handler.paused.wait(20)
+        reached = server.handler.paused.wait(60)  # a loaded machine starts Python slowly
         assert reached, f"never reached {point} {n}: {proc.communicate(timeout=5)}"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)

@@ -24,7 +24,7 @@ from campaign.sending import RunLock, SendRequest, SendSummary, plan_run, send_r
 from campaign.store import Store
 from tests.conftest import cli_words, examples
 from tests.factories import SENDER_TOML, TODAY, add_prospect, add_prospects, store_at
-from tests.smtp_server import SmtpServer, free_port
+from tests.smtp_server import IMPATIENT, PATIENT, SmtpServer, free_port
 
 LETTER = (
     "Subject: Operations help for {{ company }}\n\n{{ salutation }}\n\n"
@@ -34,12 +34,12 @@ NOW = datetime(2026, 11, 16, 9, 0)  # noqa: DTZ001 - the lock records naive loca
 LOCK = RunLock(pid=1, host="test", now=NOW, alive=lambda pid: False)
 
 
-def write_config(home: Path, port: int | None, extra: str = "") -> Settings:
+def write_config(home: Path, port: int | None, extra: str = "", timeout: int = PATIENT) -> Settings:
     smtp = ""
     if port is not None:
         smtp = (
             f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
-            'user = ""\ntimeout = 2\n'
+            f'user = ""\ntimeout = {timeout}\n'
         )
     (home / "campaign.toml").write_text(SENDER_TOML + smtp + extra, encoding="utf-8")
     (home / "templates").mkdir(exist_ok=True)
@@ -200,11 +200,10 @@ def test_a_drop_after_data_is_in_doubt_and_the_rest_wait(
 
 
 def test_settling_in_doubt(campaign_home: Path, server: SmtpServer) -> None:
-    config = write_config(campaign_home, server.port)
+    config = write_config(campaign_home, server.port, timeout=IMPATIENT)
     store = store_at(campaign_home)
     a, _b = add_prospects(store, 2)
     server.handler.rules = {a.email: "hang"}
-    server.handler.hang_seconds = 4
     summary = run(store, config)
     assert [i.prospect.id for i in summary.unknown] == [a.id]
     row, up = settle(store, config, summary.unknown[0].send_id or 0, sent=True)
