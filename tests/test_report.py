@@ -44,6 +44,15 @@ def scenario(store: Store) -> Scenario:
     return build_campaign(store)
 
 
+@pytest.fixture
+def copied(campaign_home: Path) -> Iterator[Store]:
+    """The simulated campaign copied into campaign_home, for a test that changes it."""
+    copy_campaign(campaign_home)
+    s = store_at(campaign_home)
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="module")
 def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Scenario]]:
     """One simulated campaign for this module's tests that only read it, and its oracle.
@@ -217,8 +226,8 @@ def test_every_prospect_has_its_last_touch_and_next_step(report) -> None:
     assert rows[34].next_step == "letter in a coming wave"
 
 
-def test_report_html_is_self_contained_escaped_and_printable(store, campaign_home) -> None:
-    build_campaign(store)
+def test_report_html_is_self_contained_escaped_and_printable(copied, campaign_home) -> None:
+    store = copied
     add_prospect(store, company="<script>alert('x')</script> & Sons", contact="Ann <b>O'Neil</b>")
     html = render_report(build_report(store, load_settings(campaign_home, {}), TODAY))
     assert "<script>" not in html
@@ -232,8 +241,8 @@ def test_report_html_is_self_contained_escaped_and_printable(store, campaign_hom
     assert "Not shown: 3 overdue calls, due now." in html
 
 
-def test_report_never_overwrites_an_earlier_one(store, campaign_home) -> None:
-    build_campaign(store)
+def test_report_never_overwrites_an_earlier_one(campaign, campaign_home) -> None:
+    store, _ = campaign
     cfg = load_settings(campaign_home, {})
     first = write_report(store, cfg, TODAY)
     second = write_report(store, cfg, TODAY)
