@@ -5,6 +5,9 @@ And the one sender every test writes letters as.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -28,9 +31,28 @@ SENDER_TOML = (
 SENDER = Sender(**tomllib.loads(SENDER_TOML)["sender"])
 
 
+_BLANK: Path | None = None
+
+
 def store_at(home: Path) -> Store:
-    """The default SQLite store of the campaign folder ``home`` (created if needed)."""
-    return open_store(f"sqlite:///{home / 'campaign.db'}")
+    """The default SQLite store of the campaign folder ``home`` (created if needed).
+
+    A new one starts as a copy of a blank database migrated once per test run: migrating
+    commits step by step, each commit waiting for the disk (~0.15 s a store; ~0.01 s for
+    the copy). The migrations have tests of their own that open_store a new file
+    (test_store.py, test_migrations.py).
+    """
+    global _BLANK
+    db = home / "campaign.db"
+    if not db.exists():
+        if _BLANK is None:
+            folder = Path(tempfile.mkdtemp(prefix="campaign-blank-"))
+            atexit.register(shutil.rmtree, folder, True)
+            open_store(f"sqlite:///{folder / 'campaign.db'}").close()
+            assert not (folder / "campaign.db-wal").exists()
+            _BLANK = folder / "campaign.db"
+        shutil.copyfile(_BLANK, db)
+    return open_store(f"sqlite:///{db}")
 
 
 def add_prospect(store: Store, **fields: Any) -> Prospect:
