@@ -1,4 +1,9 @@
-"""Every test runs in its own campaign folder, on a fixed day, with no SMTP password."""
+"""Every test runs in its own campaign folder, on a fixed day, with no SMTP password.
+
+Hypothesis runs a small ``dev`` profile by default (``DEV_EXAMPLES`` examples a property)
+and today's full counts under the ``ci`` profile: CI=true (as ``.ci/run`` sets) picks it,
+and so does ``HYPOTHESIS_PROFILE=ci`` on a developer's machine.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,30 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from campaign.cli import cli, spell
 from campaign.errors import CampaignError
+from tests.factories import SENDER_TOML
 from tests.imap_server import imap_server, imap_user  # noqa: F401 - one private Dovecot
 from tests.pg_firm import firm  # noqa: F401 - a firm's database on it, new for each test
 from tests.postgres import postgres_url  # noqa: F401 - one private server per test session
+from tests.unavailable import in_ci
 
 TODAY = date(2026, 11, 16)  # a Monday
+
+DEV_EXAMPLES = 10
+settings.register_profile("ci", max_examples=100)  # Hypothesis's own default: the full counts
+settings.register_profile("dev", max_examples=DEV_EXAMPLES)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci() else "dev")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(full: int) -> int:
+    """A property's ``max_examples``: ``full`` under the ci profile, else at most the profile's."""
+    if HYPOTHESIS_PROFILE == "ci":
+        return full
+    return min(full, settings.default.max_examples)
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +68,7 @@ def run(campaign_home: Path):
 def sender_config(campaign_home: Path) -> Path:
     """A campaign.toml with a complete sender and no SMTP (every letter is printed)."""
     path = campaign_home / "campaign.toml"
-    path.write_text(
-        '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
-        'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
-        'email = "pat@example.com"\n',
-        encoding="utf-8",
-    )
+    path.write_text(SENDER_TOML, encoding="utf-8")
     return path
 
 

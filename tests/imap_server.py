@@ -527,7 +527,7 @@ service anvil {{
     # them and encode them to modified UTF-7 for the wire.
 
     def connect(
-        self, *, tls: str | None = None, timeout: float = 10
+        self, *, tls: str | None = None, timeout: float = 30
     ) -> imaplib.IMAP4 | imaplib.IMAP4_SSL:
         """A new, not logged-in imaplib connection: tls None, "starttls" or "ssl"."""
         context = self.ssl_context()

@@ -151,6 +151,14 @@ def self_signed(folder: Path) -> tuple[ssl.SSLContext, Path]:
     return context, cert
 
 
+# How long a client waits for this server, in seconds. PATIENT (the product's default
+# [smtp] timeout) is met by a loaded 2-core CI machine; a test that needs a timeout to
+# fire uses IMPATIENT with a server that hangs far longer (hang_seconds, 30 s by default;
+# stop() cancels it), so the replies before the hang still come in time.
+PATIENT = 30
+IMPATIENT = 5
+
+
 def free_port() -> int:
     """A port nobody listens on right now (aiosmtpd's Controller can't take port 0)."""
     with socket.socket() as probe:

@@ -11,15 +11,13 @@ from pathlib import Path
 
 from campaign.models import Outcome
 from tests.factories import add_prospect, store_at
-from tests.history import add_send, add_task, build_campaign
+from tests.history import add_send, add_task, copy_campaign
 
 OUTCOMES = tuple(o.value for o in Outcome)
 
 
 def test_report_writes_a_new_file_each_run(run, campaign_home: Path) -> None:
-    store = store_at(campaign_home)
-    build_campaign(store)
-    store.close()
+    copy_campaign(campaign_home)
     first = run("report")
     second = run("report")
     assert first.exit_code == 0 and second.exit_code == 0
@@ -44,9 +42,7 @@ def test_report_on_an_empty_campaign_says_import_first(run, campaign_home: Path)
 
 
 def test_report_date_follows_campaign_today(run, campaign_home: Path) -> None:
-    store = store_at(campaign_home)
-    build_campaign(store)
-    store.close()
+    copy_campaign(campaign_home)
     result = run("report", env={"CAMPAIGN_TODAY": "2026-12-01"})
     assert result.exit_code == 0
     page = campaign_home / "output" / "report-2026-12-01.html"
@@ -109,9 +105,7 @@ def test_the_report_draws_its_charts_without_a_plotting_library(campaign_home: P
     import subprocess
     import sys
 
-    store = store_at(campaign_home)
-    build_campaign(store)
-    store.close()
+    copy_campaign(campaign_home)
     code = (
         "import sys\nfrom click.testing import CliRunner\nfrom campaign.cli import cli\n"
         "r = CliRunner().invoke(cli, ['report'])\n"

@@ -14,7 +14,7 @@ import pytest
 from campaign.models import Prospect, SendState
 from campaign.store import Store
 from tests.factories import add_prospect, add_prospects, store_at
-from tests.smtp_server import SmtpServer, free_port
+from tests.smtp_server import PATIENT, SmtpServer, free_port
 from tests.test_sending import LETTER
 
 
@@ -34,7 +34,9 @@ def store(campaign_home: Path) -> Iterator[Store]:
 def configure(sender_config: Path, port: int | None, extra: str = "") -> None:
     text = sender_config.read_text(encoding="utf-8")
     if port is not None:
-        text += f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout = 2\n'
+        text += (
+            f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout = {PATIENT}\n'
+        )
     sender_config.write_text(text + extra, encoding="utf-8")
     templates = sender_config.parent / "templates"
     templates.mkdir(exist_ok=True)
@@ -139,7 +141,7 @@ def test_wrong_password_exits_1_and_records_nothing(run, sender_config: Path, st
         sender_config.write_text(
             sender_config.read_text()
             + f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\n'
-            'user = "pat@example.com"\ntimeout = 2\n'
+            f'user = "pat@example.com"\ntimeout = {PATIENT}\n'
         )
         add_prospects(store, 2)
         result = run("send", env={"CAMPAIGN_SMTP_PASSWORD": "wrong"})

@@ -10,13 +10,13 @@ import pytest
 
 from campaign.store import Store
 from tests.factories import add_prospect, add_prospects, store_at
-from tests.history import build_campaign
+from tests.history import copy_campaign
 
 
 @pytest.fixture
 def campaign(campaign_home: Path) -> Store:
+    copy_campaign(campaign_home)
     store = store_at(campaign_home)
-    build_campaign(store)
     yield store
     store.close()
 

@@ -12,7 +12,7 @@ from campaign.config import Smtp
 from campaign.errors import DeliveryError
 from campaign.mailer import message_bytes, open_smtp, smtp_password
 from campaign.models import SendState
-from tests.smtp_server import Handler, SmtpServer, free_port, self_signed
+from tests.smtp_server import IMPATIENT, PATIENT, Handler, SmtpServer, free_port, self_signed
 
 
 def message(to: str, bcc: str = "") -> EmailMessage:
@@ -27,7 +27,7 @@ def message(to: str, bcc: str = "") -> EmailMessage:
     return msg
 
 
-def local(port: int, timeout: int = 2) -> Smtp:
+def local(port: int, timeout: int = PATIENT) -> Smtp:
     return Smtp(host="127.0.0.1", port=port, security="none", user="", timeout=timeout)
 
 
@@ -73,8 +73,8 @@ def test_bcc_is_delivered_but_never_shown() -> None:
 
 
 def test_a_server_that_hangs_during_data_leaves_the_message_in_doubt() -> None:
-    with SmtpServer(Handler(rules={"h@x.org": "hang"}, hang_seconds=5)) as server:
-        mailer = open_smtp(local(server.port, timeout=1), None)
+    with SmtpServer(Handler(rules={"h@x.org": "hang"})) as server:
+        mailer = open_smtp(local(server.port, timeout=IMPATIENT), None)
         result = mailer.send(message("h@x.org"))
         mailer.close()
     assert result.state == SendState.UNKNOWN
@@ -111,7 +111,9 @@ def test_a_server_that_never_greets_times_out() -> None:
 
 def test_starttls_is_verified_and_refused_by_a_plain_server() -> None:
     with SmtpServer() as server:
-        smtp = Smtp(host="127.0.0.1", port=server.port, security="starttls", user="", timeout=2)
+        smtp = Smtp(
+            host="127.0.0.1", port=server.port, security="starttls", user="", timeout=PATIENT
+        )
         with pytest.raises(DeliveryError, match="STARTTLS extension not supported"):
             open_smtp(smtp, None)
 
@@ -147,7 +149,7 @@ def test_tls_verifies_the_servers_certificate(
     context, cert = self_signed(tmp_path)
     tls = {"starttls": context} if security == "starttls" else {"implicit_tls": context}
     with SmtpServer(**tls) as server:  # type: ignore[arg-type]
-        smtp = Smtp(host="127.0.0.1", port=server.port, security=security, user="", timeout=5)
+        smtp = Smtp(host="127.0.0.1", port=server.port, security=security, user="", timeout=PATIENT)
         with pytest.raises(DeliveryError, match="TLS failed: CERTIFICATE_VERIFY_FAILED"):
             open_smtp(smtp, None)
         # Trusted (as a company's own CA would be): the same server is fine.

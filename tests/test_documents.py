@@ -25,7 +25,8 @@ from campaign.documents.printpack import write_print_pack
 from campaign.errors import InputError
 from campaign.letters import check_resume, load_letter, render_batch
 from campaign.models import Prospect, Rendered
-from tests.test_merge import SENDER, TODAY, make_settings, prospect
+from tests.factories import SENDER
+from tests.test_merge import TODAY, make_settings, prospect
 
 HOSTILE = [
     prospect(

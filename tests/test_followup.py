@@ -25,6 +25,7 @@ from campaign.models import FINISHED_STATUSES, CallRecord, Channel, Outcome, Pro
 from campaign.people import format_phone
 from campaign.store.schema import tasks
 from tests.callfactory import calendar, send_letters
+from tests.conftest import examples
 from tests.factories import add_prospects, store_at
 
 OUTCOMES = tuple(o.value for o in Outcome)
@@ -116,7 +117,7 @@ logs = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sends=sends, logs=logs, per_day=st.integers(min_value=1, max_value=4))
 def test_calls_never_on_a_closed_day_never_over_the_cap_one_open_follow_up(sends, logs, per_day):
     schedule = Schedule(calls_per_day=per_day)

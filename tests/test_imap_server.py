@@ -175,7 +175,7 @@ def test_ssl_cert_file_makes_the_default_context_trust_the_server(
     with imaplib.IMAP4_SSL("127.0.0.1", imap_server.ssl_port, ssl_context=context) as imap:
         assert imap.login(imap_user.name, imap_user.password)[0] == "OK"
     for host in ("127.0.0.1", "localhost"):
-        client = imaplib.IMAP4(host, imap_server.port, timeout=5)
+        client = imaplib.IMAP4(host, imap_server.port, timeout=30)
         client.starttls(ssl.create_default_context())
         client.logout()
 
@@ -185,7 +185,7 @@ def test_another_ca_is_refused(imap_server: DovecotServer, tmp_path, monkeypatch
     other_ca, _, _ = make_certificates(tmp_path)
     context = ssl.create_default_context(cafile=str(other_ca))
     with pytest.raises(ssl.SSLCertVerificationError):
-        imaplib.IMAP4_SSL("127.0.0.1", imap_server.ssl_port, ssl_context=context, timeout=5)
+        imaplib.IMAP4_SSL("127.0.0.1", imap_server.ssl_port, ssl_context=context, timeout=30)
 
 
 def test_missing_dovecot_skips_locally_but_fails_under_ci(monkeypatch) -> None:

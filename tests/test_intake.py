@@ -20,7 +20,7 @@ from campaign.intake.tables import read_table
 from campaign.people import parse_name
 from campaign.store import Store, open_store
 from campaign.templating import field_name
-from tests.conftest import cli_words
+from tests.conftest import cli_words, examples
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 11, 16)
@@ -335,7 +335,7 @@ _WORD = st.builds(
 )  # fmt: skip
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(honorific=st.sampled_from(["", "Dr. ", "Mr. ", "Mrs. ", "Ms. ", "Mx. ", "Prof. "]),
        first=_WORD, last=_WORD)  # fmt: skip
 def test_the_fast_path_agrees_with_nameparser(honorific: str, first: str, last: str) -> None:
@@ -457,7 +457,7 @@ _row = st.tuples(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_row, max_size=12))
 def test_importing_the_same_file_twice_changes_nothing(rows: list[tuple[str, ...]]) -> None:
     with tempfile.TemporaryDirectory() as folder:

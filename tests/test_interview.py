@@ -16,7 +16,7 @@ from campaign.interview import MeetingRequest, assign, meet, plan_meeting, recor
 from campaign.models import Decision, Prospect, ProspectStatus, TaskState
 from campaign.people import parse_person
 from campaign.tasks import close_company, finish_task
-from tests.conftest import cli_words
+from tests.conftest import cli_words, examples
 from tests.factories import TODAY, add_prospect, store_at
 
 CAL = BusinessCalendar("US")
@@ -199,7 +199,7 @@ def test_a_users_template_wins_and_its_errors_say_where(tmp_path: Path) -> None:
         plan_meeting(request, ACME, _settings(tmp_path), CAL, TODAY)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)))
 def test_notes_fall_on_business_days_after_the_meeting(held_on: date) -> None:
     request = MeetingRequest(1, held_on, people=("Bo Chen",))

@@ -12,23 +12,16 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from campaign.config import Sender, Settings, Smtp
+from campaign.config import Settings, Smtp
 from campaign.errors import InputError, TemplateError
 from campaign.letters import letter_date, load_letter, render_batch
 from campaign.models import Prospect, Rendered
 from campaign.people import salutation
 from campaign.templating import period
+from tests.conftest import examples
+from tests.factories import SENDER
 
 TODAY = date(2026, 11, 16)  # a Monday; Thursday 26 Nov 2026 is Thanksgiving
-SENDER = Sender(
-    name="Pat Example",
-    street="12 Elm Street",
-    city="Springfield",
-    region="IL",
-    postal_code="62701",
-    phone="+1 217 555 0100",
-    email="pat@example.com",
-)
 
 
 def make_settings(home: Path, **changes: object) -> Settings:
@@ -306,7 +299,9 @@ def test_missing_resume_names_key_and_path(campaign_home: Path) -> None:
 
 
 @hsettings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     company=st.text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,11 +15,20 @@ from campaign import charts
 from campaign.cli import spell
 from campaign.clock import iso_week
 from campaign.config import load_settings
-from campaign.report import build_report, funnel_bars, render_report, write_report
+from campaign.report import Report, build_report, funnel_bars, render_report, write_report
 from campaign.status import campaign_status, weeks_to_finish
 from campaign.store import Store
+from tests.conftest import examples
 from tests.factories import add_prospect, store_at
-from tests.history import TODAY, Scenario, add_call, add_send, build_campaign, priority_of
+from tests.history import (
+    TODAY,
+    Scenario,
+    add_call,
+    add_send,
+    build_campaign,
+    copy_campaign,
+    priority_of,
+)
 
 CONVERSATIONS = {"reached", "meeting", "declined", "hired", "offer"}
 
@@ -35,7 +45,37 @@ def scenario(store: Store) -> Scenario:
     return build_campaign(store)
 
 
-def test_status_funnel_agrees_with_what_was_stored(store, scenario, campaign_home) -> None:
+@pytest.fixture
+def copied(campaign_home: Path) -> Iterator[Store]:
+    """The simulated campaign copied into campaign_home, for a test that changes it."""
+    copy_campaign(campaign_home)
+    s = store_at(campaign_home)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Scenario]]:
+    """One simulated campaign for this module's tests that only read it, and its oracle.
+
+    In a folder of its own: the autouse ``campaign_home`` is a new folder for every test.
+    """
+    home = tmp_path_factory.mktemp("report-campaign")
+    scenario = copy_campaign(home)
+    shared = store_at(home)
+    yield shared, scenario
+    shared.close()
+
+
+@pytest.fixture(scope="module")
+def report(campaign: tuple[Store, Scenario], tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The report of ``campaign``, built once for the tests that read its figures."""
+    shared, _ = campaign
+    return build_report(shared, load_settings(tmp_path_factory.mktemp("report-home"), {}), TODAY)
+
+
+def test_status_funnel_agrees_with_what_was_stored(campaign, campaign_home) -> None:
+    store, scenario = campaign
     status = campaign_status(store, load_settings(campaign_home, {}), TODAY)
     f = status.funnel
     sent = [s for s in scenario.sends if s.get("state", "sent") == "sent"]
@@ -61,7 +101,8 @@ def test_status_funnel_agrees_with_what_was_stored(store, scenario, campaign_hom
     }
 
 
-def test_status_pace_due_and_runway(store, scenario, campaign_home) -> None:
+def test_status_pace_due_and_runway(campaign, campaign_home) -> None:
+    store, scenario = campaign
     status = campaign_status(store, load_settings(campaign_home, {}), TODAY)
     this_week = [s for s in scenario.sends if iso_week(s["on"]) == "2026-W47"]
     assert status.sent_this_week == len(this_week) == 4
@@ -76,7 +117,8 @@ def test_status_pace_due_and_runway(store, scenario, campaign_home) -> None:
     assert (status.weeks_to_finish, status.last_wave) == (1, TODAY)
 
 
-def test_attention_items_name_the_rows_and_the_command(store, scenario, campaign_home) -> None:
+def test_attention_items_name_the_rows_and_the_command(campaign, campaign_home) -> None:
+    store, scenario = campaign
     status = campaign_status(store, load_settings(campaign_home, {}), TODAY).worded(spell)
     by_kind = {a.kind: a for a in status.attention}
     ids = {s["prospect_id"]: s["id"] for s in scenario.sends if s.get("letter") is None}
@@ -95,7 +137,8 @@ def test_attention_items_name_the_rows_and_the_command(store, scenario, campaign
     assert any("campaign agenda" in step for step in status.next_steps)
 
 
-def test_status_json_has_the_contract_keys(store, scenario, campaign_home) -> None:
+def test_status_json_has_the_contract_keys(campaign, campaign_home) -> None:
+    store, _ = campaign
     doc = campaign_status(store, load_settings(campaign_home, {}), TODAY).as_json()
     assert {k: doc[k] for k in ("prospects", "sent", "sent_this_week", "weekly_cap")} == {
         "prospects": 40,
@@ -120,8 +163,8 @@ def test_empty_campaign_is_zeros_and_suggests_import(campaign_home) -> None:
     assert status.attention == []
 
 
-def test_report_figures_agree_with_the_store(store, scenario, campaign_home) -> None:
-    report = build_report(store, load_settings(campaign_home, {}), TODAY)
+def test_report_figures_agree_with_the_store(report, campaign) -> None:
+    _, scenario = campaign
     weeks = {w: (sent, missed) for w, sent, missed in report.sends_per_week}
     assert weeks == {
         "2026-W44": (9, 1),
@@ -140,8 +183,8 @@ def test_report_figures_agree_with_the_store(store, scenario, campaign_home) -> 
     assert report.calls_per_day == 16
 
 
-def test_response_rates_by_band_and_by_letter(store, scenario, campaign_home) -> None:
-    report = build_report(store, load_settings(campaign_home, {}), TODAY)
+def test_response_rates_by_band_and_by_letter(report, campaign) -> None:
+    _, scenario = campaign
     letters = {r.label: (r.sent, r.responded) for r in report.by_letter}
     # Prospect 5 was spoken with on 9 Nov, before its cover letter of 16 Nov went.
     assert letters == {"cover": (1, 0), "marketing": (30, 6)}
@@ -168,8 +211,7 @@ def test_response_rates_by_band_and_by_letter(store, scenario, campaign_home) ->
     }
 
 
-def test_every_prospect_has_its_last_touch_and_next_step(store, scenario, campaign_home) -> None:
-    report = build_report(store, load_settings(campaign_home, {}), TODAY)
+def test_every_prospect_has_its_last_touch_and_next_step(report) -> None:
     rows = {r.id: r for r in report.rows}
     assert len(rows) == 40
     assert (rows[1].last_touch, rows[1].last_touch_what) == (date(2026, 11, 10), "call: reached")
@@ -185,8 +227,8 @@ def test_every_prospect_has_its_last_touch_and_next_step(store, scenario, campai
     assert rows[34].next_step == "letter in a coming wave"
 
 
-def test_report_html_is_self_contained_escaped_and_printable(store, campaign_home) -> None:
-    build_campaign(store)
+def test_report_html_is_self_contained_escaped_and_printable(copied, campaign_home) -> None:
+    store = copied
     add_prospect(store, company="<script>alert('x')</script> & Sons", contact="Ann <b>O'Neil</b>")
     html = render_report(build_report(store, load_settings(campaign_home, {}), TODAY))
     assert "<script>" not in html
@@ -200,8 +242,8 @@ def test_report_html_is_self_contained_escaped_and_printable(store, campaign_hom
     assert "Not shown: 3 overdue calls, due now." in html
 
 
-def test_report_never_overwrites_an_earlier_one(store, campaign_home) -> None:
-    build_campaign(store)
+def test_report_never_overwrites_an_earlier_one(campaign, campaign_home) -> None:
+    store, _ = campaign
     cfg = load_settings(campaign_home, {})
     first = write_report(store, cfg, TODAY)
     second = write_report(store, cfg, TODAY)
@@ -228,7 +270,9 @@ def test_weeks_to_finish_covers_exactly_the_list(remaining: int, cap: int, used:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     history=st.lists(

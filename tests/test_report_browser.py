@@ -15,7 +15,7 @@ import pytest
 from campaign.config import load_settings
 from campaign.report import write_report
 from tests.factories import store_at
-from tests.history import TODAY, build_campaign
+from tests.history import TODAY, copy_campaign
 from tests.unavailable import unavailable
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -53,9 +53,9 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("browser-campaign")
+    copy_campaign(home)
     store = store_at(home)
     try:
-        build_campaign(store)
         return write_report(store, load_settings(home, {}), TODAY)
     finally:
         store.close()
