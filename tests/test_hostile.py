@@ -24,15 +24,10 @@ from click.testing import CliRunner, Result
 from campaign.cli import cli
 from campaign.store.migrations import latest_version
 from tests.callfactory import send_letters
-from tests.factories import TODAY, add_prospect, store_at
+from tests.factories import SENDER_TOML, TODAY, add_prospect, store_at
 from tests.smtp_server import SmtpServer
 
 CORPUS = Path(__file__).parent / "data" / "hostile"
-SENDER = (
-    '[sender]\nname = "Pat Example"\nstreet = "12 Elm Street"\ncity = "Springfield"\n'
-    'region = "IL"\npostal_code = "62701"\ncountry = "US"\nphone = "+1 217 555 0100"\n'
-    'email = "pat@example.com"\n'
-)
 SMTP = '[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\ntimeout = 2\n'
 # What a campaign does in a week; `report` is slow, so only the cases about days run it.
 EVERY_COMMAND = [
@@ -92,7 +87,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def home(campaign_home: Path, seeded: Path, smtp: SmtpServer) -> Path:
     shutil.copy(seeded, campaign_home / "campaign.db")
     (campaign_home / "campaign.toml").write_text(
-        SENDER + SMTP.format(smtp_port=smtp.port), encoding="utf-8"
+        SENDER_TOML + SMTP.format(smtp_port=smtp.port), encoding="utf-8"
     )
     return campaign_home
 
