@@ -7,7 +7,7 @@ import click
 from campaign.agenda import AgendaItem, to_ics
 from campaign.agenda import agenda as build
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import Col, echo_json, echo_table, echo_wrapped
+from campaign.cli.output import Col, echo_json, echo_table, echo_wrapped, format_option
 from campaign.cli.params import DUE
 from campaign.clock import due_until
 from campaign.notecards import open_note_cards, write_note_cards
@@ -19,7 +19,7 @@ from campaign.wording import counted, due_word, task_ref
 @click.option(
     "--due", type=DUE, default="today", help="today (with overdue), week, all or YYYY-MM-DD."
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table")
+@format_option("json", "ics", help="json for scripts; ics: a calendar on stdout.")
 @click.option("--drafts", is_flag=True, help="Also print each email and note drafted.")
 @pass_app
 def agenda(app: App, due: str, fmt: str, drafts: bool) -> None:

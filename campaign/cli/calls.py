@@ -8,7 +8,7 @@ import click
 
 from campaign import callsheet
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import Col, echo_csv, echo_json, echo_table, echo_wrapped
+from campaign.cli.output import Col, echo_csv, echo_json, echo_table, echo_wrapped, format_option
 from campaign.cli.params import DATE, DUE, ID
 from campaign.clock import BusinessCalendar, due_until
 from campaign.followup import check_referred, check_respond_by, log_call
@@ -28,12 +28,11 @@ from campaign.wording import counted, noun, task_ref
     show_default=True,
     help="today (with overdue calls), week, all, or a date YYYY-MM-DD.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "csv", "json", "ics", "pdf"]),
+@format_option(
+    "csv",
+    "json",
+    "ics",
+    "pdf",
     help="ics: a calendar on stdout; pdf: a printable sheet under output/.",
 )
 @click.option(

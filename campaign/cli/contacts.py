@@ -7,7 +7,7 @@ import dataclasses
 import click
 
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json, echo_table
+from campaign.cli.output import echo_json, echo_table, format_option
 from campaign.cli.params import ID
 from campaign.contacts import (
     CONTACT_CLEARABLE,
@@ -63,7 +63,7 @@ def contact_add(
 
 
 @contact.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option("json", help="A readable table, or one JSON document for scripts.")
 @pass_app
 def contact_list(app: App, fmt: str) -> None:
     """List contacts: networking contacts and the people met at interviews.

@@ -7,19 +7,12 @@ from datetime import date
 import click
 
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json, echo_table
+from campaign.cli.output import echo_json, echo_table, format_option
 from campaign.firm import CampaignPace, add_campaign, campaign_paces
 
 
 @click.group(invoke_without_command=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A readable table, or one JSON document for scripts.",
-)
+@format_option("json", help="A readable table, or one JSON document for scripts.")
 @click.pass_context
 def campaigns(ctx: click.Context, fmt: str) -> None:
     """Every campaign of a shared database, with its pace this week.

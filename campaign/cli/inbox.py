@@ -9,7 +9,7 @@ import click
 
 from campaign.cli import spell
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json
+from campaign.cli.output import echo_json, format_option
 from campaign.errors import worded
 from campaign.imap import ImapMailbox, imap_password, open_imap
 from campaign.inbox import Finding, InboxReport, read_inbox, require_imap
@@ -53,14 +53,7 @@ def check_inbox(app: App, dry_run: bool = False) -> InboxReport:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Read and report; record and change nothing.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A readable summary, or one JSON document for scripts.",
-)
+@format_option("json", help="A readable summary, or one JSON document for scripts.")
 @pass_app
 def inbox(app: App, dry_run: bool, fmt: str) -> None:
     """Read [imap]: replies, bounces and auto-replies change the next steps.

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -18,7 +18,19 @@ from campaign.documents.files import spreadsheet_safe
 
 T = TypeVar("T")
 
-FORMAT_TABLE_CSV_JSON = click.Choice(["table", "csv", "json"])
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str, help: str) -> Callable[[F], F]:
+    """A command's ``--format`` (passed as ``fmt``): ``table`` by default, then ``choices``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", *choices]),
+        default="table",
+        show_default=True,
+        help=help,
+    )
 
 
 def _default(value: Any) -> Any:

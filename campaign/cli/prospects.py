@@ -11,11 +11,11 @@ import click
 from campaign.batches import BATCHES, select_batch, why_unreachable
 from campaign.cli.app import App, pass_app
 from campaign.cli.output import (
-    FORMAT_TABLE_CSV_JSON,
     Col,
     echo_csv,
     echo_json,
     echo_table,
+    format_option,
     progress,
 )
 from campaign.cli.params import ID
@@ -192,7 +192,7 @@ COLUMNS = (
     is_flag=True,
     help="Only those no letter can reach yet: no email and no complete postal address.",
 )
-@click.option("--format", "fmt", type=FORMAT_TABLE_CSV_JSON, default="table", show_default=True)
+@format_option("csv", "json", help="csv: every field, for a spreadsheet; json for scripts.")
 @pass_app
 def prospects_(app: App, batch: str | None, letter: str, incomplete: bool, fmt: str) -> None:
     """List prospects in wave order: priority 1 first, then file order.

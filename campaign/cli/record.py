@@ -6,7 +6,7 @@ import click
 
 from campaign.cli import spell
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json
+from campaign.cli.output import echo_json, format_option
 from campaign.errors import worded
 from campaign.people import shown_email
 from campaign.record import ProspectRecord, prospect_record
@@ -14,7 +14,7 @@ from campaign.record import ProspectRecord, prospect_record
 
 @click.command("show")
 @click.argument("prospect_id", metavar="PROSPECT", type=int)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option("json", help="The record to read, or one JSON document for scripts.")
 @pass_app
 def show(app: App, prospect_id: int, fmt: str) -> None:
     """One prospect's whole record: person, address, letters, calls, meetings, tasks, next step.

@@ -9,7 +9,7 @@ import click
 
 from campaign.cli import spell
 from campaign.cli.app import App, pass_app
-from campaign.cli.output import echo_json, wrap_keeping_commands
+from campaign.cli.output import echo_json, format_option, wrap_keeping_commands
 from campaign.errors import InputError
 from campaign.firm import write_firm_report
 from campaign.report import NOTHING_TO_REPORT, write_report
@@ -17,14 +17,7 @@ from campaign.status import Status, campaign_status
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A readable summary, or one JSON document for scripts.",
-)
+@format_option("json", help="A readable summary, or one JSON document for scripts.")
 @pass_app
 def status(app: App, fmt: str) -> None:
     """Where the campaign stands: the funnel, this week's pace, what is due, what needs you.
