@@ -21,13 +21,13 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
+from campaign import passwords
 from campaign.config import Imap
 from campaign.errors import CampaignError, MailboxError
 from campaign.mailer import Delivery, Mailer, message_bytes
 from campaign.models import SendState
 
-KEYRING_SERVICE = "campaign-imap"
-PASSWORD_VARIABLE = "CAMPAIGN_IMAP_PASSWORD"
+PASSWORD_VARIABLE = passwords.IMAP.variable
 FETCH_BATCH = 50  # messages per FETCH: a first run over a big folder stays bounded
 LARGE = 5_000_000  # bytes: of a bigger message (attachments) only the headers are read
 
@@ -69,26 +69,10 @@ def imap_password(
     imap: Imap, env: Mapping[str, str], prompt: Callable[[str], str] | None = None
 ) -> str:
     """CAMPAIGN_IMAP_PASSWORD, else the keyring, else ``prompt`` (a terminal). Never a file."""
-    if env.get(PASSWORD_VARIABLE):
-        return env[PASSWORD_VARIABLE]
-    stored = _keyring_password(imap.user)
-    if stored:
-        return stored
-    if prompt is not None:
-        return prompt(f"IMAP password for {imap.user} at {imap.host}")
-    raise MailboxError(
-        f"no IMAP password for {imap.user}: set {PASSWORD_VARIABLE}, or store it with "
-        f"`keyring set {KEYRING_SERVICE} {imap.user}`"
-    )
-
-
-def _keyring_password(user: str) -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, user)
-    except Exception:
-        return None
+    found = passwords.find_password(passwords.IMAP, imap.user, imap.host, env, prompt)
+    if found is None:
+        raise MailboxError(passwords.IMAP.missing(imap.user))
+    return found
 
 
 def open_imap(imap: Imap, password: str) -> ImapMailbox:

@@ -34,13 +34,13 @@ from email.policy import EmailPolicy, default
 from email.utils import getaddresses
 from typing import Any, Protocol
 
+from campaign import passwords
 from campaign.config import Smtp
 from campaign.errors import ConfigError, DeliveryError
 from campaign.models import SendState
 from campaign.people import ascii_domain, check_email
 
-KEYRING_SERVICE = "campaign"
-PASSWORD_VARIABLE = "CAMPAIGN_SMTP_PASSWORD"
+PASSWORD_VARIABLE = passwords.SMTP.variable
 
 
 @dataclass(frozen=True)
@@ -103,17 +103,10 @@ def smtp_password(
     """
     if not smtp.user:
         return None
-    if env.get(PASSWORD_VARIABLE):
-        return env[PASSWORD_VARIABLE]
-    stored = _keyring_password(smtp.user)
-    if stored:
-        return stored
-    if prompt is not None:
-        return prompt(f"SMTP password for {smtp.user} at {smtp.host}")
-    raise DeliveryError(
-        f"no SMTP password for {smtp.user}: set {PASSWORD_VARIABLE}, or store it with "
-        f"`keyring set {KEYRING_SERVICE} {smtp.user}`"
-    )
+    found = passwords.find_password(passwords.SMTP, smtp.user, smtp.host, env, prompt)
+    if found is None:
+        raise DeliveryError(passwords.SMTP.missing(smtp.user))
+    return found
 
 
 def check_password(password: str | None) -> None:
@@ -146,15 +139,6 @@ def check_sender_address(email: str, where: str = "campaign.toml") -> str:
     if not normalised:
         raise ConfigError(f"{where}: [sender] email {email!r} is not an email address: {why}")
     return f"{local}@{ascii_domain(domain) or domain}"
-
-
-def _keyring_password(user: str) -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, user)
-    except Exception:
-        return None
 
 
 def open_smtp(smtp: Smtp, password: str | None) -> SmtpMailer:
