@@ -18,10 +18,12 @@ from hypothesis import settings
 
 from campaign.cli import cli, spell
 from campaign.errors import CampaignError
-from tests.factories import SENDER_TOML
+from campaign.store import Store
+from tests.factories import SENDER_TOML, store_at
 from tests.imap_server import imap_server, imap_user  # noqa: F401 - one private Dovecot
 from tests.pg_firm import firm  # noqa: F401 - a firm's database on it, new for each test
 from tests.postgres import postgres_url  # noqa: F401 - one private server per test session
+from tests.smtp_server import SmtpServer
 from tests.unavailable import in_ci
 
 TODAY = date(2026, 11, 16)  # a Monday
@@ -62,6 +64,21 @@ def run(campaign_home: Path):
         return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
 
     return _run
+
+
+@pytest.fixture
+def store(campaign_home: Path) -> Iterator[Store]:
+    """The campaign folder's SQLite store (a test file may override it with its own)."""
+    opened = store_at(campaign_home)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 that accepts everything until told otherwise."""
+    with SmtpServer() as running:
+        yield running
 
 
 @pytest.fixture

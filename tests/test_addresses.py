@@ -3,23 +3,15 @@ sender, the password and ``--test-to`` checked before anything is claimed (no tr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from campaign.models import SendState
 from campaign.store import Store
-from tests.factories import add_prospect, store_at
+from tests.factories import add_prospect
 from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
-
-
-@pytest.fixture
-def store(campaign_home: Path) -> Iterator[Store]:
-    opened = store_at(campaign_home)
-    yield opened
-    opened.close()
 
 
 def rows(store: Store) -> list[tuple[int, str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,22 +12,9 @@ import pytest
 
 from campaign.models import Prospect, SendState
 from campaign.store import Store
-from tests.factories import add_prospect, add_prospects, store_at
+from tests.factories import add_prospect, add_prospects
 from tests.smtp_server import PATIENT, SmtpServer, free_port
 from tests.test_sending import LETTER
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer() as running:
-        yield running
-
-
-@pytest.fixture
-def store(campaign_home: Path) -> Iterator[Store]:
-    opened = store_at(campaign_home)
-    yield opened
-    opened.close()
 
 
 def configure(sender_config: Path, port: int | None, extra: str = "") -> None:

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,9 +23,9 @@ import pytest
 
 from campaign.models import SendState, TaskState
 from campaign.store import Store
-from tests.factories import add_prospect, store_at
+from tests.factories import add_prospect
 from tests.inbox_setup import set_up
-from tests.smtp_server import Handler, SmtpServer
+from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 
 pytestmark = pytest.mark.slow  # aiosmtpd, Dovecot, subprocesses
@@ -40,19 +39,6 @@ PANEL = (
     "--interest", "Ana Ruiz: quilting", "--discussed", "Cy Diaz: the warehouse backlog",
     "--email", "Ana: ana@acme.example", "--email", "Bo: bo@acme.example",
 )  # fmt: skip
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer(Handler()) as running:
-        yield running
-
-
-@pytest.fixture
-def store(campaign_home: Path) -> Iterator[Store]:
-    opened = store_at(campaign_home)
-    yield opened
-    opened.close()
 
 
 def parse(data: bytes) -> email.message.EmailMessage:

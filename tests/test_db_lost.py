@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,12 @@ from sqlalchemy.engine import make_url
 from campaign.models import SendState
 from campaign.store import open_store
 from tests.factories import add_prospects
-from tests.smtp_server import Handler, SmtpServer
+from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 from tests.test_migrations import blank_postgres  # noqa: F401 - the fixture
 from tests.test_print_pack_kill import wait_for
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer(Handler()) as running:
-        yield running
 
 
 def cut_off(url: str, allow: bool) -> None:

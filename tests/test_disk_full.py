@@ -13,17 +13,10 @@ import pytest
 
 from campaign.store import Store
 from tests.callfactory import send_letters
-from tests.factories import TODAY, add_prospects, store_at
+from tests.factories import TODAY, add_prospects
 from tests.small_disk import every_file, fill, small_disk
 from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
-
-
-@pytest.fixture
-def store(campaign_home: Path) -> Iterator[Store]:
-    opened = store_at(campaign_home)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

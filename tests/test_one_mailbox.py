@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -19,12 +18,6 @@ from tests.factories import TODAY, add_prospect, store_at
 from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 from tests.test_migrations import v1_database
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer() as running:
-        yield running
 
 
 def write(folder: Path, name: str, rows: str) -> Path:

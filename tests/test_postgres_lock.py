@@ -18,13 +18,12 @@ import socket
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.pg_firm import FirmDatabase, prospect_list, seeker_folder
-from tests.smtp_server import Handler, SmtpServer
+from tests.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +32,6 @@ REFUSED = re.compile(
     r"Error: a send run is in progress \(pid (\d+) on host (\S+) since "
     r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\); wait for it to finish\n"
 )
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer(Handler()) as running:
-        yield running
 
 
 @pytest.fixture

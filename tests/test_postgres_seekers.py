@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ from tests.smtp_server import SmtpServer
 pytestmark = pytest.mark.slow
 
 SHARED = "Shared Employer Inc.,Ms. Sam Both,CEO,sam@shared.example,+1 217 555 9999,1 Common Road,Springfield,IL,62701,1\n"  # noqa: E501 - one CSV line
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer() as running:
-        yield running
 
 
 def test_two_seekers_end_to_end_with_nothing_crossing(

@@ -34,13 +34,6 @@ CONVERSATIONS = {"reached", "meeting", "declined", "hired", "offer"}
 
 
 @pytest.fixture
-def store(campaign_home: Path) -> Store:
-    s = store_at(campaign_home)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def scenario(store: Store) -> Scenario:
     return build_campaign(store)
 

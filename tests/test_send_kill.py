@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,10 @@ from campaign.cli import cli
 from campaign.models import SendState
 from campaign.store import Store
 from tests.factories import add_prospects, store_at
-from tests.smtp_server import Handler, SmtpServer
+from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer(Handler()) as running:
-        yield running
 
 
 def start_send(home: Path) -> subprocess.Popen[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -45,12 +45,6 @@ def write_config(home: Path, port: int | None, extra: str = "", timeout: int = P
     (home / "templates").mkdir(exist_ok=True)
     (home / "templates" / "marketing.txt").write_text(LETTER, encoding="utf-8")
     return load_settings(home, {})
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer() as running:
-        yield running
 
 
 def run(

@@ -8,23 +8,15 @@ stops with one line, what went out is said, the letters it did not deliver wait 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from campaign.models import SendState
 from campaign.store import Store
-from tests.factories import add_prospects, store_at
+from tests.factories import add_prospects
 from tests.smtp_server import Handler, SmtpServer, self_signed
 from tests.test_cli_send import configure
-
-
-@pytest.fixture
-def store(campaign_home: Path) -> Iterator[Store]:
-    opened = store_at(campaign_home)
-    yield opened
-    opened.close()
 
 
 def received(server: SmtpServer) -> Counter[str]:
