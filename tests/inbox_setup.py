@@ -17,6 +17,7 @@ from campaign.models import Prospect
 from campaign.store import Store
 from tests.factories import add_prospect
 from tests.imap_server import DovecotServer, ImapUser
+from tests.smtp_server import PATIENT
 from tests.test_cli_send import configure
 
 MAIL = Path(__file__).parent / "data" / "mail"
@@ -69,7 +70,7 @@ def imap_config(server: DovecotServer, user: ImapUser, extra: str = "") -> str:
     """An [imap] section for the private Dovecot (implicit TLS, verified against its CA)."""
     return (
         f'[imap]\nhost = "127.0.0.1"\nport = {server.ssl_port}\nsecurity = "ssl"\n'
-        f'user = "{user.name}"\ntimeout = 5\n{extra}'
+        f'user = "{user.name}"\ntimeout = {PATIENT}\n{extra}'
     )
 
 

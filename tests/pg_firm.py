@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.smtp_server import PATIENT
+
 LETTER = (
     "Subject: Operations help for {{ company }}\n\n{{ salutation }}\n\n"
     "I will call you on {{ call_date }}.\n\nSincerely,\n"
@@ -91,7 +93,10 @@ def seeker_folder(
     (home / "templates").mkdir(parents=True, exist_ok=True)
     smtp = ""
     if smtp_port is not None:
-        smtp = f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\ntimeout = 5\n'
+        smtp = (
+            f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
+            f"timeout = {PATIENT}\n"
+        )
     (home / "campaign.toml").write_text(
         f'[sender]\nname = "{name.title()} Seeker"\nstreet = "12 Elm Street"\n'
         f'city = "Springfield"\nregion = "IL"\npostal_code = "62701"\ncountry = "US"\n'

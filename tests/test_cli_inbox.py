@@ -8,7 +8,6 @@ and the inbox closes the loop. No sample of send 12's four alternatives shares a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,27 +15,13 @@ import pytest
 
 from campaign.models import SendState, TaskState
 from campaign.store import Store
-from tests.factories import store_at
 from tests.imap_server import DovecotServer, ImapUser
 from tests.inbox_setup import add_people, deliver, sample, sent_ids, set_up
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import PATIENT, SmtpServer
 
 pytestmark = pytest.mark.slow  # Dovecot and aiosmtpd
 
 WED = {"CAMPAIGN_TODAY": "2026-11-25"}
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    with SmtpServer() as running:
-        yield running
-
-
-@pytest.fixture
-def store(campaign_home: Path) -> Iterator[Store]:
-    opened = store_at(campaign_home)
-    yield opened
-    opened.close()
 
 
 EVERY_SHAPE = [
@@ -262,7 +247,7 @@ def test_a_server_down_a_wrong_password_or_a_hang_exit_1_and_change_nothing(
     assert refused.output.endswith("check the password (CAMPAIGN_IMAP_PASSWORD or the keyring)\n")
     monkeypatch.setenv("CAMPAIGN_IMAP_PASSWORD", imap_user.password)
     sender_config.write_text(
-        sender_config.read_text(encoding="utf-8").replace("timeout = 5", "timeout = 1"),
+        sender_config.read_text(encoding="utf-8").replace(f"timeout = {PATIENT}", "timeout = 1"),
         encoding="utf-8",
     )
     with imap_server.frozen():

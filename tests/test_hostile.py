@@ -25,10 +25,10 @@ from campaign.cli import cli
 from campaign.store.migrations import latest_version
 from tests.callfactory import send_letters
 from tests.factories import SENDER_TOML, TODAY, add_prospect, store_at
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import PATIENT, SmtpServer
 
 CORPUS = Path(__file__).parent / "data" / "hostile"
-SMTP = '[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\ntimeout = 2\n'
+SMTP = f'[smtp]\nhost = "127.0.0.1"\nport = {{smtp_port}}\nsecurity = "none"\ntimeout = {PATIENT}\n'
 # What a campaign does in a week; `report` is slow, so only the cases about days run it.
 EVERY_COMMAND = [
     ["status"],
