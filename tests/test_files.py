@@ -85,6 +85,26 @@ def test_a_staged_folder_appears_only_when_complete(tmp_path: Path) -> None:
     assert free_run_folder(tmp_path, "print-pack-2026-W47", TODAY).name.endswith("-2")
 
 
+def test_in_a_folder_being_built_files_are_written_under_their_own_names(tmp_path: Path) -> None:
+    # The folder is the unit there: no temporary name, flush and rename a file.
+    final = tmp_path / "merge-2026-11-16-1"
+    with staged_folder(final) as building:
+        with atomic_file(building / "pdf" / "letter.pdf") as path:
+            assert path == building / "pdf" / "letter.pdf"
+            path.parent.mkdir()
+            path.write_bytes(b"%PDF")
+        with pytest.raises(OSError), atomic_file(building / "half.docx") as path:
+            path.write_bytes(b"half")
+            raise OSError(28, "No space left on device")
+        assert sorted(p.name for p in building.rglob("*")) == ["letter.pdf", "pdf"]
+    assert (final / "pdf" / "letter.pdf").read_bytes() == b"%PDF"
+    # Elsewhere a file is still written under a hidden temporary name first.
+    with atomic_file(tmp_path / "calls.pdf") as path:
+        assert path.parent == tmp_path and path.name.startswith(".calls.pdf.")
+        path.write_bytes(b"%PDF")
+    assert (tmp_path / "calls.pdf").read_bytes() == b"%PDF"
+
+
 def test_a_staged_folder_that_fails_is_removed(tmp_path: Path) -> None:
     final = tmp_path / "out" / "merge-2026-11-16-1"
     with pytest.raises(CampaignError) as err, staged_folder(final) as building:

@@ -1,10 +1,13 @@
 """Safe files under output/: nothing escapes it, nothing is overwritten, nothing half-written.
 
-Every file is written under a hidden temporary name in its own folder and renamed into
-place only once it is complete (``atomic_file``, ``write_new``), and a run's folder is
-built as a hidden ``.NAME.partial`` twin renamed when whole (``staged_folder``): a full
-disk, a crash or a kill leaves no 0-byte or truncated file looking finished. Every CSV
-cell goes through ``spreadsheet_safe``.
+Every file is written under a hidden temporary name in its own folder, flushed to disk
+and renamed into place only once it is complete (``atomic_file``, ``write_new``), and a
+run's folder is built as a hidden ``.NAME.partial`` twin renamed when whole
+(``staged_folder``): a full disk, a crash or a kill leaves no 0-byte or truncated file
+looking finished. Inside a folder being built the folder is the unit: its files are
+written under their own names, flushed together, and appear at once when it is renamed
+(a merge of 200 letters writes 554 files: a temporary name, a flush and a rename each
+cost about as much as writing the file). Every CSV cell goes through ``spreadsheet_safe``.
 """
 
 from __future__ import annotations
@@ -56,6 +59,11 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
 
 
+def _staged(path: Path) -> bool:
+    # Inside a folder staged_folder is building: renamed into place only when complete.
+    return any(p.name.startswith(".") and p.name.endswith(PARTIAL) for p in path.parents)
+
+
 def _flush_to_disk(path: Path) -> None:
     # The bytes reach the disk before the name does: a crash can't leave a 0-byte file.
     with contextlib.suppress(OSError), path.open("rb") as written:
@@ -63,12 +71,15 @@ def _flush_to_disk(path: Path) -> None:
 
 
 def temporary_twin(path: Path) -> Path:
-    """A hidden temporary name beside ``path``, to write it under before ``publish``."""
-    return _temporary(path)
+    """A hidden temporary name beside ``path``, to write it under before ``publish``
+    (``path`` itself inside a folder being built: the folder is published whole)."""
+    return path if _staged(path) else _temporary(path)
 
 
 def publish(temporary: Path, path: Path) -> None:
     """``temporary``'s bytes made durable, then renamed onto ``path`` in one step."""
+    if temporary == path:
+        return  # in a folder being built: flushed and published with it
     _flush_to_disk(temporary)
     os.replace(temporary, path)
 
@@ -76,7 +87,16 @@ def publish(temporary: Path, path: Path) -> None:
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary path to write ``path``'s content to: renamed onto ``path`` when the block
-    ends, removed when it raises (a full disk, a crash of the writer)."""
+    ends, removed when it raises (a full disk, a crash of the writer). Inside a folder
+    being built, ``path`` itself (removed when the block raises)."""
+    if _staged(path):
+        try:
+            yield path
+        except BaseException:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+        return
     temporary = _temporary(path)
     try:
         yield temporary
@@ -156,8 +176,9 @@ def free_run_folder(output_dir: Path, label: str, today: date) -> Path:
 
 @contextlib.contextmanager
 def staged_folder(final: Path) -> Iterator[Path]:
-    """Build ``final`` in its hidden partial twin (yielded); renamed to ``final`` when the
-    block ends, removed when it raises. ``final`` exists only once it is complete.
+    """Build ``final`` in its hidden partial twin (yielded); its files flushed to disk and
+    the twin renamed to ``final`` when the block ends, removed when it raises. ``final``
+    exists only once it is complete.
 
     An OSError (a full disk, a read-only folder) becomes one line naming the folder.
     """
@@ -171,6 +192,7 @@ def staged_folder(final: Path) -> Iterator[Path]:
         yield twin
         if final.exists():
             raise FileExistsError(f"{final} appeared while it was being written")
+        _flush_tree(twin)
         os.rename(twin, final)
     except OSError as exc:
         remove_tree(twin)
@@ -178,6 +200,24 @@ def staged_folder(final: Path) -> Iterator[Path]:
     except BaseException:
         remove_tree(twin)
         raise
+
+
+def _flush_tree(folder: Path) -> None:
+    # Every file's bytes on the disk before the folder's new name is. One sync of the
+    # system's disks, as `sync` does: flushing 554 files one by one took 0.4 s, one sync
+    # about a hundredth of that (and whatever else was waiting to be written).
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for root, _, names in os.walk(folder):
+        for name in names:
+            _flush_to_disk(Path(root) / name)
+    with contextlib.suppress(OSError):  # a system that can't open a folder (Windows)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def remove_tree(folder: Path) -> None:
