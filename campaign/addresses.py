@@ -105,6 +105,20 @@ def postal_lines(
 
     ``home`` is the sender's country: mail there has no country line.
     """
+    # A letter, its envelope and its label each write the address: worked out once.
+    return list(_postal_lines(street, street2, city, region, postal_code, country, home))
+
+
+@lru_cache(maxsize=4096)
+def _postal_lines(
+    street: str,
+    street2: str,
+    city: str,
+    region: str,
+    postal_code: str,
+    country: str,
+    home: str,
+) -> tuple[str, ...]:
     code = country_code(country) or (home.upper() if not country.strip() else "")
     abroad = bool(country.strip()) and code != home.upper()
     streets = [line for s in (street, street2) for line in s.splitlines() if line.strip()]
@@ -116,7 +130,7 @@ def postal_lines(
         lines = [*streets, ", ".join(p for p in (city, place) if p)]
         if abroad:
             lines.append(country.strip().upper())
-        return [line for line in lines if line]
+        return tuple(line for line in lines if line)
     layout = rules.address_format
     if rules.address_latin_format and latin:
         layout = rules.address_latin_format
@@ -146,7 +160,7 @@ def postal_lines(
     lines = _fill(layout, values)
     if abroad:
         lines.append(str(rules.country_name or country).upper())
-    return lines
+    return tuple(lines)
 
 
 def _fill(layout: str, values: dict[str, str]) -> list[str]:
