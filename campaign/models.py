@@ -496,13 +496,14 @@ class AttentionSend:
 class DueCount:
     """Open tasks of one kind due on one day (on or before the day status looks at).
 
-    Today's printed letters to post count as ``post_letter`` tasks due today, as in
-    ``campaign agenda``.
+    A print pack to post is one ``post_letter`` task (one agenda row) holding
+    ``letters``; a letter printed before packs became tasks is a row of its own.
     """
 
     kind: str
     due: date
     count: int
+    letters: int = 0  # post_letter: the printed letters these tasks hold
 
 
 @dataclass(frozen=True)

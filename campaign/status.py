@@ -96,6 +96,7 @@ class Status:
     needs_address: int = 0  # active, with no email and no postal address yet
     hr_flagged: int = 0  # live prospects who look like HR or recruiting
     tasks_by_kind: dict[str, int] = field(default_factory=dict)  # the other tasks due
+    letters_to_post: int = 0  # in the post_letter tasks due: a print pack holds many
     hired: WindDown | None = None  # a hire closed the campaign: where, and when
 
     @property
@@ -163,6 +164,7 @@ class Status:
                 "tasks_today": self.tasks_due_today,
                 "tasks_overdue": self.tasks_overdue,
                 "tasks_by_kind": self.tasks_by_kind,
+                "letters_to_post": self.letters_to_post,
             },
             "remaining": {
                 "prospects": self.remaining,
@@ -216,10 +218,12 @@ def _status(
     week = iso_week(today)
     calls_today = calls_overdue = tasks_today = tasks_overdue = 0
     tasks_by_kind: Counter[str] = Counter()
+    letters_to_post = 0
     for item in figures.due:
         is_call = item.kind in CALL_KINDS
         if not is_call:
             tasks_by_kind[item.kind] += item.count
+            letters_to_post += item.letters
         if item.due == today:
             calls_today += item.count if is_call else 0
             tasks_today += 0 if is_call else item.count
@@ -260,6 +264,7 @@ def _status(
         needs_address=figures.needs_address,
         hr_flagged=len(hr_flagged(figures)),
         tasks_by_kind=dict(tasks_by_kind),
+        letters_to_post=letters_to_post,
         weeks_to_finish=weeks,
         last_wave=last_wave,
         attention=attention,
@@ -609,6 +614,11 @@ def _tasks(status: Status) -> str:
     """The kinds of other task due, counted: ``20 letters to post, 1 catch-up call``."""
     parts = []
     for kind, n in sorted(status.tasks_by_kind.items(), key=lambda kv: _task_order(kv[0])):
+        if kind == TaskKind.POST_LETTER and status.letters_to_post != n:
+            # Print packs: a task each, as the agenda's rows; the letters they hold.
+            packs = _n(n, "print pack")
+            parts.append(f"{packs} of {_n(status.letters_to_post, 'letter')} to post")
+            continue
         word, plural = _OTHER_TASKS.get(kind, (kind.replace("_", " "), None))
         parts.append(_n(n, word, plural))
     return ", ".join(parts)

@@ -528,13 +528,19 @@ def test_on_send_day_status_counts_the_letters_to_post_that_agenda_lists(
     assert [(i["kind"], i["what"], i["command"]) for i in agenda] == [
         ("post_letter", "Post 2 printed letters", f"done T{agenda[0]['task_id']}")
     ]
+    # Status counts that one task, as agenda does, and the letters it holds.
     doc = json.loads(run("status", "--format", "json").output)
-    assert (doc["due"]["tasks_today"], doc["due"]["tasks_by_kind"]) == (2, {"post_letter": 2})
-    assert "`campaign agenda`: 2 other tasks due (2 letters to post)" in doc["next"]
+    due = doc["due"]
+    assert (due["tasks_today"], due["tasks_by_kind"], due["letters_to_post"]) == (
+        1,
+        {"post_letter": 1},
+        2,
+    )
+    assert "`campaign agenda`: 1 other task due (1 print pack of 2 letters to post)" in doc["next"]
     # Not posted yet the day after: still due, overdue now, until it is done.
     tuesday = {"CAMPAIGN_TODAY": "2026-11-17"}
     later = json.loads(run("status", "--format", "json", env=tuesday).output)
-    assert (later["due"]["tasks_today"], later["due"]["tasks_overdue"]) == (0, 2)
+    assert (later["due"]["tasks_today"], later["due"]["tasks_overdue"]) == (0, 1)
     assert run("done", f"T{agenda[0]['task_id']}", env=tuesday).exit_code == 0
     done = json.loads(run("status", "--format", "json", env=tuesday).output)
     assert done["due"]["tasks_overdue"] == 0

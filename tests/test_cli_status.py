@@ -78,6 +78,7 @@ def test_json_is_one_document_with_the_campaign_figures(run, campaign) -> None:
         "tasks_today": 4,  # a note, and today's three printed letters to post (as agenda)
         "tasks_overdue": 1,
         "tasks_by_kind": {"post_letter": 3, "thank_you_email": 1, "note": 1},
+        "letters_to_post": 3,  # printed before packs were tasks: a row (and task) each
     }
     assert doc["next_wave"] == "2026-11-23"
     assert doc["remaining"] == {

@@ -335,15 +335,19 @@ def _status_figures(
         unreachable_ids = _column(run, f"status.unreachable_ids.{reach}", letter=letter)
     spoken = run.rows("status.spoken_met_offered")[0]
     due = [DueCount(r["kind"], r["due"], int(r["n"])) for r in run.rows("status.due", today=today)]
-    # A print pack to post counts its letters, as the agenda's row says them.
-    letters: dict[date, int] = {}
+    # A print pack to post is one task (the agenda's one row), holding its letters.
+    packs: dict[date, tuple[int, int]] = {}
     for r in run.rows("status.packs_due", today=today):
         count = int(dict(r["detail"] or {}).get("letters") or 1)
-        letters[r["due"]] = letters.get(r["due"], 0) + count
-    due += [DueCount(TaskKind.POST_LETTER, day, n) for day, n in sorted(letters.items())]
+        tasks_then, letters_then = packs.get(r["due"], (0, 0))
+        packs[r["due"]] = (tasks_then + 1, letters_then + count)
+    due += [
+        DueCount(TaskKind.POST_LETTER, day, n, letters)
+        for day, (n, letters) in sorted(packs.items())
+    ]
     to_post = _count(run, "status.to_post", today=today)
-    if to_post:
-        due.append(DueCount(TaskKind.POST_LETTER, today, to_post))
+    if to_post:  # printed before packs were tasks: a row each
+        due.append(DueCount(TaskKind.POST_LETTER, today, to_post, to_post))
     attention_counts = _grouped(run, "status.attention_counts")
     attention_sends = [
         AttentionSend(
