@@ -75,6 +75,20 @@ def release(store: Store, claims: Sequence[tuple[int, Send | None]]) -> None:
             tx.release_claim(send_id, before)
 
 
+def mark_undelivered(store: Store, send_id: int, state: str, reason: str) -> SendState:
+    """A delivery the server did not accept, recorded as what became of it: DEFERRED (4xx:
+    the next run retries it), FAILED (5xx: never retried automatically), else UNKNOWN (the
+    connection died after DATA began: in doubt). Returns the state recorded."""
+    if state == SendState.DEFERRED:
+        store.mark_deferred(send_id, reason)
+        return SendState.DEFERRED
+    if state == SendState.FAILED:
+        store.mark_failed(send_id, reason)
+        return SendState.FAILED
+    store.mark_unknown(send_id, reason)
+    return SendState.UNKNOWN
+
+
 def mark_sent(
     store: Store,
     send_id: int,

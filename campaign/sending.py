@@ -41,7 +41,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from campaign import ledger
 from campaign.batches import delivery_channel, select_batch
@@ -92,6 +92,35 @@ from campaign.winddown import hired_words
 
 Track = Callable[[Sequence[Any], str], Iterable[Any]]
 INTERRUPTED = "the run was stopped while this message was being transmitted"
+
+
+class Undelivered(Protocol):
+    """A run's summary as far as what did not go through: the send run's and the
+    thank-you run's alike."""
+
+    deferred: list[Any]
+    failed: list[Any]
+    unknown: list[Any]
+    recovered: list[Any]  # in doubt after a killed run
+
+
+def undelivered_list(summary: Undelivered, state: str) -> list[Any]:
+    """Where a delivery recorded in ``state`` (``ledger.mark_undelivered``) is listed."""
+    if state == SendState.DEFERRED:
+        return summary.deferred
+    return summary.failed if state == SendState.FAILED else summary.unknown
+
+
+def undelivered_words(summary: Undelivered) -> str:
+    """What did not go through, counted, for the exit-3 message ('' when all did)."""
+    parts = [
+        f"{len(summary.deferred)} deferred (the next run retries them)" if summary.deferred else "",
+        f"{len(summary.failed)} failed" if summary.failed else "",
+        f"{len(summary.unknown) + len(summary.recovered)} in doubt"
+        if summary.unknown or summary.recovered
+        else "",
+    ]
+    return ", ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -187,14 +216,7 @@ class SendSummary:
     @property
     def problems(self) -> str:
         """What went wrong, counted, for the exit-3 message ('' when nothing did)."""
-        parts = [
-            f"{len(self.deferred)} deferred (the next run retries them)" if self.deferred else "",
-            f"{len(self.failed)} failed" if self.failed else "",
-            f"{len(self.unknown) + len(self.recovered)} in doubt"
-            if self.unknown or self.recovered
-            else "",
-        ]
-        return ", ".join(p for p in parts if p)
+        return undelivered_words(self)
 
     @property
     def idle(self) -> bool:
@@ -717,15 +739,9 @@ def _record(
             promised=_promise(plan),
         )
         summary.emailed.append(_with(item, due=up.due, detail=delivery.detail))
-    elif delivery.state == SendState.DEFERRED:
-        store.mark_deferred(item.send_id, delivery.detail)
-        summary.deferred.append(_with(item, detail=delivery.detail))
-    elif delivery.state == SendState.FAILED:
-        store.mark_failed(item.send_id, delivery.detail)
-        summary.failed.append(_with(item, detail=delivery.detail))
     else:
-        store.mark_unknown(item.send_id, delivery.detail)
-        summary.unknown.append(_with(item, detail=delivery.detail))
+        state = ledger.mark_undelivered(store, item.send_id, delivery.state, delivery.detail)
+        undelivered_list(summary, state).append(_with(item, detail=delivery.detail))
 
 
 def stamp_emails(

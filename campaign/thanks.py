@@ -36,7 +36,7 @@ from campaign.models import (
     TaskKind,
     TaskState,
 )
-from campaign.sending import INTERRUPTED, RunLock
+from campaign.sending import INTERRUPTED, RunLock, undelivered_list, undelivered_words
 from campaign.store import Store
 
 
@@ -80,6 +80,11 @@ class ThanksSummary:
     def partial(self) -> bool:
         """Some delivery did not go through (exit 3)."""
         return bool(self.deferred or self.failed or self.unknown or self.recovered)
+
+    @property
+    def problems(self) -> str:
+        """What went wrong, counted, for the exit-3 message ('' when nothing did)."""
+        return undelivered_words(self)
 
 
 def letter_of(task_id: int) -> str:
@@ -175,15 +180,9 @@ def send_thank_yous(
                 if delivery.state == SendState.SENT:
                     ledger.thank_you_sent(store, row.id, sent_on=today, message_id=ident)
                     summary.sent.append(replace(item, detail=delivery.detail))
-                elif delivery.state == SendState.DEFERRED:
-                    store.mark_deferred(row.id, delivery.detail)
-                    summary.deferred.append(replace(item, detail=delivery.detail))
-                elif delivery.state == SendState.FAILED:
-                    store.mark_failed(row.id, delivery.detail)
-                    summary.failed.append(replace(item, detail=delivery.detail))
                 else:
-                    store.mark_unknown(row.id, delivery.detail)
-                    summary.unknown.append(replace(item, detail=delivery.detail))
+                    state = ledger.mark_undelivered(store, row.id, delivery.state, delivery.detail)
+                    undelivered_list(summary, state).append(replace(item, detail=delivery.detail))
         finally:
             mailer.close()
     finally:

@@ -366,7 +366,7 @@ def send_thanks(
     _echo_thanks(summary)
     _after(made)
     if summary.partial:
-        raise PartialDelivery(f"not all thank-yous went through: {_thanks_problems(summary)}")
+        raise PartialDelivery(f"not all thank-yous went through: {summary.problems}; see above")
     return summary
 
 
@@ -408,14 +408,3 @@ def _echo_thanks(summary: thanks.ThanksSummary) -> None:
         "No email address on record (ask for their card; `campaign done TASK` once sent)",
         summary.no_email,
     )
-
-
-def _thanks_problems(summary: thanks.ThanksSummary) -> str:
-    parts = [
-        f"{len(summary.deferred)} deferred" if summary.deferred else "",
-        f"{len(summary.failed)} failed" if summary.failed else "",
-        f"{len(summary.unknown) + len(summary.recovered)} in doubt"
-        if summary.unknown or summary.recovered
-        else "",
-    ]
-    return ", ".join(p for p in parts if p) + "; see above"
