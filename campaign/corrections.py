@@ -17,15 +17,10 @@ from typing import Any
 
 from campaign.addresses import country_code
 from campaign.errors import InputError, arg
-from campaign.intake.importing import (
-    IN_FLIGHT,
-    NEED_ADDRESS,
-    close_research,
-    research_reason,
-)
+from campaign.intake.importing import IN_FLIGHT, close_research, open_research
 from campaign.intake.known import Change, describe
 from campaign.intake.rows import parse_priority, us_zip
-from campaign.models import Channel, TaskKind, needs_address
+from campaign.models import Channel, needs_address
 from campaign.people import (
     cased,
     check_email,
@@ -144,14 +139,7 @@ def edit_prospect(
         if prospect.needs_address and not needs_address(after):
             closed = close_research(tx, prospect_id, today, "found: campaign edit")
         elif needs_address(after) and not prospect.needs_address:
-            tx.insert_task(
-                kind=TaskKind.RESEARCH,
-                due=today,
-                today=today,
-                prospect_id=prospect_id,
-                reason=research_reason(after),
-                detail=dict(NEED_ADDRESS),
-            )
+            open_research(tx, prospect_id, after, today)
             opened = 1
     return Edited(
         prospect_id,

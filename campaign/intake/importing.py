@@ -353,14 +353,7 @@ def _research(
     """A research task for each new prospect no letter can reach; closed once one can."""
     for prospect_id, record in zip(new_ids, inserted, strict=True):
         if needs_address(record):
-            tx.insert_task(
-                kind=TaskKind.RESEARCH,
-                due=today,
-                today=today,
-                prospect_id=prospect_id,
-                reason=research_reason(record),
-                detail=dict(NEED_ADDRESS),
-            )
+            open_research(tx, prospect_id, record, today)
             report.need_address.append(prospect_id)
     for prospect_id, _, changes in updated:
         if not {c.field for c in changes} & {"email", "street", "city", "postal_code", "region"}:
@@ -374,6 +367,20 @@ def _research(
 def research_reason(record: Mapping[str, Any]) -> str:
     """``find a mailing address or email for Ana Lima at Acme Corp``."""
     return f"find a mailing address or email for {record['contact']} at {record['company']}"
+
+
+def open_research(
+    tx: Transaction, prospect_id: int, record: Mapping[str, Any], today: date
+) -> None:
+    """A task due today to find a way to reach a prospect no letter can reach yet."""
+    tx.insert_task(
+        kind=TaskKind.RESEARCH,
+        due=today,
+        today=today,
+        prospect_id=prospect_id,
+        reason=research_reason(record),
+        detail=dict(NEED_ADDRESS),
+    )
 
 
 def close_research(tx: Transaction, prospect_id: int, today: date, note: str) -> int:
