@@ -10,11 +10,9 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +23,7 @@ from campaign.models import SendState, TaskState
 from campaign.store import Store
 from tests.factories import add_prospect
 from tests.inbox_setup import set_up
+from tests.processes import start_campaign
 from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 
@@ -216,14 +215,7 @@ def test_a_refused_thank_you_can_be_resent_and_one_in_doubt_settled(
 
 
 def start(home: Path, *args: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, CAMPAIGN_HOME=str(home), CAMPAIGN_TODAY="2026-11-16")
-    return subprocess.Popen(
-        [sys.executable, "-m", "campaign", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_campaign(home, *args)
 
 
 def test_thank_yous_are_delivered_once_each_even_after_kill_9_mid_run(

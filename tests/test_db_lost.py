@@ -3,10 +3,8 @@ stops, still says what went out, exits 1 with one line; the next run delivers th
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,6 +16,7 @@ from sqlalchemy.engine import make_url
 from campaign.models import SendState
 from campaign.store import open_store
 from tests.factories import add_prospects
+from tests.processes import start_campaign
 from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 from tests.test_migrations import blank_postgres  # noqa: F401 - the fixture
@@ -41,14 +40,7 @@ def cut_off(url: str, allow: bool) -> None:
 
 
 def send(home: Path, url: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, CAMPAIGN_HOME=str(home), CAMPAIGN_TODAY="2026-11-16", CAMPAIGN_DB=url)
-    return subprocess.Popen(
-        [sys.executable, "-m", "campaign", "send"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_campaign(home, "send", CAMPAIGN_DB=url)
 
 
 def test_the_database_lost_mid_send_still_prints_what_went_out(

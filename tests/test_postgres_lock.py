@@ -11,7 +11,6 @@ ahead without ``--unlock``; another campaign's run is never held up by it.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.pg_firm import FirmDatabase, prospect_list, seeker_folder
+from tests.processes import start_campaign
 from tests.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.slow
@@ -53,14 +53,7 @@ def zoe(run, firm: FirmDatabase, server: SmtpServer, tmp_path: Path) -> list[Pat
 
 
 def start(home: Path, *args: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, CAMPAIGN_HOME=str(home), CAMPAIGN_TODAY="2026-11-16")
-    return subprocess.Popen(
-        [sys.executable, "-m", "campaign", "send", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_campaign(home, "send", *args)
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str, str]:

@@ -27,6 +27,7 @@ import pytest
 from campaign.models import SendState
 from campaign.store import Store
 from tests.factories import add_prospects, store_at
+from tests.processes import start_campaign
 from tests.test_cli_send import configure
 
 pytestmark = pytest.mark.slow
@@ -34,14 +35,7 @@ LETTERS = 5
 
 
 def start_send(home: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ, CAMPAIGN_HOME=str(home), CAMPAIGN_TODAY="2026-11-16")
-    return subprocess.Popen(
-        [sys.executable, "-m", "campaign", "send"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_campaign(home, "send")
 
 
 def wait_for(proc: subprocess.Popen[str], seen: Callable[[], bool], timeout: float = 60) -> None:

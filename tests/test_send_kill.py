@@ -10,10 +10,8 @@ test_cli_send.py.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from campaign.cli import cli
 from campaign.models import SendState
 from campaign.store import Store
 from tests.factories import add_prospects, store_at
+from tests.processes import start_campaign
 from tests.smtp_server import SmtpServer
 from tests.test_cli_send import configure
 
@@ -31,14 +30,7 @@ pytestmark = pytest.mark.slow
 
 
 def start_send(home: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ, CAMPAIGN_HOME=str(home), CAMPAIGN_TODAY="2026-11-16")
-    return subprocess.Popen(
-        [sys.executable, "-m", "campaign", "send"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_campaign(home, "send")
 
 
 def kill_at(server: SmtpServer, home: Path, point: str, n: int) -> None:
