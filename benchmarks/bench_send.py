@@ -71,6 +71,30 @@ def sink() -> None:
         print(len(server.received), flush=True)
 
 
+def email_prospects(count: int) -> list[dict[str, object]]:
+    """``count`` prospects' rows, each with an email address and a phone, none written to."""
+    return [
+        {
+            "identity": f"hm{n}@employer{n}.example",
+            "company": f"Employer {n} LLC",
+            "contact": f"Ms. Dana Manager{n}",
+            "honorific": "Ms.",
+            "first_name": "Dana",
+            "last_name": f"Manager{n}",
+            "title": "Director of Operations",
+            "email": f"hm{n}@employer{n}.example",
+            "phone": f"+1 217 555 {n % 10000:04d}",
+            "street": f"{n} Market Street",
+            "city": "Springfield",
+            "region": "IL",
+            "postal_code": "62701",
+            "seq": n,
+            "extra": {},
+        }
+        for n in range(1, count + 1)
+    ]
+
+
 def bench(count: int) -> tuple[float, float, float]:
     """Seconds for the whole run, letters/second overall, and letters/second delivering."""
     with tempfile.TemporaryDirectory() as folder, Sink() as sink:
@@ -82,28 +106,7 @@ def bench(count: int) -> tuple[float, float, float]:
         settings = load_settings(home, {})
         store = store_at(home)
         with store.write() as conn:
-            conn.execute(
-                prospects.insert(),
-                [
-                    {
-                        "identity": f"hm{n}@employer{n}.example",
-                        "company": f"Employer {n} LLC",
-                        "contact": f"Ms. Dana Manager{n}",
-                        "first_name": "Dana",
-                        "last_name": f"Manager{n}",
-                        "honorific": "Ms.",
-                        "title": "Director of Operations",
-                        "email": f"hm{n}@employer{n}.example",
-                        "street": f"{n} Market Street",
-                        "city": "Springfield",
-                        "region": "IL",
-                        "postal_code": "62701",
-                        "seq": n,
-                        "extra": {},
-                    }
-                    for n in range(1, count + 1)
-                ],
-            )
+            conn.execute(prospects.insert(), email_prospects(count))
         lock = RunLock.for_this_process(datetime.now())  # noqa: DTZ005 - shown as local time
         spent: dict[str, float] = {}
 

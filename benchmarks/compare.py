@@ -259,6 +259,8 @@ def build_campaign(home: Path, count: int, seed: int = 7) -> dict[str, int]:
 
 def build_send_campaign(home: Path, count: int, port: int) -> None:
     """``count`` prospects with an email address, none written to yet, and [smtp] on the sink."""
+    from bench_send import email_prospects
+
     from campaign.store.schema import prospects
     from campaign.store.sql import open_sql_store
 
@@ -271,29 +273,7 @@ def build_send_campaign(home: Path, count: int, port: int) -> None:
     )
     store = open_sql_store(f"sqlite:///{home / 'campaign.db'}")
     with store.write() as conn:
-        conn.execute(
-            prospects.insert(),
-            [
-                {
-                    "identity": f"hm{n}@employer{n}.example",
-                    "company": f"Employer {n} LLC",
-                    "contact": f"Ms. Dana Manager{n}",
-                    "honorific": "Ms.",
-                    "first_name": "Dana",
-                    "last_name": f"Manager{n}",
-                    "title": "Director of Operations",
-                    "email": f"hm{n}@employer{n}.example",
-                    "phone": f"+1 217 555 {n % 10000:04d}",
-                    "street": f"{n} Market Street",
-                    "city": "Springfield",
-                    "region": "IL",
-                    "postal_code": "62701",
-                    "seq": n,
-                    "extra": {},
-                }
-                for n in range(1, count + 1)
-            ],
-        )
+        conn.execute(prospects.insert(), email_prospects(count))
     store.close()
 
 
